@@ -6,7 +6,9 @@ import { CliUsageError } from './errors.js';
 
 /** The version of this package, read from its package.json. */
 export function cliVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -51,7 +53,9 @@ export async function main(args: readonly string[], io: CommandIo = defaultIo): 
   }
   const command: Command | undefined = commands.find((c) => c.name === first);
   if (!command) {
-    io.stderr(`tributary: unknown command "${first}". Commands: ${commands.map((c) => c.name).join(', ')}. Run tributary --help.\n`);
+    io.stderr(
+      `tributary: unknown command "${first}". Commands: ${commands.map((c) => c.name).join(', ')}. Run tributary --help.\n`,
+    );
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -56,28 +56,47 @@ export interface Compatibility {
  */
 export function compareEventVersions(prev: EventDefinition, next: EventDefinition): Compatibility {
   const changes: SchemaChange[] = [];
-  if ((prev.description ?? '') !== (next.description ?? '')) push(changes, '', 'description_changed', 'the event description changed');
+  if ((prev.description ?? '') !== (next.description ?? ''))
+    push(changes, '', 'description_changed', 'the event description changed');
   compareSchemas(prev.properties, next.properties, '', changes);
   return { kind: changes.some((c) => c.kind === 'breaking') ? 'breaking' : 'compatible', changes };
 }
 
 /** Compares two property schemas (the same shape as compareEventVersions, for any JSON Schema). */
-export function compareSchemas(prev: JsonSchema, next: JsonSchema, path: string, changes: SchemaChange[]): void {
+export function compareSchemas(
+  prev: JsonSchema,
+  next: JsonSchema,
+  path: string,
+  changes: SchemaChange[],
+): void {
   const pn = isNullable(prev);
   const nn = isNullable(next);
-  if (pn && !nn) push(changes, path, 'made_not_nullable', 'null was allowed and no longer is; existing rows may hold null');
+  if (pn && !nn)
+    push(
+      changes,
+      path,
+      'made_not_nullable',
+      'null was allowed and no longer is; existing rows may hold null',
+    );
   if (!pn && nn) push(changes, path, 'made_nullable', 'null is now allowed');
   const a = unwrapNullable(prev);
   const b = unwrapNullable(next);
-  if ((a.description ?? '') !== (b.description ?? '') && path !== '') push(changes, path, 'description_changed', 'the description changed');
+  if ((a.description ?? '') !== (b.description ?? '') && path !== '')
+    push(changes, path, 'description_changed', 'the description changed');
   if (JSON.stringify(a['x-tributary-money'] ?? null) !== JSON.stringify(b['x-tributary-money'] ?? null)) {
-    push(changes, path, 'money_changed', 'the money marking changed, which changes the column type (numeric vs double precision)');
+    push(
+      changes,
+      path,
+      'money_changed',
+      'the money marking changed, which changes the column type (numeric vs double precision)',
+    );
   }
   if ('anyOf' in a || 'anyOf' in b) {
     const am = 'anyOf' in a ? a.anyOf.map((m) => JSON.stringify(m)) : [JSON.stringify(a)];
     const bm = new Set('anyOf' in b ? b.anyOf.map((m) => JSON.stringify(m)) : [JSON.stringify(b)]);
     if (am.length === bm.size && am.every((m) => bm.has(m))) return;
-    if (am.every((m) => bm.has(m))) push(changes, path, 'union_widened', 'the union accepts more kinds of value');
+    if (am.every((m) => bm.has(m)))
+      push(changes, path, 'union_widened', 'the union accepts more kinds of value');
     else push(changes, path, 'type_changed', 'the union no longer accepts some values it accepted');
     return;
   }
@@ -89,10 +108,22 @@ export function compareSchemas(prev: JsonSchema, next: JsonSchema, path: string,
   if (a.type === 'string' && b.type === 'string') {
     lengthBound(changes, path, a.maxLength, b.maxLength, 'max');
     lengthBound(changes, path, a.minLength, b.minLength, 'min');
-    if (a.format !== b.format) push(changes, path, 'format_changed', `the format changed from ${a.format ?? 'none'} to ${b.format ?? 'none'}`);
+    if (a.format !== b.format)
+      push(
+        changes,
+        path,
+        'format_changed',
+        `the format changed from ${a.format ?? 'none'} to ${b.format ?? 'none'}`,
+      );
     if (a.pattern !== b.pattern) {
       if (b.pattern === undefined) push(changes, path, 'pattern_removed', 'the pattern was removed');
-      else push(changes, path, 'pattern_changed', `the pattern changed to ${b.pattern}; values valid before may not match`);
+      else
+        push(
+          changes,
+          path,
+          'pattern_changed',
+          `the pattern changed to ${b.pattern}; values valid before may not match`,
+        );
     }
     enumChange(changes, path, a.enum, b.enum);
     return;
@@ -121,17 +152,29 @@ export function compareSchemas(prev: JsonSchema, next: JsonSchema, path: string,
       const after = b.properties[key];
       if (!before) continue;
       if (!after) {
-        push(changes, p, 'property_removed', 'the property was removed; consumers of the old version rely on it');
+        push(
+          changes,
+          p,
+          'property_removed',
+          'the property was removed; consumers of the old version rely on it',
+        );
         continue;
       }
       if (ar.has(key) && !br.has(key)) push(changes, p, 'made_optional', 'the property became optional');
-      if (!ar.has(key) && br.has(key)) push(changes, p, 'made_required', 'the property became required; events valid before may lack it');
+      if (!ar.has(key) && br.has(key))
+        push(changes, p, 'made_required', 'the property became required; events valid before may lack it');
       compareSchemas(before, after, p, changes);
     }
     for (const key of Object.keys(b.properties)) {
       if (key in a.properties) continue;
       const p = path ? `${path}.${key}` : key;
-      if (br.has(key)) push(changes, p, 'required_property_added', 'a required property was added; events valid before lack it');
+      if (br.has(key))
+        push(
+          changes,
+          p,
+          'required_property_added',
+          'a required property was added; events valid before lack it',
+        );
       else push(changes, p, 'property_added', 'an optional property was added');
     }
   }
@@ -141,17 +184,45 @@ function push(changes: SchemaChange[], path: string, change: ChangeName, reason:
   changes.push({ path, change, kind: CHANGE_KINDS[change], reason });
 }
 
-function lengthBound(changes: SchemaChange[], path: string, a: number | undefined, b: number | undefined, side: 'min' | 'max') {
+function lengthBound(
+  changes: SchemaChange[],
+  path: string,
+  a: number | undefined,
+  b: number | undefined,
+  side: 'min' | 'max',
+) {
   if (a === b) return;
-  const widened = side === 'max' ? b === undefined || (a !== undefined && b > a) : b === undefined || (a !== undefined && b < a);
+  const widened =
+    side === 'max'
+      ? b === undefined || (a !== undefined && b > a)
+      : b === undefined || (a !== undefined && b < a);
   const label = side === 'max' ? 'maxLength' : 'minLength';
-  push(changes, path, widened ? `${side}_length_widened` : `${side}_length_narrowed`, `${label} changed from ${a ?? 'none'} to ${b ?? 'none'}`);
+  push(
+    changes,
+    path,
+    widened ? `${side}_length_widened` : `${side}_length_narrowed`,
+    `${label} changed from ${a ?? 'none'} to ${b ?? 'none'}`,
+  );
 }
 
-function countBound(changes: SchemaChange[], path: string, a: number | undefined, b: number | undefined, side: 'min' | 'max') {
+function countBound(
+  changes: SchemaChange[],
+  path: string,
+  a: number | undefined,
+  b: number | undefined,
+  side: 'min' | 'max',
+) {
   if (a === b) return;
-  const widened = side === 'max' ? b === undefined || (a !== undefined && b > a) : b === undefined || (a !== undefined && b < a);
-  push(changes, path, widened ? 'items_bound_widened' : 'items_bound_narrowed', `${side}Items changed from ${a ?? 'none'} to ${b ?? 'none'}`);
+  const widened =
+    side === 'max'
+      ? b === undefined || (a !== undefined && b > a)
+      : b === undefined || (a !== undefined && b < a);
+  push(
+    changes,
+    path,
+    widened ? 'items_bound_widened' : 'items_bound_narrowed',
+    `${side}Items changed from ${a ?? 'none'} to ${b ?? 'none'}`,
+  );
 }
 
 interface Bound {
@@ -160,12 +231,14 @@ interface Bound {
 }
 
 function lower(s: NumberSchema): Bound | undefined {
-  if (s.exclusiveMinimum !== undefined && (s.minimum === undefined || s.exclusiveMinimum >= s.minimum)) return { value: s.exclusiveMinimum, exclusive: true };
+  if (s.exclusiveMinimum !== undefined && (s.minimum === undefined || s.exclusiveMinimum >= s.minimum))
+    return { value: s.exclusiveMinimum, exclusive: true };
   return s.minimum !== undefined ? { value: s.minimum, exclusive: false } : undefined;
 }
 
 function upper(s: NumberSchema): Bound | undefined {
-  if (s.exclusiveMaximum !== undefined && (s.maximum === undefined || s.exclusiveMaximum <= s.maximum)) return { value: s.exclusiveMaximum, exclusive: true };
+  if (s.exclusiveMaximum !== undefined && (s.maximum === undefined || s.exclusiveMaximum <= s.maximum))
+    return { value: s.exclusiveMaximum, exclusive: true };
   return s.maximum !== undefined ? { value: s.maximum, exclusive: false } : undefined;
 }
 
@@ -185,20 +258,42 @@ function numberBounds(changes: SchemaChange[], path: string, a: NumberSchema, b:
     else if (after.value === before.value) widened = before.exclusive && !after.exclusive;
     else widened = side === 'min' ? after.value < before.value : after.value > before.value;
     const change = widened ? 'bound_widened' : 'bound_narrowed';
-    push(changes, path, change, `the ${side === 'min' ? 'lower' : 'upper'} bound changed from ${describeBound(before, side)} to ${describeBound(after, side)}`);
+    push(
+      changes,
+      path,
+      change,
+      `the ${side === 'min' ? 'lower' : 'upper'} bound changed from ${describeBound(before, side)} to ${describeBound(after, side)}`,
+    );
   }
   if (a.multipleOf !== b.multipleOf) {
-    const relaxed = b.multipleOf === undefined || (a.multipleOf !== undefined && Number.isInteger(a.multipleOf / b.multipleOf));
-    push(changes, path, relaxed ? 'multiple_of_relaxed' : 'multiple_of_changed', `multipleOf changed from ${a.multipleOf ?? 'none'} to ${b.multipleOf ?? 'none'}`);
+    const relaxed =
+      b.multipleOf === undefined ||
+      (a.multipleOf !== undefined && Number.isInteger(a.multipleOf / b.multipleOf));
+    push(
+      changes,
+      path,
+      relaxed ? 'multiple_of_relaxed' : 'multiple_of_changed',
+      `multipleOf changed from ${a.multipleOf ?? 'none'} to ${b.multipleOf ?? 'none'}`,
+    );
   }
 }
 
-function enumChange(changes: SchemaChange[], path: string, a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) {
+function enumChange(
+  changes: SchemaChange[],
+  path: string,
+  a: readonly unknown[] | undefined,
+  b: readonly unknown[] | undefined,
+) {
   if (a === undefined && b === undefined) return;
-  if (a !== undefined && b === undefined) return push(changes, path, 'enum_removed', 'the enum was removed; any value of the type is accepted');
-  if (a === undefined && b !== undefined) return push(changes, path, 'enum_added', `values are now limited to ${JSON.stringify(b)}`);
+  if (a !== undefined && b === undefined)
+    return push(changes, path, 'enum_removed', 'the enum was removed; any value of the type is accepted');
+  if (a === undefined && b !== undefined)
+    return push(changes, path, 'enum_added', `values are now limited to ${JSON.stringify(b)}`);
   const before = new Set(a);
   const after = new Set(b);
-  for (const v of before) if (!after.has(v)) push(changes, path, 'enum_value_removed', `enum value ${JSON.stringify(v)} was removed`);
-  for (const v of after) if (!before.has(v)) push(changes, path, 'enum_value_added', `enum value ${JSON.stringify(v)} was added`);
+  for (const v of before)
+    if (!after.has(v))
+      push(changes, path, 'enum_value_removed', `enum value ${JSON.stringify(v)} was removed`);
+  for (const v of after)
+    if (!before.has(v)) push(changes, path, 'enum_value_added', `enum value ${JSON.stringify(v)} was added`);
 }

@@ -59,10 +59,16 @@ export function defineEvent<const N extends string, const V extends number, S ex
   const at = `event "${options.name}" v${String(options.version)}`;
   assertValidVersion(options.version, at);
   if (options.priority !== undefined && !PRIORITIES.includes(options.priority)) {
-    throw new SchemaDefinitionError('invalid_definition', `${at}: priority must be one of ${PRIORITIES.join(', ')}, got ${JSON.stringify(options.priority)}.`, { where: at });
+    throw new SchemaDefinitionError(
+      'invalid_definition',
+      `${at}: priority must be one of ${PRIORITIES.join(', ')}, got ${JSON.stringify(options.priority)}.`,
+      { where: at },
+    );
   }
   if (!(options.properties instanceof z.ZodObject)) {
-    throw new SchemaDefinitionError('invalid_definition', `${at}: properties must be a z.object({...}).`, { where: at });
+    throw new SchemaDefinitionError('invalid_definition', `${at}: properties must be a z.object({...}).`, {
+      where: at,
+    });
   }
   assertSupportedZod(options.properties, at);
   // The event's description is the document's root description; a .describe() on the object itself is dropped.
@@ -95,7 +101,11 @@ export function makeEvent(data: Omit<EventDefinition, 'kind'>): EventDefinition 
 
 export function assertValidVersion(version: unknown, where: string): asserts version is number {
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_VERSION) {
-    throw new SchemaDefinitionError('invalid_definition', `${where}: version must be an integer from 1 to ${MAX_VERSION}, got ${JSON.stringify(version)}.`, { where, rule: 'version' });
+    throw new SchemaDefinitionError(
+      'invalid_definition',
+      `${where}: version must be an integer from 1 to ${MAX_VERSION}, got ${JSON.stringify(version)}.`,
+      { where, rule: 'version' },
+    );
   }
 }
 

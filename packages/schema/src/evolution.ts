@@ -55,7 +55,10 @@ export interface EvolutionResult {
  * Checks that a plan evolved safely from a published document: a published version's schema may
  * not change (descriptions aside), and a breaking change must get a new version number.
  */
-export function checkPlanEvolution(previous: PlanDocument | Plan, current: PlanDocument | Plan): EvolutionResult {
+export function checkPlanEvolution(
+  previous: PlanDocument | Plan,
+  current: PlanDocument | Plan,
+): EvolutionResult {
   const before = 'kind' in previous ? previous : fromPlanDocument(previous);
   const after = 'kind' in current ? current : fromPlanDocument(current);
   const problems: EvolutionProblem[] = [];
@@ -95,8 +98,12 @@ export function checkPlanEvolution(previous: PlanDocument | Plan, current: PlanD
 export function assertPlanEvolution(previous: PlanDocument | Plan, current: PlanDocument | Plan): void {
   const result = checkPlanEvolution(previous, current);
   if (!result.ok) {
-    throw new TributaryError('plan_evolution', `The plan changed published event versions:\n${result.problems.map((p) => `- ${p.message}`).join('\n')}`, {
-      problems: result.problems,
-    });
+    throw new TributaryError(
+      'plan_evolution',
+      `The plan changed published event versions:\n${result.problems.map((p) => `- ${p.message}`).join('\n')}`,
+      {
+        problems: result.problems,
+      },
+    );
   }
 }

@@ -1,4 +1,12 @@
-export { type Compatibility, type CompatibilityKind, CHANGE_KINDS, type ChangeName, compareEventVersions, compareSchemas, type SchemaChange } from './compatibility.js';
+export {
+  type Compatibility,
+  type CompatibilityKind,
+  CHANGE_KINDS,
+  type ChangeName,
+  compareEventVersions,
+  compareSchemas,
+  type SchemaChange,
+} from './compatibility.js';
 export { SchemaDefinitionError, type SchemaErrorCode, TributaryError } from './errors.js';
 export {
   type DefineEventOptions,
@@ -11,7 +19,14 @@ export {
   type Priority,
   zodSchemaOf,
 } from './event.js';
-export { assertPlanEvolution, type ClassifiedVersion, checkPlanEvolution, classifyVersions, type EvolutionProblem, type EvolutionResult } from './evolution.js';
+export {
+  assertPlanEvolution,
+  type ClassifiedVersion,
+  checkPlanEvolution,
+  classifyVersions,
+  type EvolutionProblem,
+  type EvolutionResult,
+} from './evolution.js';
 export {
   type AnyOfSchema,
   type ArraySchema,
@@ -27,9 +42,25 @@ export {
   unwrapNullable,
 } from './json-schema.js';
 export { type LoadJsonSchemaPlanOptions, loadJsonSchemaPlan } from './load-json-schema-plan.js';
-export { assertValidName, MAX_NAME_BYTES, NAME_PATTERN, RESERVED_NAMES, RESERVED_PREFIX, suggestSnakeCase } from './names.js';
+export {
+  assertValidName,
+  MAX_NAME_BYTES,
+  NAME_PATTERN,
+  RESERVED_NAMES,
+  RESERVED_PREFIX,
+  suggestSnakeCase,
+} from './names.js';
 export { normalizeJsonSchema, normalizeObjectSchema } from './normalize.js';
-export { type AdditionalProperties, type DefinePlanOptions, definePlan, eventNames, eventVersions, latestEvent, makePlan, type Plan } from './plan.js';
+export {
+  type AdditionalProperties,
+  type DefinePlanOptions,
+  definePlan,
+  eventNames,
+  eventVersions,
+  latestEvent,
+  makePlan,
+  type Plan,
+} from './plan.js';
 export {
   type EventSchemaDocument,
   eventSchemaDocument,
@@ -41,4 +72,12 @@ export {
   toPlanDocument,
 } from './plan-document.js';
 export { sortKeys, stableStringify } from './stable-json.js';
-export type { EventName, EventProperties, EventVersion, LatestVersion, PlanContext, PlanEvents, PropertiesOf } from './types.js';
+export type {
+  EventName,
+  EventProperties,
+  EventVersion,
+  LatestVersion,
+  PlanContext,
+  PlanEvents,
+  PropertiesOf,
+} from './types.js';

@@ -83,4 +83,10 @@ export function unwrapNullable(schema: JsonSchema): JsonSchema {
 }
 
 /** A JSON value, as stored in a plan document. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };

@@ -15,7 +15,17 @@ export interface LoadJsonSchemaPlanOptions {
 
 const SCHEMAVER = /^(\d+)-(\d+)-(\d+)$/;
 const IGLU_PATH = /(?:^|\/)([^/]+)\/([^/]+)\/jsonschema\/(\d+-\d+-\d+)$/;
-const METADATA_KEYS = ['name', 'version', 'self', '$schema', '$id', 'title', 'x-tributary-event', 'x-tributary-source', 'priority'];
+const METADATA_KEYS = [
+  'name',
+  'version',
+  'self',
+  '$schema',
+  '$id',
+  'title',
+  'x-tributary-event',
+  'x-tributary-source',
+  'priority',
+];
 
 interface Candidate {
   readonly file: string;
@@ -48,7 +58,8 @@ export async function loadJsonSchemaPlan(dir: string, options: LoadJsonSchemaPla
       problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (candidates.length === 0 && problems.length === 0) problems.push(`no JSON Schema files found under ${dir}`);
+  if (candidates.length === 0 && problems.length === 0)
+    problems.push(`no JSON Schema files found under ${dir}`);
   const events: EventDefinition[] = [];
   const byName = new Map<string, Candidate[]>();
   for (const c of candidates) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
@@ -56,10 +67,17 @@ export async function loadJsonSchemaPlan(dir: string, options: LoadJsonSchemaPla
     const semver = group.filter((c) => typeof c.version !== 'number');
     const numbered = group.filter((c) => typeof c.version === 'number');
     if (semver.length > 0 && numbered.length > 0) {
-      problems.push(`event "${name}": ${semver.map((c) => c.file).join(', ')} use SchemaVer while ${numbered.map((c) => c.file).join(', ')} use integer versions; use one scheme per event.`);
+      problems.push(
+        `event "${name}": ${semver.map((c) => c.file).join(', ')} use SchemaVer while ${numbered.map((c) => c.file).join(', ')} use integer versions; use one scheme per event.`,
+      );
       continue;
     }
-    const ordered = semver.length > 0 ? [...semver].sort((a, b) => compareSchemaVer(a.version as readonly number[], b.version as readonly number[])) : numbered;
+    const ordered =
+      semver.length > 0
+        ? [...semver].sort((a, b) =>
+            compareSchemaVer(a.version as readonly number[], b.version as readonly number[]),
+          )
+        : numbered;
     ordered.forEach((c, i) => {
       const version = typeof c.version === 'number' ? c.version : i + 1;
       const where = `${c.file}: event "${name}" v${version}`;
@@ -69,14 +87,20 @@ export async function loadJsonSchemaPlan(dir: string, options: LoadJsonSchemaPla
         assertPropertyNames(normalized, where);
         const { description: _d, ...rest } = normalized;
         const properties = c.source ? { ...rest, 'x-tributary-source': c.source } : rest;
-        events.push(makeEvent({ name, version, description: c.description, priority: c.priority, properties }));
+        events.push(
+          makeEvent({ name, version, description: c.description, priority: c.priority, properties }),
+        );
       } catch (error) {
         problems.push(error instanceof Error ? error.message : String(error));
       }
     });
   }
   if (problems.length > 0) {
-    throw new TributaryError('import_failed', `Could not import the JSON Schema plan in ${dir}:\n${problems.map((p) => `- ${p}`).join('\n')}`, { problems });
+    throw new TributaryError(
+      'import_failed',
+      `Could not import the JSON Schema plan in ${dir}:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+      { problems },
+    );
   }
   try {
     return makePlan({
@@ -87,7 +111,11 @@ export async function loadJsonSchemaPlan(dir: string, options: LoadJsonSchemaPla
       events,
     });
   } catch (error) {
-    if (error instanceof SchemaDefinitionError) throw new TributaryError('import_failed', `Could not import the JSON Schema plan in ${dir}: ${error.message}`);
+    if (error instanceof SchemaDefinitionError)
+      throw new TributaryError(
+        'import_failed',
+        `Could not import the JSON Schema plan in ${dir}: ${error.message}`,
+      );
     throw error;
   }
 }
@@ -115,7 +143,8 @@ function readCandidate(file: string, text: string): Candidate {
   } catch (error) {
     throw new Error(`not valid JSON (${(error as Error).message}).`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('the file must hold a JSON Schema object.');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error('the file must hold a JSON Schema object.');
   const raw = json as Record<string, unknown>;
   let name: unknown;
   let version: number | [number, number, number] | undefined;
@@ -126,9 +155,12 @@ function readCandidate(file: string, text: string): Candidate {
   if (self && typeof self === 'object') {
     const sv = SCHEMAVER.exec(String(self.version));
     if (!sv) throw new Error(`self.version ${JSON.stringify(self.version)} is not a SchemaVer like 1-0-0.`);
-    if (self.format !== undefined && self.format !== 'jsonschema') throw new Error(`self.format ${JSON.stringify(self.format)} is not "jsonschema".`);
+    if (self.format !== undefined && self.format !== 'jsonschema')
+      throw new Error(`self.format ${JSON.stringify(self.format)} is not "jsonschema".`);
     if (iglu && (iglu[2] !== self.name || iglu[3] !== self.version || iglu[1] !== self.vendor)) {
-      throw new Error(`the path says ${iglu[1]}/${iglu[2]}/${iglu[3]} but "self" says ${String(self.vendor)}/${String(self.name)}/${String(self.version)}; make them agree.`);
+      throw new Error(
+        `the path says ${iglu[1]}/${iglu[2]}/${iglu[3]} but "self" says ${String(self.vendor)}/${String(self.name)}/${String(self.version)}; make them agree.`,
+      );
     }
     name = self.name;
     version = [Number(sv[1]), Number(sv[2]), Number(sv[3])];
@@ -144,20 +176,33 @@ function readCandidate(file: string, text: string): Candidate {
     name = raw.name;
     version = raw.version as number;
   } else {
-    throw new Error('no event name and version: add "self" (Iglu), "x-tributary-event": { "name", "version" }, or top-level "name" and "version".');
+    throw new Error(
+      'no event name and version: add "self" (Iglu), "x-tributary-event": { "name", "version" }, or top-level "name" and "version".',
+    );
   }
   if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) {
     const hint = typeof name === 'string' ? suggestSnakeCase(name) : '';
-    throw new Error(`event name ${JSON.stringify(name)} is not snake_case${hint ? `; rename it to "${hint}"` : ''}.`);
+    throw new Error(
+      `event name ${JSON.stringify(name)} is not snake_case${hint ? `; rename it to "${hint}"` : ''}.`,
+    );
   }
   assertValidName(name, 'event', file);
   if (version === undefined) throw new Error(`event "${name}" has no version.`);
-  const priority = ((meta?.priority ?? raw.priority ?? 'normal') as Priority);
-  if (!PRIORITIES.includes(priority)) throw new Error(`priority ${JSON.stringify(priority)} is not one of ${PRIORITIES.join(', ')}.`);
+  const priority = (meta?.priority ?? raw.priority ?? 'normal') as Priority;
+  if (!PRIORITIES.includes(priority))
+    throw new Error(`priority ${JSON.stringify(priority)} is not one of ${PRIORITIES.join(', ')}.`);
   const schema: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) if (!METADATA_KEYS.includes(key)) schema[key] = value;
   const description = typeof raw.description === 'string' ? raw.description : undefined;
-  return { file, name, version, ...(source ? { source } : {}), priority, ...(description ? { description } : {}), schema: unwrapSegment(schema) };
+  return {
+    file,
+    name,
+    version,
+    ...(source ? { source } : {}),
+    priority,
+    ...(description ? { description } : {}),
+    schema: unwrapSegment(schema),
+  };
 }
 
 /** Segment Protocols schemas describe the whole message; the event's own properties are under `properties.properties`. */
@@ -166,7 +211,12 @@ function unwrapSegment(schema: Record<string, unknown>): Record<string, unknown>
   if (!props || typeof props !== 'object') return schema;
   const keys = Object.keys(props);
   const inner = props.properties as Record<string, unknown> | undefined;
-  if (inner && typeof inner === 'object' && inner.type === 'object' && keys.every((k) => ['properties', 'context', 'traits'].includes(k))) {
+  if (
+    inner &&
+    typeof inner === 'object' &&
+    inner.type === 'object' &&
+    keys.every((k) => ['properties', 'context', 'traits'].includes(k))
+  ) {
     return { ...(schema.description ? { description: schema.description } : {}), ...inner };
   }
   return schema;

@@ -4,7 +4,17 @@ import type { JsonSchema, ObjectSchema, StringFormat } from './json-schema.js';
 const STRING_FORMATS: ReadonlySet<string> = new Set(['date-time', 'date', 'email', 'uuid', 'uri']);
 const FORMAT_ALIASES: Readonly<Record<string, StringFormat>> = { datetime: 'date-time', url: 'uri' };
 /** Keywords that carry no meaning for data and are dropped. */
-const IGNORED = new Set(['$schema', '$id', '$comment', 'title', 'examples', 'readOnly', 'writeOnly', 'deprecated', 'default']);
+const IGNORED = new Set([
+  '$schema',
+  '$id',
+  '$comment',
+  'title',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'default',
+]);
 
 interface Context {
   readonly where: string;
@@ -49,13 +59,41 @@ function annotations(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
-  if (input === true || input === false || typeof input !== 'object' || input === null || Array.isArray(input)) {
-    fail(ctx, path, 'a schema must be an object; `true`/`false` schemas (any value) have no column type. Use a concrete type.');
+  if (
+    input === true ||
+    input === false ||
+    typeof input !== 'object' ||
+    input === null ||
+    Array.isArray(input)
+  ) {
+    fail(
+      ctx,
+      path,
+      'a schema must be an object; `true`/`false` schemas (any value) have no column type. Use a concrete type.',
+    );
   }
   const raw = input as Record<string, unknown>;
-  for (const key of ['$ref', 'allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'dependentSchemas', 'prefixItems', 'propertyNames', 'contains', 'unevaluatedProperties']) {
+  for (const key of [
+    '$ref',
+    'allOf',
+    'not',
+    'if',
+    'then',
+    'else',
+    'patternProperties',
+    'dependentSchemas',
+    'prefixItems',
+    'propertyNames',
+    'contains',
+    'unevaluatedProperties',
+  ]) {
     if (key in raw) {
-      fail(ctx, path, `"${key}" is not supported: ${key === '$ref' ? 'recursive or shared definitions have no flat column layout; inline the definition' : key === 'prefixItems' ? 'tuples have no column type; use an array of one type or an object' : 'keep to plain types, objects, arrays, enums and nullable'}.`, { keyword: key });
+      fail(
+        ctx,
+        path,
+        `"${key}" is not supported: ${key === '$ref' ? 'recursive or shared definitions have no flat column layout; inline the definition' : key === 'prefixItems' ? 'tuples have no column type; use an array of one type or an object' : 'keep to plain types, objects, arrays, enums and nullable'}.`,
+        { keyword: key },
+      );
     }
   }
   const notes = annotations(raw);
@@ -63,7 +101,8 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
   // Unions: anyOf / oneOf, and `type: [a, b]`.
   const union = (raw.anyOf ?? raw.oneOf) as unknown;
   if (union !== undefined) {
-    if (!Array.isArray(union) || union.length === 0) fail(ctx, path, 'anyOf/oneOf must be a non-empty array.');
+    if (!Array.isArray(union) || union.length === 0)
+      fail(ctx, path, 'anyOf/oneOf must be a non-empty array.');
     const members = union.map((m, i) => normalize(m, ctx, `${path}|${i}`));
     return { ...canonicalUnion(members, ctx, path), ...notes } as JsonSchema;
   }
@@ -79,14 +118,18 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
   }
   if (raw.nullable === true) {
     const { nullable: _n, ...rest } = raw;
-    return { ...canonicalUnion([normalize(rest, ctx, path), { type: 'null' }], ctx, path), ...notes } as JsonSchema;
+    return {
+      ...canonicalUnion([normalize(rest, ctx, path), { type: 'null' }], ctx, path),
+      ...notes,
+    } as JsonSchema;
   }
 
   let type = raw.type as string | undefined;
   if ('const' in raw) {
     const value = raw.const;
     const inferred = literalType(value);
-    if (!inferred) fail(ctx, path, `const ${JSON.stringify(value)} is not a string, number or boolean literal.`);
+    if (!inferred)
+      fail(ctx, path, `const ${JSON.stringify(value)} is not a string, number or boolean literal.`);
     if (inferred === 'null') return { type: 'null', ...notes };
     const { const: _const, ...rest } = raw;
     return normalize({ ...rest, enum: [value], type: type ?? inferred }, ctx, path);
@@ -105,7 +148,8 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
   }
 
   for (const key of Object.keys(raw)) {
-    if (IGNORED.has(key) || key === 'description' || key.startsWith('x-tributary-') || key.startsWith('x-')) continue;
+    if (IGNORED.has(key) || key === 'description' || key.startsWith('x-tributary-') || key.startsWith('x-'))
+      continue;
     if (!ALLOWED_KEYWORDS[type as keyof typeof ALLOWED_KEYWORDS]?.has(key) && raw[key] !== undefined) {
       fail(ctx, path, `keyword "${key}" is not supported on a ${type} schema.`, { keyword: key });
     }
@@ -119,7 +163,12 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
       if (raw.format !== undefined) {
         const format = FORMAT_ALIASES[raw.format as string] ?? (raw.format as string);
         if (!STRING_FORMATS.has(format)) {
-          fail(ctx, path, `string format "${String(raw.format)}" is not supported; supported formats: ${[...STRING_FORMATS].join(', ')}. Use a pattern instead.`, { keyword: 'format' });
+          fail(
+            ctx,
+            path,
+            `string format "${String(raw.format)}" is not supported; supported formats: ${[...STRING_FORMATS].join(', ')}. Use a pattern instead.`,
+            { keyword: 'format' },
+          );
         }
         out.format = format;
       }
@@ -138,7 +187,13 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
     case 'integer':
     case 'number': {
       const out: Record<string, unknown> = { type };
-      for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const) {
+      for (const key of [
+        'minimum',
+        'maximum',
+        'exclusiveMinimum',
+        'exclusiveMaximum',
+        'multipleOf',
+      ] as const) {
         copyNumber(raw, out, key, ctx, path);
       }
       if (raw.enum !== undefined) {
@@ -159,7 +214,12 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
       const props = (raw.properties ?? {}) as Record<string, unknown>;
       if (typeof props !== 'object' || Array.isArray(props)) fail(ctx, path, 'properties must be an object.');
       if (raw.additionalProperties !== undefined && raw.additionalProperties !== false) {
-        fail(ctx, path, 'open objects (additionalProperties other than false) have no column layout; list the properties, or use an array of { key, value } objects.', { keyword: 'additionalProperties' });
+        fail(
+          ctx,
+          path,
+          'open objects (additionalProperties other than false) have no column layout; list the properties, or use an array of { key, value } objects.',
+          { keyword: 'additionalProperties' },
+        );
       }
       const properties: Record<string, JsonSchema> = {};
       for (const key of Object.keys(props).sort()) {
@@ -167,7 +227,8 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
       }
       const required = Array.isArray(raw.required) ? [...(raw.required as string[])].sort() : [];
       for (const name of required) {
-        if (!(name in properties)) fail(ctx, path, `required property "${name}" is not listed in properties.`);
+        if (!(name in properties))
+          fail(ctx, path, `required property "${name}" is not listed in properties.`);
       }
       return { type: 'object', properties, required, additionalProperties: false, ...notes } as JsonSchema;
     }
@@ -179,14 +240,36 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
       return { ...out, ...notes } as unknown as JsonSchema;
     }
     default:
-      return fail(ctx, path, `type ${JSON.stringify(type)} is not supported; use string, integer, number, boolean, object, array or null.`);
+      return fail(
+        ctx,
+        path,
+        `type ${JSON.stringify(type)} is not supported; use string, integer, number, boolean, object, array or null.`,
+      );
   }
 }
 
 const ALLOWED_KEYWORDS = {
   string: new Set(['type', 'minLength', 'maxLength', 'format', 'pattern', 'enum', 'const']),
-  integer: new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']),
-  number: new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']),
+  integer: new Set([
+    'type',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'multipleOf',
+    'enum',
+    'const',
+  ]),
+  number: new Set([
+    'type',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'multipleOf',
+    'enum',
+    'const',
+  ]),
   boolean: new Set(['type', 'enum', 'const']),
   null: new Set(['type', 'const', 'enum']),
   object: new Set(['type', 'properties', 'required', 'additionalProperties']),
@@ -201,7 +284,12 @@ function literalType(value: unknown): 'string' | 'number' | 'boolean' | 'null' |
   return undefined;
 }
 
-function enumOf(values: unknown, kind: 'string' | 'number' | 'boolean', ctx: Context, path: string): unknown[] {
+function enumOf(
+  values: unknown,
+  kind: 'string' | 'number' | 'boolean',
+  ctx: Context,
+  path: string,
+): unknown[] {
   if (!Array.isArray(values) || values.length === 0) fail(ctx, path, 'enum must be a non-empty array.');
   for (const v of values) {
     if (literalType(v) !== kind) fail(ctx, path, `enum value ${JSON.stringify(v)} is not a ${kind}.`);
@@ -210,10 +298,17 @@ function enumOf(values: unknown, kind: 'string' | 'number' | 'boolean', ctx: Con
   return kind === 'number' ? unique.sort((a, b) => (a as number) - (b as number)) : unique.sort();
 }
 
-function copyNumber(raw: Record<string, unknown>, out: Record<string, unknown>, key: string, ctx: Context, path: string) {
+function copyNumber(
+  raw: Record<string, unknown>,
+  out: Record<string, unknown>,
+  key: string,
+  ctx: Context,
+  path: string,
+) {
   const value = raw[key];
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(ctx, path, `${key} must be a finite number.`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    fail(ctx, path, `${key} must be a finite number.`);
   out[key] = value;
 }
 
@@ -235,7 +330,12 @@ function canonicalUnion(members: JsonSchema[], ctx: Context, path: string): Json
       const values = rest.flatMap((m) => [...((m as { enum: readonly unknown[] }).enum ?? [])]);
       const first = rest[0] as { type: string };
       const allInt = values.every((v) => typeof v !== 'number' || Number.isInteger(v));
-      const type = first.type === 'integer' || first.type === 'number' ? (allInt && rest.every((m) => (m as { type: string }).type === 'integer') ? 'integer' : 'number') : first.type;
+      const type =
+        first.type === 'integer' || first.type === 'number'
+          ? allInt && rest.every((m) => (m as { type: string }).type === 'integer')
+            ? 'integer'
+            : 'number'
+          : first.type;
       rest = [normalize({ type, enum: values }, ctx, path)];
     }
   }

@@ -14,7 +14,11 @@ export interface EventSchemaDocument extends ObjectSchema {
   readonly $schema: typeof JSON_SCHEMA_DIALECT;
   /** `tributary:<plan>/<event>/<version>` */
   readonly $id: string;
-  readonly 'x-tributary-event': { readonly name: string; readonly version: number; readonly priority: Priority };
+  readonly 'x-tributary-event': {
+    readonly name: string;
+    readonly version: number;
+    readonly priority: Priority;
+  };
 }
 
 /** The serialisable form of a plan: what every downstream stage reads. Keys are sorted. */
@@ -64,12 +68,17 @@ export function fromPlanDocument(document: unknown): Plan {
   if (typeof document !== 'object' || document === null) invalid('expected an object.');
   const doc = document as Record<string, unknown>;
   if (doc.format !== PLAN_DOCUMENT_FORMAT) {
-    invalid(`format must be "${PLAN_DOCUMENT_FORMAT}", got ${JSON.stringify(doc.format)}; regenerate it with toPlanDocument().`);
+    invalid(
+      `format must be "${PLAN_DOCUMENT_FORMAT}", got ${JSON.stringify(doc.format)}; regenerate it with toPlanDocument().`,
+    );
   }
   assertValidName(doc.name, 'plan', 'plan document');
   const planName = doc.name;
   if (!Array.isArray(doc.events)) invalid('events must be an array.');
-  const context = normalizeObjectSchema(doc.context ?? { type: 'object', properties: {} }, `plan "${planName}" context`);
+  const context = normalizeObjectSchema(
+    doc.context ?? { type: 'object', properties: {} },
+    `plan "${planName}" context`,
+  );
   assertPropertyNames(context, `plan "${planName}" context`, 'context');
   const events = (doc.events as unknown[]).map((raw, index) => {
     if (typeof raw !== 'object' || raw === null) invalid(`events[${index}] must be an object.`);
@@ -80,7 +89,8 @@ export function fromPlanDocument(document: unknown): Plan {
     assertValidName(meta.name, 'event', where);
     assertValidVersion(meta.version, `${where} v${String(meta.version)}`);
     const priority = (meta.priority ?? 'normal') as Priority;
-    if (!PRIORITIES.includes(priority)) invalid(`${where}: priority ${JSON.stringify(priority)} is not one of ${PRIORITIES.join(', ')}.`);
+    if (!PRIORITIES.includes(priority))
+      invalid(`${where}: priority ${JSON.stringify(priority)} is not one of ${PRIORITIES.join(', ')}.`);
     const expectedId = eventSchemaId(planName, meta.name, meta.version);
     if (schema.$id !== undefined && schema.$id !== expectedId) {
       invalid(`events[${index}] has $id ${JSON.stringify(schema.$id)}, expected "${expectedId}".`);

@@ -33,7 +33,12 @@ export interface DefinePlanOptions<E extends readonly EventDefinition[], C exten
   readonly additionalProperties?: AdditionalProperties;
 }
 
-const EMPTY_OBJECT: ObjectSchema = Object.freeze({ type: 'object', properties: {}, required: [], additionalProperties: false });
+const EMPTY_OBJECT: ObjectSchema = Object.freeze({
+  type: 'object',
+  properties: {},
+  required: [],
+  additionalProperties: false,
+});
 
 /**
  * Defines a tracking plan. Throws when an (event, version) pair repeats or names break the rules.
@@ -41,7 +46,10 @@ const EMPTY_OBJECT: ObjectSchema = Object.freeze({ type: 'object', properties: {
  * @example
  * const plan = definePlan({ name: 'mobile-game', events: [appInstall, levelUp], context: z.object({ platform: z.enum(['ios', 'android']) }) });
  */
-export function definePlan<const E extends readonly EventDefinition[], C extends z.ZodObject | undefined = undefined>(
+export function definePlan<
+  const E extends readonly EventDefinition[],
+  C extends z.ZodObject | undefined = undefined,
+>(
   options: DefinePlanOptions<E, C>,
 ): Plan<E[number], C extends z.ZodObject ? z.input<C> : Record<string, never>> {
   const where = `plan "${String(options.name)}"`;
@@ -49,10 +57,15 @@ export function definePlan<const E extends readonly EventDefinition[], C extends
   let context = EMPTY_OBJECT;
   if (options.context !== undefined) {
     if (!(options.context instanceof z.ZodObject)) {
-      throw new SchemaDefinitionError('invalid_definition', `${where}: context must be a z.object({...}).`, { where });
+      throw new SchemaDefinitionError('invalid_definition', `${where}: context must be a z.object({...}).`, {
+        where,
+      });
     }
     assertSupportedZod(options.context, `${where} context`, '', 'context');
-    context = normalizeObjectSchema(z.toJSONSchema(options.context, { target: 'draft-2020-12', unrepresentable: 'throw' }), `${where} context`);
+    context = normalizeObjectSchema(
+      z.toJSONSchema(options.context, { target: 'draft-2020-12', unrepresentable: 'throw' }),
+      `${where} context`,
+    );
   }
   return makePlan({
     name: options.name,
@@ -67,23 +80,41 @@ export function definePlan<const E extends readonly EventDefinition[], C extends
 export function makePlan(data: Omit<Plan, 'kind'>): Plan {
   const where = `plan "${data.name}"`;
   if (data.additionalProperties !== 'reject' && data.additionalProperties !== 'flag') {
-    throw new SchemaDefinitionError('invalid_definition', `${where}: additionalProperties must be "reject" or "flag", got ${JSON.stringify(data.additionalProperties)}.`, { where });
+    throw new SchemaDefinitionError(
+      'invalid_definition',
+      `${where}: additionalProperties must be "reject" or "flag", got ${JSON.stringify(data.additionalProperties)}.`,
+      { where },
+    );
   }
   if (!Array.isArray(data.events) || data.events.length === 0) {
-    throw new SchemaDefinitionError('invalid_definition', `${where}: a plan needs at least one event (defineEvent({...})).`, { where });
+    throw new SchemaDefinitionError(
+      'invalid_definition',
+      `${where}: a plan needs at least one event (defineEvent({...})).`,
+      { where },
+    );
   }
   const seen = new Set<string>();
   for (const event of data.events) {
     if (event?.kind !== 'event') {
-      throw new SchemaDefinitionError('invalid_definition', `${where}: every entry of events must come from defineEvent().`, { where });
+      throw new SchemaDefinitionError(
+        'invalid_definition',
+        `${where}: every entry of events must come from defineEvent().`,
+        { where },
+      );
     }
     const key = `${event.name}@${event.version}`;
     if (seen.has(key)) {
-      throw new SchemaDefinitionError('duplicate_name', `${where}: event "${event.name}" version ${event.version} is defined twice; give the new definition the next version number.`, { where, event: event.name, version: event.version });
+      throw new SchemaDefinitionError(
+        'duplicate_name',
+        `${where}: event "${event.name}" version ${event.version} is defined twice; give the new definition the next version number.`,
+        { where, event: event.name, version: event.version },
+      );
     }
     seen.add(key);
   }
-  const events = [...data.events].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+  const events = [...data.events].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version,
+  );
   return Object.freeze({
     kind: 'plan' as const,
     name: data.name,

@@ -2,7 +2,11 @@ import type { EventDefinition } from './event.js';
 import type { Plan } from './plan.js';
 
 type Tuple<N extends number, T extends unknown[] = []> = T['length'] extends N ? T : Tuple<N, [...T, 0]>;
-type GreaterThan<A extends number, B extends number> = A extends B ? false : Tuple<A> extends [...Tuple<B>, ...unknown[]] ? true : false;
+type GreaterThan<A extends number, B extends number> = A extends B
+  ? false
+  : Tuple<A> extends [...Tuple<B>, ...unknown[]]
+    ? true
+    : false;
 /** The largest member of a union of small non-negative integer literals. */
 type MaxOf<U extends number, All extends number = U> = number extends U
   ? number
@@ -26,7 +30,9 @@ export type LatestVersion<P, N extends EventName<P>> = MaxOf<EventVersion<P, N>>
 
 /** The properties (input type) of an event version; the latest version by default. */
 export type EventProperties<P, N extends EventName<P>, V extends EventVersion<P, N> = LatestVersion<P, N>> =
-  Extract<PlanEvents<P>, { name: N; version: V }> extends EventDefinition<string, number, infer I> ? I : never;
+  Extract<PlanEvents<P>, { name: N; version: V }> extends EventDefinition<string, number, infer I>
+    ? I
+    : never;
 
 /** The context input type of a plan. */
 export type PlanContext<P> = P extends Plan<EventDefinition, infer C> ? C : never;

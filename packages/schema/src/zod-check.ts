@@ -4,14 +4,17 @@ import { assertValidName } from './names.js';
 
 /** What to use instead, per zod construct that has no faithful JSON Schema or warehouse meaning. */
 const REFUSED: Readonly<Record<string, string>> = {
-  transform: 'transforms run code the warehouse cannot reproduce; track the raw value and declare a column transform in the ETL instead',
+  transform:
+    'transforms run code the warehouse cannot reproduce; track the raw value and declare a column transform in the ETL instead',
   pipe: 'pipes and transforms run code the warehouse cannot reproduce; track the raw value',
-  default: 'defaults change the data after it was tracked; make the property optional and declare a null default in the ETL',
+  default:
+    'defaults change the data after it was tracked; make the property optional and declare a null default in the ETL',
   prefault: 'defaults change the data after it was tracked; make the property optional',
   catch: 'catch hides invalid data; let validation reject it so it is stored in raw.rejected',
   map: 'maps have no column layout; use an array of { key, value } objects',
   set: 'sets have no JSON form; use an array',
-  record: 'records (open objects) have no column layout; list the properties in z.object, or use an array of { key, value } objects',
+  record:
+    'records (open objects) have no column layout; list the properties in z.object, or use an array of { key, value } objects',
   lazy: 'recursive schemas cannot be flattened into columns; bound the depth with explicit nested objects',
   tuple: 'tuples have no column type; use an object with named properties',
   intersection: 'intersections are ambiguous in JSON Schema; merge the objects with .extend()',
@@ -33,7 +36,15 @@ const REFUSED: Readonly<Record<string, string>> = {
   success: 'success has no JSON Schema meaning',
 };
 
-const ALLOWED_CHECKS = new Set(['min_length', 'max_length', 'length_equals', 'greater_than', 'less_than', 'multiple_of', 'number_format']);
+const ALLOWED_CHECKS = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'greater_than',
+  'less_than',
+  'multiple_of',
+  'number_format',
+]);
 const ALLOWED_STRING_FORMATS = new Set(['email', 'uuid', 'url', 'datetime', 'date', 'regex']);
 
 type AnyZod = z.core.$ZodType;
@@ -52,20 +63,39 @@ export function assertSupportedZod(
   const at = path || '(root)';
   const reason = REFUSED[def.type];
   if (reason) {
-    throw new SchemaDefinitionError('unsupported_construct', `${where}: ${at}: z.${def.type === 'pipe' ? 'transform/pipe' : def.type}() is not supported: ${reason}.`, { where, path, construct: def.type });
+    throw new SchemaDefinitionError(
+      'unsupported_construct',
+      `${where}: ${at}: z.${def.type === 'pipe' ? 'transform/pipe' : def.type}() is not supported: ${reason}.`,
+      { where, path, construct: def.type },
+    );
   }
   for (const check of (def.checks as AnyZod[] | undefined) ?? []) {
     const cdef = check._zod.def as unknown as { check: string; format?: string };
     if (cdef.check === 'string_format' && ALLOWED_STRING_FORMATS.has(cdef.format ?? '')) continue;
     if (ALLOWED_CHECKS.has(cdef.check)) continue;
-    const what = cdef.check === 'string_format' ? `string format "${cdef.format}"` : cdef.check === 'custom' ? '.refine()/.check()' : cdef.check === 'overwrite' ? 'a value-changing check (trim, toLowerCase, …)' : `check "${cdef.check}"`;
-    throw new SchemaDefinitionError('unsupported_construct', `${where}: ${at}: ${what} is not supported: ${cdef.check === 'overwrite' ? 'it changes the data after tracking; normalise text in the ETL column declarations instead' : 'use bounds, lengths, enums, a supported format (email, uuid, url, iso datetime, iso date) or .regex()'}.`, { where, path, construct: cdef.check });
+    const what =
+      cdef.check === 'string_format'
+        ? `string format "${cdef.format}"`
+        : cdef.check === 'custom'
+          ? '.refine()/.check()'
+          : cdef.check === 'overwrite'
+            ? 'a value-changing check (trim, toLowerCase, …)'
+            : `check "${cdef.check}"`;
+    throw new SchemaDefinitionError(
+      'unsupported_construct',
+      `${where}: ${at}: ${what} is not supported: ${cdef.check === 'overwrite' ? 'it changes the data after tracking; normalise text in the ETL column declarations instead' : 'use bounds, lengths, enums, a supported format (email, uuid, url, iso datetime, iso date) or .regex()'}.`,
+      { where, path, construct: cdef.check },
+    );
   }
   switch (def.type) {
     case 'object': {
       const shape = def.shape as Record<string, AnyZod>;
       if (def.catchall !== undefined && (def.catchall as AnyZod)._zod.def.type !== 'never') {
-        throw new SchemaDefinitionError('unsupported_construct', `${where}: ${at}: open objects (.passthrough()/.catchall()/z.looseObject) have no column layout; list the properties.`, { where, path, construct: 'catchall' });
+        throw new SchemaDefinitionError(
+          'unsupported_construct',
+          `${where}: ${at}: open objects (.passthrough()/.catchall()/z.looseObject) have no column layout; list the properties.`,
+          { where, path, construct: 'catchall' },
+        );
       }
       for (const [key, value] of Object.entries(shape)) {
         const p = path ? `${path}.${key}` : key;

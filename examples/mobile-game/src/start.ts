@@ -1,0 +1,3 @@
+import { runDemo } from './main.js';
+
+await runDemo();
