@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
  */
 export function tributaryVitestConfig(options: { testTimeout?: number } = {}) {
   return defineConfig({
-    resolve: { conditions: ['@tributary/source', 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: ['@tributary/source', 'import', 'module', 'node', 'default'] } },
+    resolve: { conditions: ['@tributary/source', 'module', 'node', 'development|production'] },
+    ssr: { resolve: { conditions: ['@tributary/source', 'module', 'node', 'development|production'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 30_000,
