@@ -1,0 +1,153 @@
+/**
+ * The helpers every generated validator module carries, as JavaScript source. They expect the
+ * constants MAX_DEPTH, MAX_ITEMS_TOTAL and MAX_STRING_BYTES to be declared before them. Plain ES2020,
+ * no imports, so the emitted module has no runtime dependency.
+ *
+ * Own-keys iteration only (Object.keys), never `in` or lookups that could reach a prototype.
+ */
+export const RUNTIME_SOURCE = String.raw`
+const LONG_STRING = Math.floor(MAX_STRING_BYTES / 3);
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function at(base, key) {
+  if (typeof key === "number") return base + "[" + key + "]";
+  if (SIMPLE_KEY.test(key)) return base === "" ? key : base + "." + key;
+  return base + "[" + JSON.stringify(key) + "]";
+}
+
+function describe(v) {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return v.length > 40 ? JSON.stringify(v.slice(0, 40)) + "… (" + v.length + " characters)" : JSON.stringify(v);
+    case "number":
+      return Number.isNaN(v) ? "NaN" : Number.isFinite(v) ? String(v) : v > 0 ? "Infinity" : "-Infinity";
+    case "boolean":
+      return String(v);
+    case "object":
+      return Array.isArray(v) ? "an array of " + v.length + " items" : "an object";
+    default:
+      return "a " + typeof v;
+  }
+}
+
+function fail(out, path, rule, expected, v) {
+  const received = describe(v);
+  out.push({ path, rule, expected, received, message: (path === "" ? "message" : path) + ": expected " + expected + ", received " + received });
+}
+
+function utf8Bytes(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+// Called only when a string is long or holds a suspect code unit: the fast path is one regex test.
+function checkText(s, path, out) {
+  if (s.indexOf("\u0000") !== -1) fail(out, path, "nul_character", "text without NUL (\\u0000) characters", s);
+  if (LONE_SURROGATE.test(s)) fail(out, path, "lone_surrogate", "well-formed Unicode text (no lone surrogate)", s);
+  if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(out, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
+}
+
+function count(st, n, path, out, v) {
+  st.n += n;
+  if (st.n <= MAX_ITEMS_TOTAL) return true;
+  if (!st.over) {
+    st.over = true;
+    fail(out, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
+  }
+  return false;
+}
+
+// Any value the plan does not describe: checked only for what the warehouse cannot store and for the limits.
+function scan(v, base, key, depth, out, st) {
+  switch (typeof v) {
+    case "string":
+      if (v.length > LONG_STRING || SUSPECT.test(v)) checkText(v, at(base, key), out);
+      return;
+    case "number":
+    case "boolean":
+    case "undefined":
+      return;
+    case "object": {
+      if (v === null) return;
+      const path = at(base, key);
+      if (depth > MAX_DEPTH) { fail(out, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
+      if (Array.isArray(v)) {
+        if (count(st, v.length, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
+        return;
+      }
+      const keys = Object.keys(v);
+      if (!count(st, keys.length, path, out, v)) return;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (k.length > LONG_STRING || SUSPECT.test(k)) checkText(k, at(path, k), out);
+        scan(v[k], path, k, depth + 1, out, st);
+      }
+      return;
+    }
+    default:
+      fail(out, at(base, key), "type", "a JSON value", v);
+  }
+}
+
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function daysIn(year, month) {
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function isDate(s) {
+  const m = DATE.exec(s);
+  if (m === null) return false;
+  const month = +m[2];
+  return month >= 1 && month <= 12 && +m[3] >= 1 && +m[3] <= daysIn(+m[1], month);
+}
+
+// RFC 3339 / ISO-8601 date and time with a zone (Z or an offset); seconds may be omitted.
+function isDateTime(s) {
+  const m = DATE_TIME.exec(s);
+  if (m === null) return false;
+  const month = +m[2];
+  if (month < 1 || month > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], month)) return false;
+  if (+m[4] > 23 || +m[5] > 59 || (m[6] !== undefined && +m[6] > 60)) return false;
+  return m[7] === undefined || (+m[7] <= 23 && +m[8] <= 59);
+}
+
+function isUri(s) {
+  const t = s.trim();
+  if (typeof URL.canParse === "function") return URL.canParse(t);
+  try { new URL(t); return true; } catch { return false; }
+}
+
+// The same tolerance as zod's multipleOf, so decimal steps such as 0.01 behave as people expect.
+function isMultipleOf(v, step) {
+  const ratio = v / step;
+  const rounded = Math.round(ratio);
+  return Math.abs(ratio - rounded) < 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+}
+
+// An undeclared property of a declared object: mode 0 allows it, 1 rejects it, 2 flags it.
+function extra(v, key, base, depth, out, fl, st, mode, declared) {
+  const path = at(base, key);
+  if (key.length > LONG_STRING || SUSPECT.test(key)) checkText(key, path, out);
+  if (mode === 1) fail(out, path, "additional_property", declared, v[key]);
+  else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
+  scan(v[key], base, key, depth, out, st);
+}
+`;
