@@ -9,3 +9,29 @@ export {
 export { WarehouseError, type WarehouseErrorCode } from './errors.js';
 export { PINNED_TYPE_OIDS } from './type-parsers.js';
 export { type SqlRunner, Warehouse, type WarehouseKind, type WarehouseTransaction } from './warehouse.js';
+export {
+  type AppliedMigrationRecord,
+  ensureBookkeeping,
+  MIGRATION_LOCK_KEY,
+  MIGRATIONS_TABLE,
+  readAppliedMigrations,
+} from './migrations/bookkeeping.js';
+export {
+  type AppliedMigration,
+  formatMigrationFailure,
+  type MigrateOptions,
+  type MigrateResult,
+  type MigrationFailure,
+  type MigrationProgress,
+  type MigrationRefusal,
+  migrate,
+  type PlannedMigration,
+} from './migrations/migrate.js';
+export { type MigrationFile, migrationChecksum, readMigrationFiles } from './migrations/migration-files.js';
+export {
+  type ChangedMigration,
+  compareMigrations,
+  type MigrationStatus,
+  migrationStatus,
+} from './migrations/migration-status.js';
+export { type ScriptStatement, splitStatements } from './migrations/split-statements.js';
