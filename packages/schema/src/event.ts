@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SchemaDefinitionError } from './errors.js';
+import type { EventEtl } from './etl-declarations.js';
+import { validateEventEtl } from './etl-validation.js';
 import type { ObjectSchema } from './json-schema.js';
 import { assertValidName } from './names.js';
 import { normalizeObjectSchema } from './normalize.js';
@@ -23,6 +25,8 @@ export interface EventDefinition<N extends string = string, V extends number = n
   readonly description?: string;
   readonly priority: Priority;
   readonly properties: ObjectSchema;
+  /** What the ETL does with this version's columns (filtering, transforms, merges). */
+  readonly etl?: EventEtl;
   /** Phantom: the properties' input type, for inference only (never present at run time). */
   readonly '~input'?: I;
 }
@@ -35,6 +39,8 @@ export interface DefineEventOptions<N extends string, V extends number, S extend
   readonly description?: string;
   readonly properties: S;
   readonly priority?: Priority;
+  /** ETL declarations: columns to keep, per-column transforms, merges. Validated against the properties. */
+  readonly etl?: EventEtl;
 }
 
 const zodSchemas = new WeakMap<EventDefinition, z.ZodObject>();
@@ -82,6 +88,7 @@ export function defineEvent<const N extends string, const V extends number, S ex
     description: options.description,
     priority: options.priority ?? 'normal',
     properties,
+    etl: options.etl,
   }) as EventDefinition<N, V, z.input<S>>;
   zodSchemas.set(event, options.properties);
   return event;
@@ -89,6 +96,8 @@ export function defineEvent<const N extends string, const V extends number, S ex
 
 /** Builds a frozen event definition from plain data, omitting absent optional fields. */
 export function makeEvent(data: Omit<EventDefinition, 'kind'>): EventDefinition {
+  if (data.etl !== undefined)
+    validateEventEtl(data.etl, data.properties, `event "${data.name}" v${data.version}`);
   return Object.freeze({
     kind: 'event' as const,
     name: data.name,
@@ -96,6 +105,7 @@ export function makeEvent(data: Omit<EventDefinition, 'kind'>): EventDefinition 
     ...(data.description !== undefined ? { description: data.description } : {}),
     priority: data.priority,
     properties: data.properties,
+    ...(data.etl !== undefined ? { etl: data.etl } : {}),
   });
 }
 

@@ -7,6 +7,21 @@ export {
   compareSchemas,
   type SchemaChange,
 } from './compatibility.js';
+export {
+  type ColumnTransform,
+  type EventEtl,
+  type MergeSpec,
+  type MetricRoles,
+  type PlanEtl,
+  type RevenueRole,
+  type SplitSpec,
+  TEXT_NORMALIZATIONS,
+  type TextNormalization,
+  type Threshold,
+  type UnitConversion,
+  units,
+} from './etl-declarations.js';
+export { leafAt, leafPaths } from './etl-validation.js';
 export { SchemaDefinitionError, type SchemaErrorCode, TributaryError } from './errors.js';
 export {
   type DefineEventOptions,

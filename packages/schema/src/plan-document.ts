@@ -1,4 +1,5 @@
 import { SchemaDefinitionError } from './errors.js';
+import type { EventEtl, MetricRoles, PlanEtl } from './etl-declarations.js';
 import { assertValidVersion, type EventDefinition, makeEvent, PRIORITIES, type Priority } from './event.js';
 import type { ObjectSchema } from './json-schema.js';
 import { assertPropertyNames, assertValidName } from './names.js';
@@ -19,6 +20,7 @@ export interface EventSchemaDocument extends ObjectSchema {
     readonly version: number;
     readonly priority: Priority;
   };
+  readonly 'x-tributary-etl'?: EventEtl;
 }
 
 /** The serialisable form of a plan: what every downstream stage reads. Keys are sorted. */
@@ -29,6 +31,8 @@ export interface PlanDocument {
   readonly additionalProperties: AdditionalProperties;
   readonly context: ObjectSchema;
   readonly events: readonly EventSchemaDocument[];
+  readonly roles?: MetricRoles;
+  readonly etl?: PlanEtl;
 }
 
 /** `tributary:<plan>/<event>/<version>`, the `$id` of an event version's JSON Schema. */
@@ -44,6 +48,7 @@ export function eventSchemaDocument(planName: string, event: EventDefinition): E
     ...(event.description !== undefined ? { description: event.description } : {}),
     ...event.properties,
     'x-tributary-event': { name: event.name, version: event.version, priority: event.priority },
+    ...(event.etl !== undefined ? { 'x-tributary-etl': event.etl } : {}),
   }) as EventSchemaDocument;
 }
 
@@ -56,6 +61,8 @@ export function toPlanDocument(plan: Plan): PlanDocument {
     additionalProperties: plan.additionalProperties,
     context: plan.context,
     events: plan.events.map((event) => eventSchemaDocument(plan.name, event)),
+    ...(plan.roles !== undefined ? { roles: plan.roles } : {}),
+    ...(plan.etl !== undefined ? { etl: plan.etl } : {}),
   }) as PlanDocument;
 }
 
@@ -95,7 +102,7 @@ export function fromPlanDocument(document: unknown): Plan {
     if (schema.$id !== undefined && schema.$id !== expectedId) {
       invalid(`events[${index}] has $id ${JSON.stringify(schema.$id)}, expected "${expectedId}".`);
     }
-    const { description, ...rest } = schema;
+    const { description, 'x-tributary-etl': etl, ...rest } = schema;
     const properties = normalizeObjectSchema(stripMeta(rest), `${where} v${meta.version}`);
     assertPropertyNames(properties, `${where} v${meta.version}`);
     return makeEvent({
@@ -104,6 +111,7 @@ export function fromPlanDocument(document: unknown): Plan {
       description: typeof description === 'string' ? description : undefined,
       priority,
       properties,
+      etl: etl as EventEtl | undefined,
     });
   });
   return makePlan({
@@ -112,6 +120,8 @@ export function fromPlanDocument(document: unknown): Plan {
     additionalProperties: (doc.additionalProperties ?? 'reject') as AdditionalProperties,
     context,
     events,
+    roles: doc.roles as MetricRoles | undefined,
+    etl: doc.etl as PlanEtl | undefined,
   });
 }
 

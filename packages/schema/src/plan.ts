@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SchemaDefinitionError } from './errors.js';
+import type { MetricRoles, PlanEtl, RevenueRole } from './etl-declarations.js';
+import { validatePlanDeclarations } from './etl-validation.js';
 import type { EventDefinition } from './event.js';
 import type { ObjectSchema } from './json-schema.js';
 import { assertValidName } from './names.js';
@@ -19,6 +21,10 @@ export interface Plan<E extends EventDefinition = EventDefinition, C = Record<st
   readonly context: ObjectSchema;
   /** Sorted by name, then version. */
   readonly events: readonly E[];
+  /** Which events and properties the cooked tables and metrics use (install, revenue, sessions, dimensions). */
+  readonly roles?: MetricRoles;
+  /** Plan-wide ETL settings: dedupe, spam filtering, reporting time zones, context transforms. */
+  readonly etl?: PlanEtl;
   /** Phantom: the context's input type. */
   readonly '~context'?: C;
 }
@@ -31,6 +37,12 @@ export interface DefinePlanOptions<E extends readonly EventDefinition[], C exten
   readonly context?: C;
   /** Undeclared properties: `reject` the event (default) or accept it and `flag` them. */
   readonly additionalProperties?: AdditionalProperties;
+  /** Metric roles; event names are checked against the plan's events at compile time too. */
+  readonly roles?: MetricRoles & {
+    readonly install?: E[number]['name'];
+    readonly revenue?: RevenueRole & { readonly event: E[number]['name'] };
+  };
+  readonly etl?: PlanEtl;
 }
 
 const EMPTY_OBJECT: ObjectSchema = Object.freeze({
@@ -73,6 +85,8 @@ export function definePlan<
     additionalProperties: options.additionalProperties ?? 'reject',
     context,
     events: options.events,
+    roles: options.roles,
+    etl: options.etl,
   }) as Plan<E[number], C extends z.ZodObject ? z.input<C> : Record<string, never>>;
 }
 
@@ -115,6 +129,7 @@ export function makePlan(data: Omit<Plan, 'kind'>): Plan {
   const events = [...data.events].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version,
   );
+  validatePlanDeclarations({ name: data.name, context: data.context, events }, data.roles, data.etl);
   return Object.freeze({
     kind: 'plan' as const,
     name: data.name,
@@ -122,6 +137,8 @@ export function makePlan(data: Omit<Plan, 'kind'>): Plan {
     additionalProperties: data.additionalProperties,
     context: data.context,
     events: Object.freeze(events),
+    ...(data.roles !== undefined ? { roles: data.roles } : {}),
+    ...(data.etl !== undefined ? { etl: data.etl } : {}),
   });
 }
 
