@@ -1,1 +1,50 @@
-export {};
+export { type CompiledSql, compileStatement } from './dialect/postgres/compile-statement.js';
+export { describeStatement } from './describe-statement.js';
+export { isWidening } from './diff/column-widening.js';
+export { type DiffOptions, diffWarehouse } from './diff/diff-warehouse.js';
+export { SqlError, type SqlErrorCode } from './errors.js';
+export { formatSql } from './format-sql.js';
+export { identifierBytes, MAX_IDENTIFIER_BYTES, quoteIdentifier, shortenIdentifier } from './identifiers.js';
+export { type ColumnMapping, mapColumn } from './model/column-mapping.js';
+export { type PlanToWarehouseOptions, planToWarehouse } from './model/plan-to-warehouse.js';
+export {
+  type CheckConstraint,
+  type CheckValue,
+  type ColumnDefault,
+  type ColumnModel,
+  type ColumnType,
+  type ColumnTypeName,
+  columnTypeSql,
+  type IndexModel,
+  type KeyConstraint,
+  qualifiedName,
+  type TableModel,
+  type TableOrigin,
+  WAREHOUSE_SCHEMAS,
+  type WarehouseModel,
+} from './model/types.js';
+export { type PlanChange, describePlanChanges } from './plan-changes.js';
+export {
+  nextMigrationNumber,
+  type PlannedMigration,
+  type PlanMigrationInput,
+  planMigration,
+  slugify,
+} from './plan-migration.js';
+export { compileDdl, formatStatements, renderSql } from './render-sql.js';
+export {
+  parseSnapshot,
+  SNAPSHOT_FORMAT,
+  serializeSnapshot,
+  snapshotOf,
+  type WarehouseSnapshot,
+} from './snapshot.js';
+export { splitSqlStatements } from './split-sql.js';
+export {
+  isDestructive,
+  STATEMENT_EFFECTS,
+  STATEMENT_PHASES,
+  type Statement,
+  type StatementKind,
+  type StatementOf,
+} from './statements.js';

@@ -1,0 +1,114 @@
+import { buildTable, column, NOW } from './table-builder.js';
+import type { TableModel } from './types.js';
+
+/** `raw.events`: every accepted message as received (the lake); `seq` is the ETL watermark. */
+export function rawEventsTable(): TableModel {
+  return buildTable({
+    schema: 'raw',
+    name: 'events',
+    columns: [
+      column('seq', 'bigserial', { notNull: true }),
+      column('message_id', 'text', { notNull: true }),
+      column('received_at', 'timestamptz', { notNull: true }),
+      column('source', 'text', { notNull: true }),
+      column('type', 'text', { notNull: true }),
+      column('event', 'text'),
+      column('payload', 'jsonb', { notNull: true }),
+    ],
+    primaryKey: ['seq'],
+    unique: [['message_id']],
+    indexes: [['event', 'seq']],
+  });
+}
+
+/** `raw.rejected`: what arrived and could not be accepted, with machine-readable reasons. */
+export function rawRejectedTable(): TableModel {
+  return buildTable({
+    schema: 'raw',
+    name: 'rejected',
+    columns: [
+      column('id', 'bigserial', { notNull: true }),
+      column('received_at', 'timestamptz', { notNull: true, default: NOW }),
+      column('stage', 'text', { notNull: true, allowed: ['collector', 'etl'] }),
+      column('source', 'text'),
+      column('message_id', 'text'),
+      column('reasons', 'jsonb', { notNull: true }),
+      column('payload', 'text', { notNull: true }),
+    ],
+    primaryKey: ['id'],
+  });
+}
+
+/** `cooked.user_days` and `cooked.users`: first version; the ETL extends them through the normal diff. */
+export function cookedTables(): TableModel[] {
+  const zero = { kind: 'literal', value: 0 } as const;
+  return [
+    buildTable({
+      schema: 'cooked',
+      name: 'user_days',
+      columns: [
+        column('user_key', 'text', { notNull: true }),
+        column('day', 'date', { notNull: true }),
+        column('events', 'integer', { notNull: true, default: zero }),
+        column('sessions', 'integer', { notNull: true, default: zero }),
+        column('revenue', 'numeric', { notNull: true, default: zero }),
+        column('first_event_at', 'timestamptz'),
+        column('last_event_at', 'timestamptz'),
+      ],
+      primaryKey: ['user_key', 'day'],
+    }),
+    buildTable({
+      schema: 'cooked',
+      name: 'users',
+      columns: [
+        column('user_key', 'text', { notNull: true }),
+        column('user_id', 'text'),
+        column('anonymous_id', 'text'),
+        column('first_seen_at', 'timestamptz'),
+        column('last_seen_at', 'timestamptz'),
+        column('install_day', 'date'),
+        column('first_purchase_day', 'date'),
+        column('platform', 'text'),
+        column('country', 'text'),
+        column('app_version', 'text'),
+      ],
+      primaryKey: ['user_key'],
+    }),
+  ];
+}
+
+/** `tributary.etl_runs` (reconciliation counts per run) and `tributary.watermarks`. */
+export function bookkeepingTables(): TableModel[] {
+  const zero = { kind: 'literal', value: 0 } as const;
+  return [
+    buildTable({
+      schema: 'tributary',
+      name: 'etl_runs',
+      columns: [
+        column('id', 'bigserial', { notNull: true }),
+        column('started_at', 'timestamptz', { notNull: true, default: NOW }),
+        column('finished_at', 'timestamptz'),
+        column('mode', 'text', { notNull: true }),
+        column('from_seq', 'bigint'),
+        column('to_seq', 'bigint'),
+        column('extracted', 'bigint', { notNull: true, default: zero }),
+        column('loaded', 'bigint', { notNull: true, default: zero }),
+        column('rejected', 'bigint', { notNull: true, default: zero }),
+        column('duplicates', 'bigint', { notNull: true, default: zero }),
+        column('rejected_by_reason', 'jsonb', { notNull: true, default: { kind: 'literal', value: '{}' } }),
+        column('duration_ms', 'bigint'),
+      ],
+      primaryKey: ['id'],
+    }),
+    buildTable({
+      schema: 'tributary',
+      name: 'watermarks',
+      columns: [
+        column('name', 'text', { notNull: true }),
+        column('seq', 'bigint', { notNull: true }),
+        column('updated_at', 'timestamptz', { notNull: true, default: NOW }),
+      ],
+      primaryKey: ['name'],
+    }),
+  ];
+}

@@ -1,0 +1,1 @@
+export { type SamplePlanStep, samplePlan, samplePlanDocument, samplePlanSteps } from './sample-plan.js';
