@@ -35,3 +35,12 @@ export {
   migrationStatus,
 } from './migrations/migration-status.js';
 export { type ScriptStatement, splitStatements } from './migrations/split-statements.js';
+export {
+  type GeneratedFile,
+  type GenerateMigrationOptions,
+  type GenerateMigrationResult,
+  generateMigration,
+  type MigrationFilesPlan,
+  planMigrationFiles,
+  SNAPSHOT_FILE,
+} from './migrations/generate-migration.js';
