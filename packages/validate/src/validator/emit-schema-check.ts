@@ -117,9 +117,10 @@ function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink,
   if (schema.pattern !== undefined) {
     const name = fresh(state, 'PATTERN_');
     state.constants.push(`const ${name} = new RegExp(${lit(schema.pattern)}, "u");`);
-    checks.push(
-      `if (!${name}.test(${v})) ${fail(sink, path, 'pattern', `text matching /${schema.pattern}/`, v)}`,
-    );
+    // zod exports its format regex as the pattern too: one violation for one mistake.
+    const test = `if (!${name}.test(${v})) ${fail(sink, path, 'pattern', `text matching /${schema.pattern}/`, v)}`;
+    if (schema.format !== undefined) checks[checks.length - 1] += `\nelse ${test}`;
+    else checks.push(test);
   }
   checks.push(
     `if (${v}.length > LONG_STRING || SUSPECT.test(${v})) checkText(${v}, ${path.code}, ${sink.out});`,
@@ -265,13 +266,14 @@ function emitAnyOf(
     const check = emitSchemaCheck(members[0] as JsonSchema, v, path, depth, sink, state);
     return nullable ? `if (${v} !== null) {\n${indent(check)}\n}` : check;
   }
-  // Each member checks into its own arrays; the first member without violations wins and keeps its flags.
+  // Each member checks into its own arrays; the first member whose only violations are text or size
+  // limits (rules beyond the schema) wins and keeps its violations and flags.
   const ok = fresh(state, 'ok');
   const tries = members.map((member) => {
     const out = fresh(state, 'o');
     const fl = fresh(state, 'f');
     const check = emitSchemaCheck(member, v, path, depth, { out, fl }, state);
-    return `if (!${ok}) {\n${indent(`const ${out} = [], ${fl} = [];\n${check}\nif (${out}.length === 0) { ${ok} = true; for (const x of ${fl}) ${sink.fl}.push(x); }`)}\n}`;
+    return `if (!${ok}) {\n${indent(`const ${out} = [], ${fl} = [];\n${check}\nif (onlyLimits(${out})) { ${ok} = true; for (const x of ${out}) ${sink.out}.push(x); for (const x of ${fl}) ${sink.fl}.push(x); }`)}\n}`;
   });
   const expected = `one of: ${members.map(summary).join(' | ')}${nullable ? ' | null' : ''}`;
   const body = [

@@ -126,9 +126,7 @@ function validateMessage(m) {
   if (kind === "track") {
     if (event === undefined) fail(out, "event", "required", "the event name", event);
     else if (typeof event !== "string") fail(out, "event", "type", "the event name (a string)", event);
-    if (properties === null || (properties !== undefined && !isObject(properties))) {
-      fail(out, "properties", "type", "an object", properties);
-    } else if (typeof event === "string" && versionReadable) {
+    if (typeof event === "string" && versionReadable) {
       version = checkEventProperties(event, eventVersion, "context.eventVersion", properties === undefined ? {} : properties, out, fl, st);
     } else {
       scan(properties, "", "properties", 1, out, st);

@@ -150,4 +150,12 @@ function extra(v, key, base, depth, out, fl, st, mode, declared) {
   else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
   scan(v[key], base, key, depth, out, st);
 }
+
+const LIMIT_RULES = new Set(["nul_character", "lone_surrogate", "max_string_bytes", "max_depth", "max_items_total"]);
+
+// True when a union member matched its schema and broke only limits that hold for any value.
+function onlyLimits(list) {
+  for (let i = 0; i < list.length; i++) if (!LIMIT_RULES.has(list[i].rule)) return false;
+  return true;
+}
 `;
