@@ -1,0 +1,111 @@
+import { CollectorError } from '../errors/collector-error.js';
+import type { CollectorLimits } from '../options.js';
+
+const ACCEPTED_TYPES = new Set(['application/json', 'text/plain']);
+
+/** The request body as text plus its size on the wire. */
+export interface RequestBody {
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/**
+ * Reads a JSON or text/plain body (the browser SDK sends text/plain), gunzipping
+ * `Content-Encoding: gzip` as a stream and aborting as soon as either the wire size or the
+ * decompressed size passes its limit, so a gzip bomb costs at most `maxDecompressedBytes`.
+ */
+export async function readBody(request: Request, limits: CollectorLimits): Promise<RequestBody> {
+  assertContentType(request.headers.get('content-type'));
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip')
+    throw new CollectorError(
+      'unsupported_encoding',
+      `Content-Encoding "${encoding}" is not supported; send the body uncompressed or with gzip.`,
+    );
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
+  if (!request.body) return { text: '', bytes: 0 };
+
+  let wireBytes = 0;
+  const counted = request.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        wireBytes += chunk.byteLength;
+        if (wireBytes > limits.maxBodyBytes) controller.error(bodyTooLarge(limits.maxBodyBytes));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const gzip = encoding !== 'identity';
+  const stream = gzip
+    ? counted.pipeThrough(new DecompressionStream('gzip') as TransformStream<Uint8Array, Uint8Array>)
+    : counted;
+  const limit = gzip ? limits.maxDecompressedBytes : limits.maxBodyBytes;
+  const bytes = await collect(stream, limit, gzip);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes: wireBytes };
+  } catch {
+    throw new CollectorError('invalid_encoding', 'The body is not valid UTF-8; send JSON encoded as UTF-8.');
+  }
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  gzip: boolean,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        throw gzip
+          ? new CollectorError(
+              'body_too_large',
+              `The decompressed body is larger than ${limit} bytes (maxDecompressedBytes); send smaller batches.`,
+              limit,
+            )
+          : bodyTooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof CollectorError) throw error;
+    if (gzip)
+      throw new CollectorError(
+        'invalid_gzip',
+        'The body is not valid gzip (Content-Encoding: gzip); compress it again.',
+      );
+    throw error;
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function assertContentType(header: string | null): void {
+  if (header === null) return;
+  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!ACCEPTED_TYPES.has(type))
+    throw new CollectorError(
+      'unsupported_media_type',
+      `Content-Type "${type}" is not accepted; send application/json or text/plain.`,
+    );
+}
+
+function bodyTooLarge(limit: number): CollectorError {
+  return new CollectorError(
+    'body_too_large',
+    `The request body is larger than ${limit} bytes (maxBodyBytes); send smaller batches.`,
+    limit,
+  );
+}

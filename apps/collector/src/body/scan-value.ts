@@ -1,0 +1,79 @@
+import type { Reason } from '../messages/reason.js';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The deepest nesting of arrays/objects in a parsed JSON value, counted without recursion. */
+export function nestingDepth(value: unknown, stopAbove: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > stopAbove) return deepest;
+    const children = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, level]);
+  }
+  return deepest;
+}
+
+/**
+ * Finds what PostgreSQL `jsonb` cannot store or JSON would silently change: NUL characters and
+ * lone UTF-16 surrogates in keys or strings, and non-finite numbers (`1e999` parses to Infinity).
+ * Own keys only, so `__proto__` is just a key. Paths look like `properties.items[3].sku`.
+ */
+export function findUnstorableValues(value: unknown, path = ''): Reason[] {
+  const reasons: Reason[] = [];
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [current, at] = stack.pop() as [unknown, string];
+    if (typeof current === 'string') checkString(current, at, 'value', reasons);
+    else if (typeof current === 'number' && !Number.isFinite(current))
+      reasons.push({
+        path: at,
+        rule: 'non_finite_number',
+        expected: 'a finite number',
+        received: String(current),
+        message: `${at || 'value'} is a number too large to represent (parsed as ${current}).`,
+      });
+    else if (Array.isArray(current)) current.forEach((item, index) => stack.push([item, `${at}[${index}]`]));
+    else if (typeof current === 'object' && current !== null)
+      for (const key of Object.keys(current)) {
+        const child = at === '' ? key : `${at}.${key}`;
+        checkString(key, child, 'key', reasons);
+        stack.push([(current as Record<string, unknown>)[key], child]);
+      }
+  }
+  return reasons;
+}
+
+function checkString(text: string, path: string, what: 'key' | 'value', reasons: Reason[]): void {
+  if (text.includes('\u0000'))
+    reasons.push({
+      path,
+      rule: 'nul_character',
+      expected: `a ${what} without NUL (\\u0000) characters`,
+      received: 'a string containing \\u0000',
+      message: `The ${what} at ${path || 'the root'} contains a NUL character, which the warehouse cannot store.`,
+    });
+  if (LONE_SURROGATE.test(text))
+    reasons.push({
+      path,
+      rule: 'lone_surrogate',
+      expected: `a ${what} of well-formed UTF-16`,
+      received: 'a string with an unpaired surrogate',
+      message: `The ${what} at ${path || 'the root'} contains an unpaired UTF-16 surrogate, which is not valid Unicode.`,
+    });
+}
+
+/**
+ * Text that PostgreSQL can store in a `text` column: NUL and lone surrogates are written as the
+ * six-character escapes `\u0000` / `\udXXX`, so rejected payloads keep what arrived.
+ */
+export function storableText(text: string): string {
+  return text.replace(
+    /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (match) => `\\u${match.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,0 +1,20 @@
+import type { SourceRegistry } from './auth/source-registry.js';
+import type { CollectorMetrics } from './metrics/collector-metrics.js';
+import type { CollectorLimits, IpAnonymization } from './options.js';
+import type { MessageValidator } from './validation/message-validator.js';
+import type { BatchWriter } from './writer/batch-writer.js';
+
+/** What the route handlers share; built once by `createCollector`. */
+export interface CollectorDeps {
+  readonly limits: CollectorLimits;
+  readonly registry: SourceRegistry;
+  readonly validate: MessageValidator;
+  readonly writer: BatchWriter;
+  readonly metrics: CollectorMetrics;
+  readonly clock: () => Date;
+  readonly generateId: () => string;
+  readonly ipAnonymization: IpAnonymization;
+  readonly trustProxy: boolean;
+  readonly retryAfterSeconds: number;
+  readonly ping: () => Promise<void>;
+}

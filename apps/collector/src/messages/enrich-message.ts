@@ -1,0 +1,71 @@
+import type { IpAnonymization } from '../options.js';
+import { anonymizeIp } from './anonymize-ip.js';
+import { isPlainObject } from './split-messages.js';
+
+/** What the collector knows about the request a message arrived in. */
+export interface EnrichmentContext {
+  readonly receivedAt: Date;
+  /** The batch's `sentAt`, used when the message has none. */
+  readonly batchSentAt: unknown;
+  /** The batch's `context`, merged under the message's. */
+  readonly batchContext: Readonly<Record<string, unknown>> | undefined;
+  readonly ip: string | undefined;
+  readonly ipAnonymization: IpAnonymization;
+  readonly userAgent: string | undefined;
+  readonly generateId: () => string;
+}
+
+/**
+ * Adds what the server knows, Segment-style, to a copy of the message: `receivedAt`; `messageId`
+ * when missing; `originalTimestamp` = the client's `timestamp` and `timestamp` corrected for clock
+ * skew = receivedAt − (sentAt − originalTimestamp) (or receivedAt when the client sent none);
+ * `context.ip` (anonymised by policy) and `context.userAgent` when the client did not set them.
+ * The write key is removed. Values it cannot interpret (a bad date) are left for the validators.
+ */
+export function enrichMessage(
+  message: Readonly<Record<string, unknown>>,
+  ctx: EnrichmentContext,
+): Record<string, unknown> {
+  const enriched: Record<string, unknown> = { ...message };
+  delete enriched.writeKey;
+  const receivedAt = ctx.receivedAt.toISOString();
+  enriched.receivedAt = receivedAt;
+  if (enriched.messageId === undefined || enriched.messageId === null || enriched.messageId === '')
+    enriched.messageId = ctx.generateId();
+  const sentAt = Object.hasOwn(message, 'sentAt') ? message.sentAt : ctx.batchSentAt;
+  if (sentAt !== undefined) enriched.sentAt = sentAt;
+  correctTimestamp(enriched, ctx.receivedAt, sentAt);
+  if (enriched.context === undefined || isPlainObject(enriched.context)) {
+    const context: Record<string, unknown> = {
+      ...ctx.batchContext,
+      ...(enriched.context as Record<string, unknown> | undefined),
+    };
+    const ip = typeof context.ip === 'string' ? context.ip : ctx.ip;
+    const storedIp = ip === undefined ? undefined : anonymizeIp(ip, ctx.ipAnonymization);
+    if (storedIp === undefined) delete context.ip;
+    else context.ip = storedIp;
+    if (context.userAgent === undefined && ctx.userAgent !== undefined) context.userAgent = ctx.userAgent;
+    enriched.context = context;
+  }
+  return enriched;
+}
+
+function correctTimestamp(message: Record<string, unknown>, receivedAt: Date, sentAt: unknown): void {
+  const original = message.timestamp;
+  if (original === undefined || original === null) {
+    message.timestamp = receivedAt.toISOString();
+    return;
+  }
+  message.originalTimestamp = original;
+  const clientTime = parseTime(original);
+  const clientSentAt = parseTime(sentAt);
+  if (clientTime === undefined || clientSentAt === undefined) return;
+  const corrected = new Date(receivedAt.getTime() - (clientSentAt - clientTime));
+  if (!Number.isNaN(corrected.getTime())) message.timestamp = corrected.toISOString();
+}
+
+function parseTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}

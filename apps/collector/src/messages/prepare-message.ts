@@ -1,0 +1,100 @@
+import { findUnstorableValues, storableText } from '../body/scan-value.js';
+import type { CollectorLimits } from '../options.js';
+import type { MessageValidator } from '../validation/message-validator.js';
+import { type EnrichmentContext, enrichMessage } from './enrich-message.js';
+import type { Reason } from './reason.js';
+import { isPlainObject } from './split-messages.js';
+
+/** A row for `raw.events`. */
+export interface EventRow {
+  readonly messageId: string;
+  readonly type: string;
+  readonly event: string | null;
+  /** The enriched message as JSON text (always storable as jsonb). */
+  readonly payload: string;
+}
+
+/** A row for `raw.rejected`: the reasons and the message as it arrived. */
+export interface RejectedRow {
+  readonly messageId: string | null;
+  readonly reasons: readonly Reason[];
+  readonly payload: string;
+}
+
+/** One message after the collector's stages: stored as an event, or rejected with reasons. */
+export type PreparedMessage =
+  | { readonly kind: 'event'; readonly index: number; readonly row: EventRow }
+  | { readonly kind: 'rejected'; readonly index: number; readonly row: RejectedRow };
+
+/**
+ * Runs one message through the stages: shape (an object), storability (no NUL, lone surrogates or
+ * infinite numbers), size (`maxEventBytes`, measured on the message as sent), enrichment, then the
+ * generated validators. Pure apart from the injected id generator.
+ */
+export function prepareMessage(
+  message: unknown,
+  index: number,
+  ctx: EnrichmentContext & { readonly validate: MessageValidator; readonly limits: CollectorLimits },
+): PreparedMessage {
+  const original = JSON.stringify(message) ?? 'null';
+  const reject = (reasons: readonly Reason[]): PreparedMessage => ({
+    kind: 'rejected',
+    index,
+    row: {
+      messageId: messageIdOf(message),
+      reasons: reasons.map(storableReason),
+      payload: storableText(original),
+    },
+  });
+  if (!isPlainObject(message))
+    return reject([
+      {
+        path: '',
+        rule: 'type',
+        expected: 'a message object',
+        received: Array.isArray(message) ? 'an array' : message === null ? 'null' : `a ${typeof message}`,
+        message: `Message ${index} is not an object.`,
+      },
+    ]);
+  const unstorable = findUnstorableValues(message);
+  if (unstorable.length > 0) return reject(unstorable);
+  const bytes = Buffer.byteLength(original, 'utf8');
+  if (bytes > ctx.limits.maxEventBytes)
+    return reject([
+      {
+        path: '',
+        rule: 'max_event_bytes',
+        expected: `at most ${ctx.limits.maxEventBytes} bytes`,
+        received: `${bytes} bytes`,
+        message: `Message ${index} is ${bytes} bytes; at most ${ctx.limits.maxEventBytes} are accepted (maxEventBytes).`,
+      },
+    ]);
+  const enriched = enrichMessage(message, ctx);
+  const validation = ctx.validate(enriched);
+  if (!validation.valid) return reject(validation.violations);
+  return {
+    kind: 'event',
+    index,
+    row: {
+      messageId: enriched.messageId as string,
+      type: enriched.type as string,
+      event: enriched.type === 'track' && typeof enriched.event === 'string' ? enriched.event : null,
+      payload: JSON.stringify(enriched),
+    },
+  };
+}
+
+function messageIdOf(message: unknown): string | null {
+  if (!isPlainObject(message) || typeof message.messageId !== 'string') return null;
+  return storableText(message.messageId);
+}
+
+function storableReason(reason: Reason): Reason {
+  return {
+    path: storableText(reason.path),
+    rule: reason.rule,
+    expected: storableText(reason.expected),
+    received: storableText(reason.received),
+    message: storableText(reason.message),
+  };
+}

@@ -1,0 +1,213 @@
+import type { SqlRunner } from '@tributary/warehouse';
+import { CollectorError } from '../errors/collector-error.js';
+import type { EventRow, RejectedRow } from '../messages/prepare-message.js';
+import type { FlushSettings } from '../options.js';
+import { isConnectionError } from './connection-errors.js';
+import { INSERT_EVENTS_SQL, INSERT_REJECTED_SQL, NOTIFY_SQL } from './insert-statements.js';
+
+/** What one request asks the writer to store. */
+export interface WriteRequest {
+  readonly source: string;
+  readonly receivedAt: Date;
+  readonly events: readonly EventRow[];
+  readonly rejected: readonly RejectedRow[];
+}
+
+/** Per event of the request, in order: `true` stored now, `false` a duplicate of a stored message id. */
+export interface WriteResult {
+  readonly stored: readonly boolean[];
+}
+
+/** The database side the writer needs: a transaction with raw SQL. */
+export interface TransactionalDatabase {
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+}
+
+/** Hooks for metrics and logs. */
+export interface WriterObserver {
+  flushed?(info: {
+    readonly requests: number;
+    readonly events: number;
+    readonly inserted: number;
+    readonly ms: number;
+  }): void;
+  failed?(error: unknown, requests: number): void;
+}
+
+interface Pending {
+  readonly request: WriteRequest;
+  readonly resolve: (result: WriteResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Micro-batches writes from concurrent requests: commits when `maxEvents` events are pending or
+ * `maxWaitMs` after the first one, in one transaction with one multi-row INSERT for events
+ * (`ON CONFLICT (message_id) DO NOTHING`), one for rejected messages, and a NOTIFY with the highest
+ * new seq. A request's promise settles only after that commit: resolved with which events were new,
+ * or rejected with a 503 `CollectorError` when the database is unreachable (nothing was written).
+ * A non-connection failure is retried request by request, so one bad request cannot fail others.
+ */
+export class BatchWriter {
+  #queue: Pending[] = [];
+  #queuedEvents = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly db: TransactionalDatabase,
+    private readonly settings: FlushSettings,
+    private readonly observer: WriterObserver = {},
+  ) {}
+
+  /** Events (and rejected messages) waiting for the next commit. */
+  get pending(): number {
+    return this.#queuedEvents;
+  }
+
+  /** Queues a request's rows; resolves after they are committed. */
+  write(request: WriteRequest): Promise<WriteResult> {
+    if (this.#closed)
+      return Promise.reject(
+        new CollectorError('shutting_down', 'The collector is shutting down; retry shortly.'),
+      );
+    if (request.events.length === 0 && request.rejected.length === 0) return Promise.resolve({ stored: [] });
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.#queue.push({ request, resolve, reject });
+      this.#queuedEvents += request.events.length + request.rejected.length;
+      this.#schedule();
+    });
+  }
+
+  /** Commits everything queued so far. */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#flushing) {
+      if (this.#flushing) await this.#flushing;
+      else this.#startFlush();
+    }
+  }
+
+  /** Stops accepting writes and commits what is queued. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #schedule(): void {
+    if (this.#flushing) return;
+    if (this.#queuedEvents >= this.settings.maxEvents) this.#startFlush();
+    else this.#timer ??= setTimeout(() => this.#startFlush(), this.settings.maxWaitMs);
+  }
+
+  #startFlush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#flushing || this.#queue.length === 0) return;
+    const batch = this.#take();
+    this.#flushing = this.#commit(batch).finally(() => {
+      this.#flushing = undefined;
+      if (this.#queue.length > 0) this.#schedule();
+    });
+  }
+
+  /** Takes queued requests up to `maxEvents` rows (at least one request). */
+  #take(): Pending[] {
+    let rows = 0;
+    let count = 0;
+    for (const item of this.#queue) {
+      if (count > 0 && rows >= this.settings.maxEvents) break;
+      rows += item.request.events.length + item.request.rejected.length;
+      count++;
+    }
+    const batch = this.#queue.splice(0, count);
+    this.#queuedEvents -= rows;
+    return batch;
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const results = await this.#insert(batch.map((item) => item.request));
+      const inserted = results.reduce((sum, result) => sum + result.stored.filter(Boolean).length, 0);
+      this.observer.flushed?.({
+        requests: batch.length,
+        events: batch.reduce((sum, item) => sum + item.request.events.length, 0),
+        inserted,
+        ms: performance.now() - started,
+      });
+      batch.forEach((item, index) => item.resolve(results[index] as WriteResult));
+    } catch (error) {
+      this.observer.failed?.(error, batch.length);
+      if (isConnectionError(error) || batch.length === 1) {
+        for (const item of batch) item.reject(toCollectorError(error));
+        return;
+      }
+      for (const item of batch) {
+        try {
+          const [result] = await this.#insert([item.request]);
+          item.resolve(result as WriteResult);
+        } catch (single) {
+          this.observer.failed?.(single, 1);
+          item.reject(toCollectorError(single));
+        }
+      }
+    }
+  }
+
+  async #insert(requests: readonly WriteRequest[]): Promise<WriteResult[]> {
+    const eventsParam = eventsJson(requests);
+    const rejectedParam = rejectedJson(requests);
+    const insertedIds = await this.db.transaction(async (tx) => {
+      let rows: { seq: string | number; message_id: string }[] = [];
+      if (eventsParam) rows = await tx.query(INSERT_EVENTS_SQL, [eventsParam]);
+      if (rejectedParam) await tx.query(INSERT_REJECTED_SQL, [rejectedParam]);
+      if (rows.length > 0) {
+        const maxSeq = rows.reduce((max, row) => (BigInt(row.seq) > max ? BigInt(row.seq) : max), 0n);
+        await tx.query(NOTIFY_SQL, [maxSeq.toString()]);
+      }
+      return rows.map((row) => row.message_id);
+    });
+    // The first occurrence of a new id in arrival order is the stored one; later ones are duplicates.
+    const fresh = new Set(insertedIds);
+    return requests.map((request) => ({ stored: request.events.map((row) => fresh.delete(row.messageId)) }));
+  }
+}
+
+function eventsJson(requests: readonly WriteRequest[]): string | undefined {
+  const parts: string[] = [];
+  for (const request of requests) {
+    const head = `,"received_at":${JSON.stringify(request.receivedAt.toISOString())},"source":${JSON.stringify(request.source)}`;
+    for (const row of request.events)
+      parts.push(
+        `{"n":${parts.length},"message_id":${JSON.stringify(row.messageId)}${head},"type":${JSON.stringify(row.type)},"event":${JSON.stringify(row.event)},"payload":${row.payload}}`,
+      );
+  }
+  return parts.length === 0 ? undefined : `[${parts.join(',')}]`;
+}
+
+function rejectedJson(requests: readonly WriteRequest[]): string | undefined {
+  const rows = requests.flatMap((request) =>
+    request.rejected.map((row) => ({
+      received_at: request.receivedAt.toISOString(),
+      source: request.source,
+      message_id: row.messageId,
+      reasons: row.reasons,
+      payload: row.payload,
+    })),
+  );
+  return rows.length === 0 ? undefined : JSON.stringify(rows);
+}
+
+function toCollectorError(error: unknown): CollectorError {
+  if (error instanceof CollectorError) return error;
+  return isConnectionError(error)
+    ? new CollectorError(
+        'database_unavailable',
+        'The database is unavailable; nothing was stored. Retry after the delay in Retry-After.',
+      )
+    : new CollectorError(
+        'internal_error',
+        'The events could not be stored; nothing was stored. Retry later.',
+      );
+}
