@@ -35,7 +35,7 @@ export function defaultSql(value: ColumnDefault): RawBuilder<unknown> {
   return value.kind === 'now' ? sql`now()` : sql.lit(value.value);
 }
 
-/** `"column" IN ('a', 'it''s')`: values are inlined as safely quoted literals. */
+/** `"column" in ('a', 'it''s')`: values are inlined as safely quoted literals. */
 export function checkSql(check: CheckConstraint): RawBuilder<unknown> {
-  return sql`${sql.id(check.column)} IN (${sql.join(check.values.map((v) => sql.lit(v)))})`;
+  return sql`${sql.id(check.column)} in (${sql.join(check.values.map((v) => sql.lit(v)))})`;
 }
