@@ -37,7 +37,10 @@ export function findUnstorableValues(value: unknown, path = ''): Reason[] {
         received: String(current),
         message: `${at || 'value'} is a number too large to represent (parsed as ${current}).`,
       });
-    else if (Array.isArray(current)) current.forEach((item, index) => stack.push([item, `${at}[${index}]`]));
+    else if (Array.isArray(current))
+      current.forEach((item, index) => {
+        stack.push([item, `${at}[${index}]`]);
+      });
     else if (typeof current === 'object' && current !== null)
       for (const key of Object.keys(current)) {
         const child = at === '' ? key : `${at}.${key}`;

@@ -136,7 +136,9 @@ export class BatchWriter {
         inserted,
         ms: performance.now() - started,
       });
-      batch.forEach((item, index) => item.resolve(results[index] as WriteResult));
+      batch.forEach((item, index) => {
+        item.resolve(results[index] as WriteResult);
+      });
     } catch (error) {
       this.observer.failed?.(error, batch.length);
       if (isConnectionError(error) || batch.length === 1) {
