@@ -1,0 +1,277 @@
+create schema if not exists "raw";
+
+create schema if not exists "staging";
+
+create schema if not exists "processed";
+
+create schema if not exists "cooked";
+
+create schema if not exists "tributary";
+
+create table "raw"."events" (
+  "seq" bigserial not null,
+  "message_id" text not null,
+  "received_at" timestamptz not null,
+  "source" text not null,
+  "type" text not null,
+  "event" text,
+  "payload" jsonb not null,
+  constraint "events_pkey" primary key ("seq"),
+  constraint "events_message_id_key" unique ("message_id")
+);
+
+create table "raw"."rejected" (
+  "id" bigserial not null,
+  "received_at" timestamptz default now() not null,
+  "stage" text not null,
+  "source" text,
+  "message_id" text,
+  "reasons" jsonb not null,
+  "payload" text not null,
+  constraint "rejected_pkey" primary key ("id"),
+  constraint "rejected_stage_check" check ("stage" in ('collector', 'etl'))
+);
+
+create table "processed"."ad_watched" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "ad_id" uuid not null,
+  "multiplier" smallint,
+  "placement" text not null,
+  "reward" double precision,
+  "reward_value" jsonb,
+  "watched_seconds" smallint not null,
+  constraint "ad_watched_pkey" primary key ("message_id"),
+  constraint "ad_watched_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
+  constraint "ad_watched_multiplier_check" check ("multiplier" in (1, 5, 10)),
+  constraint "ad_watched_placement_check" check (
+    "placement" in ('banner', 'interstitial', 'rewarded')
+  )
+);
+
+create table "processed"."app_install" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "campaign" varchar(64),
+  "installed_on" date not null,
+  "store" text not null,
+  constraint "app_install_pkey" primary key ("message_id"),
+  constraint "app_install_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
+  constraint "app_install_store_check" check ("store" in ('app_store', 'play_store'))
+);
+
+create table "processed"."level_up" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "character" varchar(32) not null,
+  "difficulty" text not null,
+  "level" smallint not null,
+  "coins" bigint,
+  constraint "level_up_pkey" primary key ("message_id"),
+  constraint "level_up_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
+  constraint "level_up_difficulty_check" check ("difficulty" in ('easy', 'hard', 'normal'))
+);
+
+create table "processed"."level_up_v3" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "coins" bigint,
+  "difficulty" text not null,
+  "hero_class" text not null,
+  "hero_name" varchar(32) not null,
+  "level" smallint not null,
+  constraint "level_up_v3_pkey" primary key ("message_id"),
+  constraint "level_up_v3_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
+  constraint "level_up_v3_difficulty_check" check ("difficulty" in ('easy', 'hard', 'normal')),
+  constraint "level_up_v3_hero_class_check" check (
+    "hero_class" in ('mage', 'rogue', 'warrior''s apprentice')
+  )
+);
+
+create table "processed"."purchase" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "buyer_country" varchar(2),
+  "buyer_email" text,
+  "coupon" varchar(32),
+  "currency" varchar(3) not null,
+  "items" jsonb not null,
+  "placed_at" timestamptz not null,
+  "price" numeric not null,
+  "sku" varchar(64) not null,
+  "store" text not null,
+  constraint "purchase_pkey" primary key ("message_id"),
+  constraint "purchase_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
+  constraint "purchase_store_check" check (
+    "store" in ('app_store', 'play_store', 'web_store')
+  )
+);
+
+create table "processed"."session_start" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "event_version" integer not null,
+  "session_id" text,
+  "session_index" integer,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text not null,
+  "loaded_at" timestamptz default now() not null,
+  "first_session" boolean not null,
+  "referrer" text,
+  "session_number" integer not null,
+  "tags" jsonb,
+  constraint "session_start_pkey" primary key ("message_id"),
+  constraint "session_start_context_platform_check" check ("context_platform" in ('android', 'ios', 'web'))
+);
+
+create table "cooked"."user_days" (
+  "user_key" text not null,
+  "day" date not null,
+  "events" integer default 0 not null,
+  "sessions" integer default 0 not null,
+  "revenue" numeric default 0 not null,
+  "first_event_at" timestamptz,
+  "last_event_at" timestamptz,
+  constraint "user_days_pkey" primary key ("user_key", "day")
+);
+
+create table "cooked"."users" (
+  "user_key" text not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "first_seen_at" timestamptz,
+  "last_seen_at" timestamptz,
+  "install_day" date,
+  "first_purchase_day" date,
+  "platform" text,
+  "country" text,
+  "app_version" text,
+  constraint "users_pkey" primary key ("user_key")
+);
+
+create table "tributary"."etl_runs" (
+  "id" bigserial not null,
+  "started_at" timestamptz default now() not null,
+  "finished_at" timestamptz,
+  "mode" text not null,
+  "from_seq" bigint,
+  "to_seq" bigint,
+  "extracted" bigint default 0 not null,
+  "loaded" bigint default 0 not null,
+  "rejected" bigint default 0 not null,
+  "duplicates" bigint default 0 not null,
+  "rejected_by_reason" jsonb default '{}' not null,
+  "duration_ms" bigint,
+  constraint "etl_runs_pkey" primary key ("id")
+);
+
+create table "tributary"."watermarks" (
+  "name" text not null,
+  "seq" bigint not null,
+  "updated_at" timestamptz default now() not null,
+  constraint "watermarks_pkey" primary key ("name")
+);
+
+create index "events_event_seq_idx" on "raw"."events" ("event", "seq");
+
+create index "ad_watched_timestamp_idx" on "processed"."ad_watched" ("timestamp");
+
+create index "ad_watched_user_id_idx" on "processed"."ad_watched" ("user_id");
+
+create index "app_install_timestamp_idx" on "processed"."app_install" ("timestamp");
+
+create index "app_install_user_id_idx" on "processed"."app_install" ("user_id");
+
+create index "level_up_timestamp_idx" on "processed"."level_up" ("timestamp");
+
+create index "level_up_user_id_idx" on "processed"."level_up" ("user_id");
+
+create index "level_up_v3_timestamp_idx" on "processed"."level_up_v3" ("timestamp");
+
+create index "level_up_v3_user_id_idx" on "processed"."level_up_v3" ("user_id");
+
+create index "purchase_timestamp_idx" on "processed"."purchase" ("timestamp");
+
+create index "purchase_user_id_idx" on "processed"."purchase" ("user_id");
+
+create index "session_start_timestamp_idx" on "processed"."session_start" ("timestamp");
+
+create index "session_start_user_id_idx" on "processed"."session_start" ("user_id");
