@@ -1,5 +1,8 @@
 import type { Command } from '../command.js';
+import { generateCommand } from './generate.js';
+import { initCommand } from './init.js';
+import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
 
 /** Every command, in the order `--help` lists them. Later commands add themselves here. */
-export const commands: readonly Command[] = [planCommand];
+export const commands: readonly Command[] = [initCommand, planCommand, generateCommand, migrateCommand];

@@ -1,0 +1,21 @@
+import { main } from '../main.js';
+
+/** Runs the CLI in-process with captured output. */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    cwd: options.cwd,
+    env: options.env ?? {},
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,152 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { type Plan, type PlanDocument, toPlanDocument } from '@tributary/schema';
+import { generateMigration, planMigrationFiles } from '@tributary/warehouse';
+import { type Command, EXIT } from '../command.js';
+import { DEFAULT_MIGRATIONS_DIR, resolveDir } from '../config.js';
+import { loadPlanModule } from '../load-plan.js';
+import { parseArgs } from '../parse-args.js';
+
+/** What every artifact producer gets. */
+export interface ArtifactContext {
+  readonly plan: Plan;
+  readonly document: PlanDocument;
+  readonly cwd: string;
+  /** Migrations directory (`--out`). */
+  readonly migrationsDir: string;
+  readonly name: string | undefined;
+  readonly allowDestructive: boolean;
+}
+
+/** A file an artifact should have; `generate` writes it, `generate --check` compares it. */
+export interface ProducedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * One kind of generated artifact (migrations today; validators and clients later): returns the
+ * files that must change, or none when the artifact is up to date.
+ */
+export interface ArtifactProducer {
+  readonly name: string;
+  produce(context: ArtifactContext): Promise<readonly ProducedFile[]>;
+  /** Writes the files; defaults to writing each one (creating directories). */
+  write?(context: ArtifactContext, files: readonly ProducedFile[]): Promise<readonly string[]>;
+}
+
+/** The next warehouse migration and the updated snapshot, via @tributary/warehouse. */
+export const migrationsProducer: ArtifactProducer = {
+  name: 'migrations',
+  async produce(context) {
+    return planMigrationFiles(migrationOptions(context))?.files ?? [];
+  },
+  async write(context) {
+    return (await generateMigration(migrationOptions(context))).written;
+  },
+};
+
+function migrationOptions(context: ArtifactContext) {
+  return {
+    document: context.document,
+    dir: context.migrationsDir,
+    allowDestructive: context.allowDestructive,
+    ...(context.name !== undefined ? { name: context.name } : {}),
+  };
+}
+
+/** Every producer `tributary generate` runs, in order. */
+export const artifactProducers: readonly ArtifactProducer[] = [migrationsProducer];
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'generate artifacts from the plan (warehouse migrations)',
+  help: `Usage: tributary generate --plan <file> [--out <dir>] [--name <slug>] [--allow-destructive] [--check]
+
+Generates what the plan implies. Today: the next warehouse migration NNNN_<slug>.sql in the
+migrations directory, plus its snapshot.json (the warehouse model the migrations produce).
+Nothing is written when the plan did not change.
+
+Options:
+  --plan <file>         the plan module (default export or "plan" from definePlan)
+  --out <dir>           migrations directory (default: ${DEFAULT_MIGRATIONS_DIR})
+  --name <slug>         name of the new migration (default: derived from the changes)
+  --allow-destructive   allow drops, narrowing and type changes (refused otherwise)
+  --check               write nothing; list missing or stale files and exit 1 if there are any
+                        (use in CI to make sure generated files are committed)
+
+Examples:
+  tributary generate --plan ./dist/plan.js
+  tributary generate --plan ./dist/plan.js --name add_purchase
+  tributary generate --plan ./dist/plan.js --check
+`,
+  async run(args, io) {
+    const { options, positionals } = parseArgs('generate', args, {
+      plan: { type: 'string' },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      'allow-destructive': { type: 'boolean' },
+      check: { type: 'boolean' },
+    });
+    if (positionals.length > 0) {
+      io.stderr(
+        `tributary generate: unexpected argument "${positionals[0]}". Pass the plan with --plan <file>.\n`,
+      );
+      return EXIT.usage;
+    }
+    const plan = await loadPlanModule(options.plan as string | undefined, io.cwd);
+    const context: ArtifactContext = {
+      plan,
+      document: toPlanDocument(plan),
+      cwd: io.cwd,
+      migrationsDir: resolveDir(options.out as string | undefined, DEFAULT_MIGRATIONS_DIR, io.cwd),
+      name: options.name as string | undefined,
+      allowDestructive: options['allow-destructive'] === true,
+    };
+    const show = (path: string) => relative(io.cwd, path) || path;
+
+    if (options.check === true) {
+      const problems: string[] = [];
+      for (const producer of artifactProducers) {
+        for (const file of await producer.produce(context)) {
+          if (!existsSync(file.path)) problems.push(`missing  ${show(file.path)}  (${producer.name})`);
+          else if (readFileSync(file.path, 'utf8') !== file.content)
+            problems.push(`stale    ${show(file.path)}  (${producer.name})`);
+        }
+      }
+      if (problems.length === 0) {
+        io.stdout('Generated files are up to date.\n');
+        return EXIT.ok;
+      }
+      io.stdout(`${problems.join('\n')}\n`);
+      io.stderr(
+        `tributary generate --check: ${problems.length} generated file(s) missing or stale. Run tributary generate and commit the result.\n`,
+      );
+      return EXIT.failure;
+    }
+
+    let written = 0;
+    for (const producer of artifactProducers) {
+      const files = await producer.produce(context);
+      if (files.length === 0) {
+        io.stdout(`${producer.name}: up to date\n`);
+        continue;
+      }
+      const paths = producer.write ? await producer.write(context, files) : writeFiles(files);
+      for (const path of paths) io.stdout(`${producer.name}: wrote ${show(path)}\n`);
+      written += paths.length;
+    }
+    io.stdout(
+      written === 0 ? 'Nothing to generate: the plan did not change.\n' : `Wrote ${written} file(s).\n`,
+    );
+    return EXIT.ok;
+  },
+};
+
+function writeFiles(files: readonly ProducedFile[]): string[] {
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+  return files.map((file) => file.path);
+}
