@@ -29,5 +29,11 @@ export { memoryPersistence, type Persistence } from './persistence.js';
 export { Tracker } from './tracker.js';
 export type { AnyPlan, MessageOptions, TrackerOptions, TrackOptions } from './tracker-options.js';
 export { createUuidV7, type IdGenerator, type Random, UUID_V7_PATTERN, uuidV7Time } from './uuid-v7.js';
-export type { PropertyValidator, PropertyViolation, ViolationPolicy } from './validation.js';
+export {
+  type PropertyValidator,
+  type PropertyViolation,
+  planPropertyValidator,
+  type ViolationPolicy,
+  zodPropertyValidator,
+} from './validation.js';
 export { LIBRARY } from './version.js';

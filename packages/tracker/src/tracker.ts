@@ -21,7 +21,7 @@ import { memoryPersistence, type Persistence } from './persistence.js';
 import { createSessionClock, persistedAnonymousId, type SessionClock } from './session.js';
 import type { AnyPlan, MessageOptions, TrackerOptions, TrackOptions } from './tracker-options.js';
 import { utf8ByteLength } from './utf8.js';
-import { applyViolationPolicy, type PropertyValidator, zodPropertyValidator } from './validation.js';
+import { applyViolationPolicy, type PropertyValidator, planPropertyValidator } from './validation.js';
 import { createUuidV7 } from './uuid-v7.js';
 import { LIBRARY } from './version.js';
 
@@ -125,7 +125,7 @@ export class Tracker<P extends AnyPlan> {
       throw new TrackerError('invalid_options', 'No fetch available: pass options.fetch.');
     this.fetch = fetchImpl;
     this.persistence = options.persistence ?? memoryPersistence();
-    this.validator = options.validator ?? zodPropertyValidator(options.plan);
+    this.validator = options.validator ?? planPropertyValidator(options.plan, (m, e) => this.warn(m, e));
     this.queue = createMessageQueue({
       maxEvents: options.maxQueueEvents ?? 10_000,
       maxBytes: options.maxQueueBytes ?? 16 * 1024 * 1024,

@@ -1,4 +1,5 @@
-import { type EventDefinition, type Plan, zodSchemaOf } from '@tributary/schema';
+import { type EventDefinition, type Plan, toPlanDocument, zodSchemaOf } from '@tributary/schema';
+import { type CompiledValidators, compileValidators } from '@tributary/validate';
 import { TrackerError } from './errors.js';
 
 /** One broken rule, in the same shape as @tributary/validate's violations. */
@@ -85,6 +86,34 @@ export function zodPropertyValidator(plan: Plan): PropertyValidator {
       }
     }
     return violations;
+  };
+}
+
+/**
+ * Validates with the validators @tributary/validate generates from the plan document (the same
+ * rules the collector applies), compiled on first use so production (`onViolation: 'off'`) never
+ * pays for it. Where code generation is blocked (a browser CSP without 'unsafe-eval') it falls
+ * back to {@link zodPropertyValidator}.
+ */
+export function planPropertyValidator(
+  plan: Plan,
+  onWarning: (message: string, error?: unknown) => void = () => {},
+): PropertyValidator {
+  let compiled: CompiledValidators | PropertyValidator | undefined;
+  return (event, properties) => {
+    if (compiled === undefined) {
+      try {
+        compiled = compileValidators(toPlanDocument(plan));
+      } catch (error) {
+        onWarning(
+          '@tributary/tracker: could not compile validators (code generation blocked?); validating with zod',
+          error,
+        );
+        compiled = zodPropertyValidator(plan);
+      }
+    }
+    if (typeof compiled === 'function') return compiled(event, properties);
+    return compiled.validateProperties(event.name, event.version, properties).violations;
   };
 }
 
