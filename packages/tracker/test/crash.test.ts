@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleEntry } from './support/bundle.js';
-import { type IngestTarget, startIngestServer } from './support/ingest-server.js';
+import { type IngestLog, type IngestTarget, startIngestServer } from './support/ingest-server.js';
 
 /** Runs the bundled crash child; collects the messageIds it prints (one per line, after track() returned). */
 function runChild(bundle: string, env: Record<string, string>) {
@@ -36,7 +36,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 }
 
 describe('crash: SIGKILL mid-stream, then a new process with the same journal', () => {
-  let target: IngestTarget & { log: { duplicates: number } };
+  let target: IngestTarget & { log: IngestLog };
   let work: string;
   let bundle: string;
 
