@@ -1,19 +1,30 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Plan } from '@tributary/schema';
 import { CliUsageError } from './errors.js';
+import { importModule } from './import-module.js';
+import { findConfigFile, loadConfig } from './load-config.js';
 
-/** Imports a plan module and returns its plan (default export or `plan`), with errors that say what to fix. */
+/**
+ * Imports a plan module and returns its plan (default export or `plan`). Without `--plan`, the
+ * plan named by `tributary.config.ts` in `cwd` is used. Errors say what to fix.
+ */
 export async function loadPlanModule(file: string | undefined, cwd: string): Promise<Plan> {
-  if (!file)
-    throw new CliUsageError(
-      'tributary: no plan given. Pass --plan <file> (a module that exports definePlan(...)).',
-    );
-  const path = resolve(cwd, file);
-  if (!existsSync(path))
-    throw new CliUsageError(`tributary: plan file ${path} does not exist. Check the --plan path.`);
-  const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  let path: string;
+  if (file) {
+    path = resolve(cwd, file);
+    if (!existsSync(path))
+      throw new CliUsageError(`tributary: plan file ${path} does not exist. Check the --plan path.`);
+  } else {
+    const configFile = findConfigFile(undefined, cwd);
+    if (!configFile) {
+      throw new CliUsageError(
+        'tributary: no plan given and no tributary.config.ts here. Pass --plan <file>, or run tributary init.',
+      );
+    }
+    path = (await loadConfig(configFile)).planPath;
+  }
+  const mod = await importModule(path);
   const plan = (mod.default ?? mod.plan) as Plan | undefined;
   if (plan?.kind !== 'plan') {
     throw new CliUsageError(
