@@ -12,6 +12,7 @@ export {
   type CheckValue,
   type ColumnDefault,
   type ColumnModel,
+  type ColumnSource,
   type ColumnType,
   type ColumnTypeName,
   columnTypeSql,

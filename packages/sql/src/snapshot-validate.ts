@@ -100,6 +100,7 @@ const table = object({
       type: columnType,
       nullable: boolean,
       default: optional(union('kind', { now: object({}), literal: object({ value: literal }) })),
+      source: optional(object({ from: oneOf(['properties', 'context']), path: array(string) })),
     }),
   ),
   primaryKey: optional(key),

@@ -117,6 +117,21 @@ describe('diffWarehouse: safe changes', () => {
     ]);
   });
 
+  test('a new required context property adds a nullable column to every processed table (no destructive step)', () => {
+    const events = [
+      { name: 'a', properties: {} },
+      { name: 'b', properties: {} },
+    ];
+    const before = planToWarehouse(testDocument(events));
+    const after = planToWarehouse(
+      testDocument(events, { locale: { type: 'string', maxLength: 16 } }, ['locale']),
+    );
+    expect(lines(diffWarehouse(snapshotOf(before), after))).toEqual([
+      'table processed.a, column "context_locale" added (varchar(16))',
+      'table processed.b, column "context_locale" added (varchar(16))',
+    ]);
+  });
+
   test('enum removed in a compatible version → the CHECK is dropped', () => {
     const before = model([{ name: 'thing', properties: { s: { type: 'string', enum: ['a'] } } }]);
     const after = model([

@@ -105,7 +105,7 @@ describe('planToWarehouse', () => {
       'context_app_version varchar(32)',
       'context_device_model varchar(64)',
       'context_device_os_version text',
-      'context_platform text not null',
+      'context_platform text',
       'loaded_at timestamptz not null default now()',
       'buyer_country varchar(2)',
       'buyer_email text',
@@ -123,6 +123,11 @@ describe('planToWarehouse', () => {
       { name: 'purchase_user_id_idx', columns: ['user_id'] },
     ]);
     expect(purchase?.origin).toEqual({ kind: 'event', event: 'purchase', major: 1, versions: [1, 2] });
+    const sources = Object.fromEntries((purchase?.columns ?? []).map((c) => [c.name, c.source]));
+    expect(sources.message_id).toBeUndefined();
+    expect(sources.context_device_os_version).toEqual({ from: 'context', path: ['device', 'os_version'] });
+    expect(sources.buyer_country).toEqual({ from: 'properties', path: ['buyer', 'country'] });
+    expect(sources.items).toEqual({ from: 'properties', path: ['items'] });
   });
 
   test('a compatible line shares one table (union of columns, latest type); a breaking version gets <event>_v<N>', () => {

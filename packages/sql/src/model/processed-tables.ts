@@ -54,8 +54,8 @@ export function lineTableName(line: Pick<EventLine, 'event' | 'major' | 'first'>
 }
 
 /**
- * The processed table of one line: envelope, context columns, `loaded_at`, then the union of the
- * line's property columns in the order they first appear. A column missing from any version, or
+ * The processed table of one line: envelope, context columns (always nullable), `loaded_at`, then
+ * the union of the line's property columns in the order they first appear. A column missing from any version, or
  * optional / nullable in any version, is nullable; the latest version that has it gives its type.
  */
 export function processedTable(
@@ -93,11 +93,12 @@ export function processedTable(
     }
   }
   assertDistinctNames(claims, 'column', where);
-  const toSpec = (flat: FlatColumn, alwaysPresent: boolean): ColumnSpec => ({
+  const toSpec = (flat: FlatColumn, from: 'properties' | 'context', alwaysPresent: boolean): ColumnSpec => ({
     name: shortenIdentifier(flat.name),
     type: flat.mapping.type,
     nullable: flat.mapping.nullable || !alwaysPresent,
     ...(flat.mapping.allowed !== undefined ? { allowed: flat.mapping.allowed } : {}),
+    source: { from, path: flat.path.split('.') },
   });
   return buildTable({
     schema: 'processed',
@@ -110,9 +111,11 @@ export function processedTable(
     },
     columns: [
       ...envelope,
-      ...contextFlat.map((flat) => toSpec(flat, true)),
+      // Context has no versions and changes plan-wide, so its columns stay nullable: a new required
+      // context property must not make old rows invalid.
+      ...contextFlat.map((flat) => toSpec(flat, 'context', false)),
       column('loaded_at', 'timestamptz', { notNull: true, default: NOW }),
-      ...[...merged.values()].map((m) => toSpec(m.flat, m.versions === line.versions.length)),
+      ...[...merged.values()].map((m) => toSpec(m.flat, 'properties', m.versions === line.versions.length)),
     ],
     primaryKey: ['message_id'],
     indexes: [['timestamp'], ['user_id']],

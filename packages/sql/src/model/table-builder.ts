@@ -1,6 +1,14 @@
 import { shortenIdentifier } from '../identifiers.js';
 import { checkName, indexName, primaryKeyName, uniqueName } from './names.js';
-import type { CheckValue, ColumnDefault, ColumnModel, ColumnType, TableModel, TableOrigin } from './types.js';
+import type {
+  CheckValue,
+  ColumnDefault,
+  ColumnModel,
+  ColumnSource,
+  ColumnType,
+  TableModel,
+  TableOrigin,
+} from './types.js';
 
 /** A column as written in a table definition: its allowed values become a named CHECK. */
 export interface ColumnSpec {
@@ -9,6 +17,7 @@ export interface ColumnSpec {
   readonly nullable: boolean;
   readonly default?: ColumnDefault;
   readonly allowed?: readonly CheckValue[];
+  readonly source?: ColumnSource;
 }
 
 export interface TableSpec {
@@ -29,6 +38,7 @@ export function buildTable(spec: TableSpec): TableModel {
     type: c.type,
     nullable: c.nullable,
     ...(c.default !== undefined ? { default: c.default } : {}),
+    ...(c.source !== undefined ? { source: c.source } : {}),
   }));
   return {
     schema: spec.schema,

@@ -27,11 +27,20 @@ export type ColumnDefault =
   | { readonly kind: 'now' }
   | { readonly kind: 'literal'; readonly value: string | number | boolean };
 
+/** Where a processed column's value comes from in a message: `properties` or `context`, then the path. */
+export interface ColumnSource {
+  readonly from: 'properties' | 'context';
+  /** Property path inside it: `['buyer', 'country']` for column `buyer_country`. */
+  readonly path: readonly string[];
+}
+
 export interface ColumnModel {
   readonly name: string;
   readonly type: ColumnType;
   readonly nullable: boolean;
   readonly default?: ColumnDefault;
+  /** For property and context columns: where the ETL reads the value (names may be shortened). */
+  readonly source?: ColumnSource;
 }
 
 /** A literal allowed by a CHECK … IN (…) constraint. */

@@ -18,7 +18,7 @@ create table "processed"."ad_watched" (
   "context_app_version" varchar(32),
   "context_device_model" varchar(64),
   "context_device_os_version" text,
-  "context_platform" text not null,
+  "context_platform" text,
   "loaded_at" timestamptz default now() not null,
   "ad_id" uuid not null,
   "multiplier" smallint,
