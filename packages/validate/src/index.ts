@@ -1,3 +1,11 @@
+export { emitTrackingClient } from './client/emit-client.js';
+export {
+  CODE_ARTIFACT_PATHS,
+  type CodeArtifact,
+  findStaleArtifacts,
+  generateCodeArtifacts,
+  type StaleArtifact,
+} from './codegen/artifacts.js';
 export { compileValidators } from './validator/compile-validators.js';
 export { emitValidatorModule, type ValidatorModule } from './validator/emit-validator-module.js';
 export { emitValidatorSource, type ValidatorOptions } from './validator/emit-validator-source.js';
