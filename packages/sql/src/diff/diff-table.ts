@@ -1,10 +1,12 @@
+import { stableStringify } from '@tributary/schema';
 import type { CheckConstraint, ColumnModel, KeyConstraint, TableModel } from '../model/types.js';
 import type { Statement } from '../statements.js';
 import { isWidening, sameType } from './column-widening.js';
 
 const byName = <T extends { readonly name: string }>(items: readonly T[]) =>
   new Map(items.map((i) => [i.name, i]));
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// Key order must not matter: a snapshot read back from snapshot.json has sorted keys.
+const sameJson = (a: unknown, b: unknown) => stableStringify(a ?? null) === stableStringify(b ?? null);
 
 /** The statements that turn one existing table into its next shape (unordered; diffWarehouse sorts them). */
 export function diffTable(prev: TableModel, next: TableModel): Statement[] {
