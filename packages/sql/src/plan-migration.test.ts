@@ -141,6 +141,27 @@ describe('planMigration', () => {
     ]);
   });
 
+  test('enum values with line breaks cannot escape the header comment', () => {
+    const before = planMigration({
+      document: testDocument([{ name: 'thing', properties: { s: { type: 'string', enum: ['a'] } } }]),
+      previousSnapshot: undefined,
+      existingFiles: [],
+    });
+    const after = planMigration({
+      document: testDocument([
+        { name: 'thing', version: 1, properties: { s: { type: 'string', enum: ['a'] } } },
+        { name: 'thing', version: 2, properties: { s: { type: 'string', enum: ['a', 'b\ndrop table x;'] } } },
+      ]),
+      previousSnapshot: before?.snapshot,
+      existingFiles: ['0001_initial.sql'],
+    });
+    const header = after?.sql.split('\n\n')[0] ?? '';
+    expect(header.split('\n').every((line) => line.startsWith('--'))).toBe(true);
+    expect(header).toContain(`widened to also allow 'b\\u000adrop table x;'`);
+    expect(splitSqlStatements(after?.sql ?? '')).toHaveLength(1);
+    expect(after?.sql).toContain(`'b\ndrop table x;'`);
+  });
+
   test('destructive changes are refused unless allowDestructive', () => {
     const wide = planMigration({
       document: testDocument([{ name: 'thing', properties: { a: { type: 'string', maxLength: 9 } } }]),
