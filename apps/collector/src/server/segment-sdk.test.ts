@@ -27,8 +27,16 @@ describeEachDatabase('@segment/analytics-node → collector', (getDb) => {
   });
   afterAll(() => server?.close());
 
-  it(`delivers ${TRACKS} track and ${IDENTIFIES} identify events, each stored once`, { timeout: 120_000 }, async () => {
-    const analytics = new Analytics({ writeKey: WRITE_KEY, host: server.url, path: '/v1/batch', maxEventsInBatch: 100, flushInterval: 50 });
+  it(`delivers ${TRACKS} track and ${IDENTIFIES} identify events, each stored once`, {
+    timeout: 120_000,
+  }, async () => {
+    const analytics = new Analytics({
+      writeKey: WRITE_KEY,
+      host: server.url,
+      path: '/v1/batch',
+      maxEventsInBatch: 100,
+      flushInterval: 50,
+    });
     const failures: unknown[] = [];
     analytics.on('error', (error) => failures.push(error));
     const sent = new Set<string>();
@@ -42,19 +50,30 @@ describeEachDatabase('@segment/analytics-node → collector', (getDb) => {
       delivered.push(
         new Promise((resolve) =>
           analytics.track(
-            { userId: `user-${i % 250}`, event: 'level_up', properties: { level: (i % 500) + 1, character: 'knight' }, context: { platform: 'server' } },
+            {
+              userId: `user-${i % 250}`,
+              event: 'level_up',
+              properties: { level: (i % 500) + 1, character: 'knight' },
+              context: { platform: 'server' },
+            },
             record(resolve),
           ),
         ),
       );
     for (let i = 0; i < IDENTIFIES; i++)
-      delivered.push(new Promise((resolve) => analytics.identify({ userId: `user-${i}`, traits: { plan: 'pro', n: i } }, record(resolve))));
+      delivered.push(
+        new Promise((resolve) =>
+          analytics.identify({ userId: `user-${i}`, traits: { plan: 'pro', n: i } }, record(resolve)),
+        ),
+      );
     await Promise.all(delivered);
     await analytics.closeAndFlush({ timeout: 30_000 });
 
     expect(failures).toEqual([]);
     expect(sent.size).toBe(TRACKS + IDENTIFIES);
-    const rows = await getDb().query<{ message_id: string; type: string; source: string }>('SELECT message_id, type, source FROM raw.events');
+    const rows = await getDb().query<{ message_id: string; type: string; source: string }>(
+      'SELECT message_id, type, source FROM raw.events',
+    );
     expect(rows).toHaveLength(TRACKS + IDENTIFIES);
     expect(new Set(rows.map((row) => row.message_id))).toEqual(sent);
     expect(rows.filter((row) => row.type === 'track')).toHaveLength(TRACKS);

@@ -33,7 +33,15 @@ export async function truncateRaw(db: Warehouse): Promise<void> {
 
 /** A collector on `db` with three sources (server, web with CORS, disabled), an admin key and a silent logger. */
 export function testCollector(db: Warehouse, overrides: Partial<CollectorOptions> = {}): Promise<Collector> {
-  return createCollector({
+  return createCollector(testCollectorOptions(db, overrides));
+}
+
+/** The options `testCollector` uses. */
+export function testCollectorOptions(
+  db: Warehouse,
+  overrides: Partial<CollectorOptions> = {},
+): CollectorOptions {
+  return {
     plan: testPlanDocument,
     warehouse: db,
     sources: [
@@ -45,7 +53,7 @@ export function testCollector(db: Warehouse, overrides: Partial<CollectorOptions
     logger: pino({ level: 'silent' }),
     flush: { maxEvents: 500, maxWaitMs: 2 },
     ...overrides,
-  });
+  };
 }
 
 /** `Authorization: Basic base64("<key>:")`, as Segment SDKs send it. */
