@@ -49,3 +49,12 @@ export {
   type StatementKind,
   type StatementOf,
 } from './statements.js';
+export {
+  type ColumnTsType,
+  columnTsType,
+  generateKyselyTypes,
+  TYPED_SCHEMAS,
+  type TypedTable,
+  typedTables,
+} from './codegen/kysely-types.js';
+export { jsonSchemaToTs } from './codegen/json-type.js';
