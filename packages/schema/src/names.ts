@@ -55,7 +55,7 @@ export function assertValidName(name: unknown, scope: NameScope, where: string):
       { scope, where, name, rule: 'pattern' },
     );
   }
-  const bytes = Buffer.byteLength(name, 'utf8');
+  const bytes = new TextEncoder().encode(name).length; // not Buffer: plans are also defined in browsers
   if (bytes > MAX_NAME_BYTES) {
     throw new SchemaDefinitionError(
       'invalid_name',
