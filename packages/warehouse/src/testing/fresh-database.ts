@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connect } from '../connect.js';
+import { connect, redactPassword } from '../connect.js';
 import { quoteIdentifier } from '../session.js';
 import type { Warehouse } from '../warehouse.js';
 import type { TestEngine } from './test-engines.js';
@@ -73,7 +73,13 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 
 async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `DATABASE_URL is set (${redactPassword(adminUrl)}) but the server cannot be reached: ${(error as Error).message}. Start PostgreSQL or unset DATABASE_URL to test on PGlite only.`,
+    );
+  }
   try {
     return await fn(client);
   } finally {
