@@ -94,12 +94,25 @@ function describeEnum(values: readonly (string | number)[]): string {
   return `one of ${shown.join(', ')}${values.length > shown.length ? `, … (${values.length} values)` : ''}`;
 }
 
+/** Formats whose checks accept ASCII text only: a string that passed one needs no NUL / surrogate scan. */
+const ASCII_FORMATS: ReadonlySet<string> = new Set(['date-time', 'date', 'uuid']);
+
+const isCleanText = (text: string) => !/[\u0000\uD800-\uDFFF]/.test(text) && text.length < 1_000;
+
 function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink, state: EmitState): string {
   const checks: string[] = [];
-  if (schema.enum)
+  const textCheck = `if (badText(${v})) checkText(${v}, ${path.code}, ${sink.out});`;
+  // A string equal to a clean enum member, or that passed an ASCII-only format, is known clean: the
+  // text scan then runs only on the failure path.
+  let scanned = false;
+  if (schema.enum) {
+    const clean = schema.enum.every(isCleanText);
+    const failure = fail(sink, path, 'enum', describeEnum(schema.enum), v);
     checks.push(
-      `if (!(${enumTest(schema.enum, v, state)})) ${fail(sink, path, 'enum', describeEnum(schema.enum), v)}`,
+      `if (!(${enumTest(schema.enum, v, state)})) ${clean ? `{\n${indent(`${failure}\n${textCheck}`)}\n}` : failure}`,
     );
+    scanned = clean;
+  }
   if (schema.minLength !== undefined) {
     checks.push(
       `if (${v}.length < ${schema.minLength}) ${fail(sink, path, 'min_length', `at least ${schema.minLength} characters`, v)}`,
@@ -110,21 +123,25 @@ function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink,
       `if (${v}.length > ${schema.maxLength}) ${fail(sink, path, 'max_length', `at most ${schema.maxLength} characters`, v)}`,
     );
   }
-  if (schema.format !== undefined) {
-    const format = FORMAT_CHECKS[schema.format];
-    checks.push(`if (!${format.test}(${v})) ${fail(sink, path, 'format', format.expected, v)}`);
-  }
+  let patternTest: string | undefined;
   if (schema.pattern !== undefined) {
     const name = fresh(state, 'PATTERN_');
     state.constants.push(`const ${name} = new RegExp(${lit(schema.pattern)}, "u");`);
-    // zod exports its format regex as the pattern too: one violation for one mistake.
-    const test = `if (!${name}.test(${v})) ${fail(sink, path, 'pattern', `text matching /${schema.pattern}/`, v)}`;
-    if (schema.format !== undefined) checks[checks.length - 1] += `\nelse ${test}`;
-    else checks.push(test);
+    patternTest = `if (!${name}.test(${v})) ${fail(sink, path, 'pattern', `text matching /${schema.pattern}/`, v)}`;
   }
-  checks.push(
-    `if (${v}.length > LONG_STRING || SUSPECT.test(${v})) checkText(${v}, ${path.code}, ${sink.out});`,
-  );
+  if (schema.format !== undefined) {
+    const format = FORMAT_CHECKS[schema.format];
+    const ascii = !scanned && ASCII_FORMATS.has(schema.format);
+    const failure = fail(sink, path, 'format', format.expected, v);
+    // zod exports its format regex as the pattern too: one violation for one mistake (pattern only after the format passed).
+    checks.push(
+      `if (!${format.test}(${v})) ${ascii ? `{\n${indent(`${failure}\n${textCheck}`)}\n}` : failure}${patternTest ? `\nelse ${patternTest}` : ''}`,
+    );
+    scanned ||= ascii;
+  } else if (patternTest) {
+    checks.push(patternTest);
+  }
+  if (!scanned) checks.push(textCheck);
   return `if (typeof ${v} === "string") {\n${indent(checks.join('\n'))}\n} else ${fail(sink, path, 'type', 'a string', v)}`;
 }
 
@@ -202,7 +219,7 @@ function emitObject(
   const body = [
     locals.length > 0 ? `let ${locals.join(', ')};` : '',
     `const ${keys} = Object.keys(${v});`,
-    `if (count(st, ${keys}.length, ${path.code}, ${sink.out}, ${v})) {`,
+    `if ((st.n += ${keys}.length) <= MAX_ITEMS_TOTAL || tooMany(st, ${path.code}, ${sink.out}, ${v})) {`,
     indent(
       `for (let ${i} = 0; ${i} < ${keys}.length; ${i}++) {\n${indent(`switch (${keys}[${i}]) {\n${indent(cases.join('\n'))}\n}`)}\n}`,
     ),
@@ -247,7 +264,7 @@ function emitArray(
   }
   const itemCheck = emitSchemaCheck(schema.items, item, childIndexPath(path, i), depth + 1, sink, state);
   checks.push(
-    `if (count(st, ${v}.length, ${path.code}, ${sink.out}, ${v})) for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${indent(`const ${item} = ${v}[${i}];\n${itemCheck}`)}\n}`,
+    `if ((st.n += ${v}.length) <= MAX_ITEMS_TOTAL || tooMany(st, ${path.code}, ${sink.out}, ${v})) for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${indent(`const ${item} = ${v}[${i}];\n${itemCheck}`)}\n}`,
   );
   return `if (Array.isArray(${v})) {\n${indent(checks.join('\n'))}\n} else ${fail(sink, path, 'type', 'an array', v)}`;
 }

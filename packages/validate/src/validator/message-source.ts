@@ -13,7 +13,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 function checkId(v, path, out) {
   if (typeof v === "string") {
     if (v.length === 0) fail(out, path, "min_length", "a non-empty string", v);
-    else if (v.length > LONG_STRING || SUSPECT.test(v)) checkText(v, path, out);
+    else if (badText(v)) checkText(v, path, out);
   } else if (!(typeof v === "number" && Number.isSafeInteger(v))) {
     fail(out, path, "type", "a non-empty string (or an integer)", v);
   }
@@ -53,14 +53,9 @@ function checkEventProperties(event, version, versionPath, properties, out, fl, 
   return resolved;
 }
 
+// One object shape for every result (absent fields are undefined), which keeps call sites monomorphic.
 function result(out, fl, type, event, version) {
-  const r = { valid: out.length === 0 };
-  if (type !== undefined) r.type = type;
-  if (event !== undefined) r.event = event;
-  if (version !== undefined) r.version = version;
-  r.violations = out;
-  r.flags = fl;
-  return r;
+  return { valid: out.length === 0, type, event, version, violations: out, flags: fl };
 }
 
 function validateMessage(m) {
@@ -71,7 +66,7 @@ function validateMessage(m) {
   }
   let type, messageId, userId, anonymousId, context, event, properties, traits, groupId, previousId;
   const keys = Object.keys(m);
-  if (!count(st, keys.length, "", out, m)) return result(out, fl);
+  if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, "", out, m)) return result(out, fl);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     switch (k) {
@@ -87,7 +82,7 @@ function validateMessage(m) {
       case "groupId": groupId = m[k]; break;
       case "previousId": previousId = m[k]; break;
       default:
-        if (k.length > LONG_STRING || SUSPECT.test(k)) checkText(k, at("", k), out);
+        if (badText(k)) checkText(k, at("", k), out);
         scan(m[k], "", k, 1, out, st);
     }
   }
@@ -100,7 +95,7 @@ function validateMessage(m) {
     if (typeof messageId !== "string") fail(out, "messageId", "type", "a string", messageId);
     else if (messageId.length === 0) fail(out, "messageId", "min_length", "a non-empty string", messageId);
     else if (messageId.length > MAX_MESSAGE_ID) fail(out, "messageId", "max_length", "at most " + MAX_MESSAGE_ID + " characters", messageId);
-    else if (SUSPECT.test(messageId)) checkText(messageId, "messageId", out);
+    else if (badText(messageId)) checkText(messageId, "messageId", out);
   }
   // Segment SDKs send userId: null for anonymous users.
   if (userId === null) userId = undefined;

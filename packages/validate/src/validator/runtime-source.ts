@@ -15,6 +15,11 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+// One native scan each for NUL and lone surrogates where String.prototype.isWellFormed exists (ES2024).
+const badText = typeof "".isWellFormed === "function"
+  ? (s) => s.length > LONG_STRING || s.indexOf("\u0000") !== -1 || !s.isWellFormed()
+  : (s) => s.length > LONG_STRING || SUSPECT.test(s);
+
 function at(base, key) {
   if (typeof key === "number") return base + "[" + key + "]";
   if (SIMPLE_KEY.test(key)) return base === "" ? key : base + "." + key;
@@ -62,9 +67,8 @@ function checkText(s, path, out) {
   if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(out, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
 }
 
-function count(st, n, path, out, v) {
-  st.n += n;
-  if (st.n <= MAX_ITEMS_TOTAL) return true;
+// Called once the running total passed the limit: reports it once per message, returns false.
+function tooMany(st, path, out, v) {
   if (!st.over) {
     st.over = true;
     fail(out, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
@@ -76,7 +80,7 @@ function count(st, n, path, out, v) {
 function scan(v, base, key, depth, out, st) {
   switch (typeof v) {
     case "string":
-      if (v.length > LONG_STRING || SUSPECT.test(v)) checkText(v, at(base, key), out);
+      if (badText(v)) checkText(v, at(base, key), out);
       return;
     case "number":
     case "boolean":
@@ -87,14 +91,14 @@ function scan(v, base, key, depth, out, st) {
       const path = at(base, key);
       if (depth > MAX_DEPTH) { fail(out, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
       if (Array.isArray(v)) {
-        if (count(st, v.length, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
+        if ((st.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(st, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
         return;
       }
       const keys = Object.keys(v);
-      if (!count(st, keys.length, path, out, v)) return;
+      if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, path, out, v)) return;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
-        if (k.length > LONG_STRING || SUSPECT.test(k)) checkText(k, at(path, k), out);
+        if (badText(k)) checkText(k, at(path, k), out);
         scan(v[k], path, k, depth + 1, out, st);
       }
       return;
@@ -145,7 +149,7 @@ function isMultipleOf(v, step) {
 // An undeclared property of a declared object: mode 0 allows it, 1 rejects it, 2 flags it.
 function extra(v, key, base, depth, out, fl, st, mode, declared) {
   const path = at(base, key);
-  if (key.length > LONG_STRING || SUSPECT.test(key)) checkText(key, path, out);
+  if (badText(key)) checkText(key, path, out);
   if (mode === 1) fail(out, path, "additional_property", declared, v[key]);
   else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
   scan(v[key], base, key, depth, out, st);

@@ -20,6 +20,11 @@ const validators = (() => {
   const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
   const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+  // One native scan each for NUL and lone surrogates where String.prototype.isWellFormed exists (ES2024).
+  const badText = typeof "".isWellFormed === "function"
+    ? (s) => s.length > LONG_STRING || s.indexOf("\u0000") !== -1 || !s.isWellFormed()
+    : (s) => s.length > LONG_STRING || SUSPECT.test(s);
+
   function at(base, key) {
     if (typeof key === "number") return base + "[" + key + "]";
     if (SIMPLE_KEY.test(key)) return base === "" ? key : base + "." + key;
@@ -67,9 +72,8 @@ const validators = (() => {
     if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(out, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
   }
 
-  function count(st, n, path, out, v) {
-    st.n += n;
-    if (st.n <= MAX_ITEMS_TOTAL) return true;
+  // Called once the running total passed the limit: reports it once per message, returns false.
+  function tooMany(st, path, out, v) {
     if (!st.over) {
       st.over = true;
       fail(out, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
@@ -81,7 +85,7 @@ const validators = (() => {
   function scan(v, base, key, depth, out, st) {
     switch (typeof v) {
       case "string":
-        if (v.length > LONG_STRING || SUSPECT.test(v)) checkText(v, at(base, key), out);
+        if (badText(v)) checkText(v, at(base, key), out);
         return;
       case "number":
       case "boolean":
@@ -92,14 +96,14 @@ const validators = (() => {
         const path = at(base, key);
         if (depth > MAX_DEPTH) { fail(out, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
         if (Array.isArray(v)) {
-          if (count(st, v.length, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
+          if ((st.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(st, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
           return;
         }
         const keys = Object.keys(v);
-        if (!count(st, keys.length, path, out, v)) return;
+        if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, path, out, v)) return;
         for (let i = 0; i < keys.length; i++) {
           const k = keys[i];
-          if (k.length > LONG_STRING || SUSPECT.test(k)) checkText(k, at(path, k), out);
+          if (badText(k)) checkText(k, at(path, k), out);
           scan(v[k], path, k, depth + 1, out, st);
         }
         return;
@@ -150,7 +154,7 @@ const validators = (() => {
   // An undeclared property of a declared object: mode 0 allows it, 1 rejects it, 2 flags it.
   function extra(v, key, base, depth, out, fl, st, mode, declared) {
     const path = at(base, key);
-    if (key.length > LONG_STRING || SUSPECT.test(key)) checkText(key, path, out);
+    if (badText(key)) checkText(key, path, out);
     if (mode === 1) fail(out, path, "additional_property", declared, v[key]);
     else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
     scan(v[key], base, key, depth, out, st);
@@ -179,7 +183,7 @@ const validators = (() => {
     if (isObject(v)) {
       let p1, p2;
       const k3 = Object.keys(v);
-      if (count(st, k3.length, "properties", out, v)) {
+      if ((st.n += k3.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
         for (let i4 = 0; i4 < k3.length; i4++) {
           switch (k3[i4]) {
             case "character": p1 = v[k3[i4]]; break;
@@ -190,8 +194,10 @@ const validators = (() => {
         if (p1 === undefined) fail(out, "properties.character", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p1 === "string") {
-            if (!(p1 === "knight" || p1 === "mage" || p1 === "rogue")) fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"rogue\"", p1);
-            if (p1.length > LONG_STRING || SUSPECT.test(p1)) checkText(p1, "properties.character", out);
+            if (!(p1 === "knight" || p1 === "mage" || p1 === "rogue")) {
+              fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"rogue\"", p1);
+              if (badText(p1)) checkText(p1, "properties.character", out);
+            }
           } else fail(out, "properties.character", "type", "a string", p1);
         }
         if (p2 === undefined) fail(out, "properties.level", "required", "a value (the property is required)", undefined);
@@ -211,7 +217,7 @@ const validators = (() => {
     if (isObject(v)) {
       let p5, p6, p7, p8;
       const k9 = Object.keys(v);
-      if (count(st, k9.length, "properties", out, v)) {
+      if ((st.n += k9.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
         for (let i10 = 0; i10 < k9.length; i10++) {
           switch (k9[i10]) {
             case "character": p5 = v[k9[i10]]; break;
@@ -224,8 +230,10 @@ const validators = (() => {
         if (p5 === undefined) fail(out, "properties.character", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p5 === "string") {
-            if (!(p5 === "knight" || p5 === "mage" || p5 === "ranger" || p5 === "rogue")) fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"ranger\", \"rogue\"", p5);
-            if (p5.length > LONG_STRING || SUSPECT.test(p5)) checkText(p5, "properties.character", out);
+            if (!(p5 === "knight" || p5 === "mage" || p5 === "ranger" || p5 === "rogue")) {
+              fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"ranger\", \"rogue\"", p5);
+              if (badText(p5)) checkText(p5, "properties.character", out);
+            }
           } else fail(out, "properties.character", "type", "a string", p5);
         }
         if (p6 !== undefined) {
@@ -246,7 +254,7 @@ const validators = (() => {
           if (isObject(p8)) {
             let p11, p12, p13;
             const k14 = Object.keys(p8);
-            if (count(st, k14.length, "properties.player", out, p8)) {
+            if ((st.n += k14.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.player", out, p8)) {
               for (let i15 = 0; i15 < k14.length; i15++) {
                 switch (k14[i15]) {
                   case "id": p11 = p8[k14[i15]]; break;
@@ -258,9 +266,11 @@ const validators = (() => {
               if (p11 === undefined) fail(out, "properties.player.id", "required", "a value (the property is required)", undefined);
               else {
                 if (typeof p11 === "string") {
-                  if (!UUID.test(p11)) fail(out, "properties.player.id", "format", "a UUID", p11);
+                  if (!UUID.test(p11)) {
+                    fail(out, "properties.player.id", "format", "a UUID", p11);
+                    if (badText(p11)) checkText(p11, "properties.player.id", out);
+                  }
                   else if (!PATTERN_16.test(p11)) fail(out, "properties.player.id", "pattern", "text matching /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/", p11);
-                  if (p11.length > LONG_STRING || SUSPECT.test(p11)) checkText(p11, "properties.player.id", out);
                 } else fail(out, "properties.player.id", "type", "a string", p11);
               }
               if (p12 === undefined) fail(out, "properties.player.level", "required", "a value (the property is required)", undefined);
@@ -277,7 +287,7 @@ const validators = (() => {
                   if (typeof p13 === "string") {
                     if (p13.length < 2) fail(out, "properties.player.nickname", "min_length", "at least 2 characters", p13);
                     if (p13.length > 16) fail(out, "properties.player.nickname", "max_length", "at most 16 characters", p13);
-                    if (p13.length > LONG_STRING || SUSPECT.test(p13)) checkText(p13, "properties.player.nickname", out);
+                    if (badText(p13)) checkText(p13, "properties.player.nickname", out);
                   } else fail(out, "properties.player.nickname", "type", "a string", p13);
                 }
               }
@@ -293,7 +303,7 @@ const validators = (() => {
     if (isObject(v)) {
       let p17, p18, p19, p20, p21, p22, p23;
       const k24 = Object.keys(v);
-      if (count(st, k24.length, "properties", out, v)) {
+      if ((st.n += k24.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
         for (let i25 = 0; i25 < k24.length; i25++) {
           switch (k24[i25]) {
             case "channel": p17 = v[k24[i25]]; break;
@@ -309,8 +319,10 @@ const validators = (() => {
         if (p17 === undefined) fail(out, "properties.channel", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p17 === "string") {
-            if (!(p17 === "promo" || p17 === "store" || p17 === "web")) fail(out, "properties.channel", "enum", "one of \"promo\", \"store\", \"web\"", p17);
-            if (p17.length > LONG_STRING || SUSPECT.test(p17)) checkText(p17, "properties.channel", out);
+            if (!(p17 === "promo" || p17 === "store" || p17 === "web")) {
+              fail(out, "properties.channel", "enum", "one of \"promo\", \"store\", \"web\"", p17);
+              if (badText(p17)) checkText(p17, "properties.channel", out);
+            }
           } else fail(out, "properties.channel", "type", "a string", p17);
         }
         if (p18 !== undefined) {
@@ -320,7 +332,7 @@ const validators = (() => {
               const o27 = [], f28 = [];
               if (typeof p18 === "string") {
                 if (p18.length > 12) fail(o27, "properties.coupon", "max_length", "at most 12 characters", p18);
-                if (p18.length > LONG_STRING || SUSPECT.test(p18)) checkText(p18, "properties.coupon", o27);
+                if (badText(p18)) checkText(p18, "properties.coupon", o27);
               } else fail(o27, "properties.coupon", "type", "a string", p18);
               if (onlyLimits(o27)) { ok26 = true; for (const x of o27) out.push(x); for (const x of f28) fl.push(x); }
             }
@@ -340,7 +352,7 @@ const validators = (() => {
           if (typeof p19 === "string") {
             if (p19.length < 3) fail(out, "properties.currency", "min_length", "at least 3 characters", p19);
             if (p19.length > 3) fail(out, "properties.currency", "max_length", "at most 3 characters", p19);
-            if (p19.length > LONG_STRING || SUSPECT.test(p19)) checkText(p19, "properties.currency", out);
+            if (badText(p19)) checkText(p19, "properties.currency", out);
           } else fail(out, "properties.currency", "type", "a string", p19);
         }
         if (p20 === undefined) fail(out, "properties.items", "required", "a value (the property is required)", undefined);
@@ -348,12 +360,12 @@ const validators = (() => {
           if (Array.isArray(p20)) {
             if (p20.length < 1) fail(out, "properties.items", "min_items", "at least 1 items", p20);
             if (p20.length > 5) fail(out, "properties.items", "max_items", "at most 5 items", p20);
-            if (count(st, p20.length, "properties.items", out, p20)) for (let i31 = 0; i31 < p20.length; i31++) {
+            if ((st.n += p20.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.items", out, p20)) for (let i31 = 0; i31 < p20.length; i31++) {
               const e32 = p20[i31];
               if (isObject(e32)) {
                 let p33, p34, p35;
                 const k36 = Object.keys(e32);
-                if (count(st, k36.length, "properties.items" + "[" + i31 + "]", out, e32)) {
+                if ((st.n += k36.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.items" + "[" + i31 + "]", out, e32)) {
                   for (let i37 = 0; i37 < k36.length; i37++) {
                     switch (k36[i37]) {
                       case "gift": p33 = e32[k36[i37]]; break;
@@ -377,7 +389,7 @@ const validators = (() => {
                     if (typeof p35 === "string") {
                       if (p35.length < 1) fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "min_length", "at least 1 characters", p35);
                       if (p35.length > 8) fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "max_length", "at most 8 characters", p35);
-                      if (p35.length > LONG_STRING || SUSPECT.test(p35)) checkText(p35, "properties.items" + "[" + i31 + "]" + ".sku", out);
+                      if (badText(p35)) checkText(p35, "properties.items" + "[" + i31 + "]" + ".sku", out);
                     } else fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "type", "a string", p35);
                   }
                 }
@@ -397,7 +409,7 @@ const validators = (() => {
         else {
           if (typeof p22 === "string") {
             if (!PATTERN_38.test(p22)) fail(out, "properties.sku", "pattern", "text matching /^[A-Z]{3}-\\d{2,4}$/", p22);
-            if (p22.length > LONG_STRING || SUSPECT.test(p22)) checkText(p22, "properties.sku", out);
+            if (badText(p22)) checkText(p22, "properties.sku", out);
           } else fail(out, "properties.sku", "type", "a string", p22);
         }
         if (p23 !== undefined) {
@@ -416,7 +428,7 @@ const validators = (() => {
     if (isObject(v)) {
       let p39, p40, p41, p42, p43, p44, p45, p46;
       const k47 = Object.keys(v);
-      if (count(st, k47.length, "properties", out, v)) {
+      if ((st.n += k47.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
         for (let i48 = 0; i48 < k47.length; i48++) {
           switch (k47[i48]) {
             case "birthday": p39 = v[k47[i48]]; break;
@@ -432,17 +444,21 @@ const validators = (() => {
         }
         if (p39 !== undefined) {
           if (typeof p39 === "string") {
-            if (!isDate(p39)) fail(out, "properties.birthday", "format", "an ISO-8601 date (2024-05-01)", p39);
+            if (!isDate(p39)) {
+              fail(out, "properties.birthday", "format", "an ISO-8601 date (2024-05-01)", p39);
+              if (badText(p39)) checkText(p39, "properties.birthday", out);
+            }
             else if (!PATTERN_49.test(p39)) fail(out, "properties.birthday", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$/", p39);
-            if (p39.length > LONG_STRING || SUSPECT.test(p39)) checkText(p39, "properties.birthday", out);
           } else fail(out, "properties.birthday", "type", "a string", p39);
         }
         if (p40 === undefined) fail(out, "properties.confirmed_at", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p40 === "string") {
-            if (!isDateTime(p40)) fail(out, "properties.confirmed_at", "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)", p40);
+            if (!isDateTime(p40)) {
+              fail(out, "properties.confirmed_at", "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)", p40);
+              if (badText(p40)) checkText(p40, "properties.confirmed_at", out);
+            }
             else if (!PATTERN_50.test(p40)) fail(out, "properties.confirmed_at", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$/", p40);
-            if (p40.length > LONG_STRING || SUSPECT.test(p40)) checkText(p40, "properties.confirmed_at", out);
           } else fail(out, "properties.confirmed_at", "type", "a string", p40);
         }
         if (p41 === undefined) fail(out, "properties.email", "required", "a value (the property is required)", undefined);
@@ -450,7 +466,7 @@ const validators = (() => {
           if (typeof p41 === "string") {
             if (!EMAIL.test(p41)) fail(out, "properties.email", "format", "an email address", p41);
             else if (!PATTERN_51.test(p41)) fail(out, "properties.email", "pattern", "text matching /^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$/", p41);
-            if (p41.length > LONG_STRING || SUSPECT.test(p41)) checkText(p41, "properties.email", out);
+            if (badText(p41)) checkText(p41, "properties.email", out);
           } else fail(out, "properties.email", "type", "a string", p41);
         }
         if (p42 === undefined) fail(out, "properties.marketing_opt_in", "required", "a value (the property is required)", undefined);
@@ -461,7 +477,7 @@ const validators = (() => {
           if (p43 !== null) {
             if (typeof p43 === "string") {
               if (p43.length > 64) fail(out, "properties.referrer", "max_length", "at most 64 characters", p43);
-              if (p43.length > LONG_STRING || SUSPECT.test(p43)) checkText(p43, "properties.referrer", out);
+              if (badText(p43)) checkText(p43, "properties.referrer", out);
             } else fail(out, "properties.referrer", "type", "a string", p43);
           }
         }
@@ -475,11 +491,13 @@ const validators = (() => {
         if (p45 !== undefined) {
           if (Array.isArray(p45)) {
             if (p45.length > 3) fail(out, "properties.tags", "max_items", "at most 3 items", p45);
-            if (count(st, p45.length, "properties.tags", out, p45)) for (let i52 = 0; i52 < p45.length; i52++) {
+            if ((st.n += p45.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.tags", out, p45)) for (let i52 = 0; i52 < p45.length; i52++) {
               const e53 = p45[i52];
               if (typeof e53 === "string") {
-                if (!(e53 === "beta" || e53 === "staff" || e53 === "vip")) fail(out, "properties.tags" + "[" + i52 + "]", "enum", "one of \"beta\", \"staff\", \"vip\"", e53);
-                if (e53.length > LONG_STRING || SUSPECT.test(e53)) checkText(e53, "properties.tags" + "[" + i52 + "]", out);
+                if (!(e53 === "beta" || e53 === "staff" || e53 === "vip")) {
+                  fail(out, "properties.tags" + "[" + i52 + "]", "enum", "one of \"beta\", \"staff\", \"vip\"", e53);
+                  if (badText(e53)) checkText(e53, "properties.tags" + "[" + i52 + "]", out);
+                }
               } else fail(out, "properties.tags" + "[" + i52 + "]", "type", "a string", e53);
             }
           } else fail(out, "properties.tags", "type", "an array", p45);
@@ -487,7 +505,7 @@ const validators = (() => {
         if (p46 !== undefined) {
           if (typeof p46 === "string") {
             if (!isUri(p46)) fail(out, "properties.website", "format", "an absolute URL", p46);
-            if (p46.length > LONG_STRING || SUSPECT.test(p46)) checkText(p46, "properties.website", out);
+            if (badText(p46)) checkText(p46, "properties.website", out);
           } else fail(out, "properties.website", "type", "a string", p46);
         }
       }
@@ -498,7 +516,7 @@ const validators = (() => {
     if (isObject(v)) {
       let p54, p55, p56;
       const k57 = Object.keys(v);
-      if (count(st, k57.length, "context", out, v)) {
+      if ((st.n += k57.length) <= MAX_ITEMS_TOTAL || tooMany(st, "context", out, v)) {
         for (let i58 = 0; i58 < k57.length; i58++) {
           switch (k57[i58]) {
             case "app_version": p54 = v[k57[i58]]; break;
@@ -511,20 +529,22 @@ const validators = (() => {
         else {
           if (typeof p54 === "string") {
             if (p54.length > 32) fail(out, "context.app_version", "max_length", "at most 32 characters", p54);
-            if (p54.length > LONG_STRING || SUSPECT.test(p54)) checkText(p54, "context.app_version", out);
+            if (badText(p54)) checkText(p54, "context.app_version", out);
           } else fail(out, "context.app_version", "type", "a string", p54);
         }
         if (p55 !== undefined) {
           if (typeof p55 === "string") {
             if (p55.length > 35) fail(out, "context.locale", "max_length", "at most 35 characters", p55);
-            if (p55.length > LONG_STRING || SUSPECT.test(p55)) checkText(p55, "context.locale", out);
+            if (badText(p55)) checkText(p55, "context.locale", out);
           } else fail(out, "context.locale", "type", "a string", p55);
         }
         if (p56 === undefined) fail(out, "context.platform", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p56 === "string") {
-            if (!(p56 === "android" || p56 === "ios" || p56 === "web")) fail(out, "context.platform", "enum", "one of \"android\", \"ios\", \"web\"", p56);
-            if (p56.length > LONG_STRING || SUSPECT.test(p56)) checkText(p56, "context.platform", out);
+            if (!(p56 === "android" || p56 === "ios" || p56 === "web")) {
+              fail(out, "context.platform", "enum", "one of \"android\", \"ios\", \"web\"", p56);
+              if (badText(p56)) checkText(p56, "context.platform", out);
+            }
           } else fail(out, "context.platform", "type", "a string", p56);
         }
       }
@@ -547,7 +567,7 @@ const validators = (() => {
   function checkId(v, path, out) {
     if (typeof v === "string") {
       if (v.length === 0) fail(out, path, "min_length", "a non-empty string", v);
-      else if (v.length > LONG_STRING || SUSPECT.test(v)) checkText(v, path, out);
+      else if (badText(v)) checkText(v, path, out);
     } else if (!(typeof v === "number" && Number.isSafeInteger(v))) {
       fail(out, path, "type", "a non-empty string (or an integer)", v);
     }
@@ -587,14 +607,9 @@ const validators = (() => {
     return resolved;
   }
 
+  // One object shape for every result (absent fields are undefined), which keeps call sites monomorphic.
   function result(out, fl, type, event, version) {
-    const r = { valid: out.length === 0 };
-    if (type !== undefined) r.type = type;
-    if (event !== undefined) r.event = event;
-    if (version !== undefined) r.version = version;
-    r.violations = out;
-    r.flags = fl;
-    return r;
+    return { valid: out.length === 0, type, event, version, violations: out, flags: fl };
   }
 
   function validateMessage(m) {
@@ -605,7 +620,7 @@ const validators = (() => {
     }
     let type, messageId, userId, anonymousId, context, event, properties, traits, groupId, previousId;
     const keys = Object.keys(m);
-    if (!count(st, keys.length, "", out, m)) return result(out, fl);
+    if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, "", out, m)) return result(out, fl);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       switch (k) {
@@ -621,7 +636,7 @@ const validators = (() => {
         case "groupId": groupId = m[k]; break;
         case "previousId": previousId = m[k]; break;
         default:
-          if (k.length > LONG_STRING || SUSPECT.test(k)) checkText(k, at("", k), out);
+          if (badText(k)) checkText(k, at("", k), out);
           scan(m[k], "", k, 1, out, st);
       }
     }
@@ -634,7 +649,7 @@ const validators = (() => {
       if (typeof messageId !== "string") fail(out, "messageId", "type", "a string", messageId);
       else if (messageId.length === 0) fail(out, "messageId", "min_length", "a non-empty string", messageId);
       else if (messageId.length > MAX_MESSAGE_ID) fail(out, "messageId", "max_length", "at most " + MAX_MESSAGE_ID + " characters", messageId);
-      else if (SUSPECT.test(messageId)) checkText(messageId, "messageId", out);
+      else if (badText(messageId)) checkText(messageId, "messageId", out);
     }
     // Segment SDKs send userId: null for anonymous users.
     if (userId === null) userId = undefined;
