@@ -3,6 +3,13 @@ import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
+import { serveCommand } from './serve.js';
 
 /** Every command, in the order `--help` lists them. Later commands add themselves here. */
-export const commands: readonly Command[] = [initCommand, planCommand, generateCommand, migrateCommand];
+export const commands: readonly Command[] = [
+  initCommand,
+  planCommand,
+  generateCommand,
+  migrateCommand,
+  serveCommand,
+];

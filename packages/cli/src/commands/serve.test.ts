@@ -1,0 +1,99 @@
+import { gzipSync } from 'node:zlib';
+import { type CollectorServer, hashKey } from '@tributary/collector';
+import { describe, expect, it } from 'vitest';
+import { createServeCommand, sourcesFromEnv } from './serve.js';
+
+const PLAN = new URL('../__fixtures__/plan-final.ts', import.meta.url).pathname;
+
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      cwd: process.cwd(),
+      env: { TRIBUTARY_WRITE_KEY: 'wk_cli', TRIBUTARY_ADMIN_KEY: 'admin_cli' } as Record<
+        string,
+        string | undefined
+      >,
+      stdout: (text: string) => {
+        out.stdout += text;
+      },
+      stderr: (text: string) => {
+        out.stderr += text;
+      },
+    },
+  };
+}
+
+describe('tributary serve', () => {
+  it('serves the collector until shutdown, then flushes and exits 0', { timeout: 60_000 }, async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let listening!: (server: CollectorServer) => void;
+    const started = new Promise<CollectorServer>((resolve) => {
+      listening = resolve;
+    });
+    const command = createServeCommand({ shutdown: () => stopped, onListening: listening });
+    const { io, out } = capture();
+    const exit = command.run(['--port', '0', '--plan', PLAN, '--database-url', 'memory://'], io);
+    const server = await Promise.race([
+      started,
+      exit.then((code) => Promise.reject(new Error(`exited ${code}: ${out.stderr}`))),
+    ]);
+    expect(out.stdout).toContain(`Collector listening on ${server.url}`);
+
+    const message = {
+      type: 'identify',
+      userId: 'u1',
+      messageId: 'cli-1',
+      traits: {},
+      context: { platform: 'web' },
+    };
+    const response = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Basic ${Buffer.from('wk_cli:').toString('base64')}`,
+      },
+      body: gzipSync(JSON.stringify({ batch: [message] })),
+    });
+    expect(await response.json()).toMatchObject({ accepted: 1 });
+    const rows = await server.collector.warehouse.query<{ source: string }>(
+      "SELECT source FROM raw.events WHERE message_id = 'cli-1'",
+    );
+    expect(rows).toEqual([{ source: 'default' }]);
+    const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer admin_cli' } });
+    expect(await metrics.text()).toContain('tributary_collector_events_accepted_total 1');
+
+    stop();
+    expect(await exit).toBe(0);
+    expect(out.stdout).toContain('Collector stopped.');
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+
+  it('refuses to start without a write key, naming the variable', async () => {
+    const { io } = capture();
+    expect(() => sourcesFromEnv({})).toThrow(/TRIBUTARY_WRITE_KEY/);
+    await expect(createServeCommand().run(['--plan', PLAN], { ...io, env: {} })).rejects.toThrow(
+      /TRIBUTARY_WRITE_KEY/,
+    );
+  });
+
+  it('reads sources from TRIBUTARY_SOURCES with hashed keys and CORS origins', () => {
+    const sources = sourcesFromEnv({
+      TRIBUTARY_SOURCES: JSON.stringify([
+        { name: 'web', writeKey: 'wk_web', corsOrigins: ['https://shop.example'] },
+        { name: 'old', writeKeyHash: 'a'.repeat(64), enabled: false },
+      ]),
+    });
+    expect(sources).toEqual([
+      { name: 'web', writeKeyHash: hashKey('wk_web'), enabled: true, corsOrigins: ['https://shop.example'] },
+      { name: 'old', writeKeyHash: 'a'.repeat(64), enabled: false, corsOrigins: [] },
+    ]);
+    expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '[{"name":"x"}]' })).toThrow(/writeKey/);
+    expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '{' })).toThrow(/not valid JSON/);
+  });
+});
