@@ -120,10 +120,11 @@ export class Tracker<P extends AnyPlan> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.nextId = options.generateId ?? createUuidV7(() => this.clock.now(), this.random);
-    const fetchImpl = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
-    if (fetchImpl === undefined)
+    if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
       throw new TrackerError('invalid_options', 'No fetch available: pass options.fetch.');
-    this.fetch = fetchImpl;
+    }
+    // Browsers throw "Illegal invocation" when fetch is called with another `this`.
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.persistence = options.persistence ?? memoryPersistence();
     this.validator = options.validator ?? planPropertyValidator(options.plan, (m, e) => this.warn(m, e));
     this.queue = createMessageQueue({
@@ -400,8 +401,28 @@ export class Tracker<P extends AnyPlan> {
     }
   }
 
+  /**
+   * Page hide: sends the most urgent pending messages in one `fetch(…, { keepalive: true })`
+   * request whose body stays under `maxBodyBytes` (browsers allow 64 KB of keepalive bodies in
+   * flight). Messages that do not fit stay persisted for the next page load. Returns the count sent.
+   */
+  sendBeforeUnload(maxBodyBytes = 60_000): number {
+    if (this.state === 'closed' || this.queue.pendingCount === 0) return 0;
+    const batch = this.queue.takeBatch(
+      this.settings.flushAt,
+      payloadBudget(maxBodyBytes, this.settings.flushAt),
+    );
+    void this.send(batch, true).then((outcome) => {
+      if (outcome !== undefined) this.settle(batch, outcome);
+    });
+    return batch.length;
+  }
+
   /** Sends one batch; undefined when aborted by close(). */
-  private async send(batch: readonly QueuedMessage[]): Promise<DeliveryOutcome | undefined> {
+  private async send(
+    batch: readonly QueuedMessage[],
+    keepalive = false,
+  ): Promise<DeliveryOutcome | undefined> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.clock.setTimeout(() => {
@@ -415,6 +436,7 @@ export class Tracker<P extends AnyPlan> {
         headers: { 'content-type': 'application/json', authorization: this.authorization },
         body: batchBody(batch, new Date(this.clock.now()).toISOString()),
         signal: controller.signal,
+        ...(keepalive ? { keepalive } : {}),
       });
       const text = await response.text();
       return outcomeOfResponse(response.status, text, response.headers.get('retry-after'), this.clock.now());

@@ -28,6 +28,8 @@ export interface IngestServerOptions {
 /** What the in-test server recorded. */
 export interface IngestLog {
   readonly stored: Map<string, Record<string, unknown>>;
+  /** When set, POST /v1/batch answers this status (with Retry-After: 1) without storing. */
+  failWith?: number;
   duplicates: number;
   requests: number;
   readonly contentTypes: string[];
@@ -65,6 +67,10 @@ export async function startIngestServer(
     req.on('end', () => {
       log.requests++;
       log.contentTypes.push(String(req.headers['content-type']));
+      if (log.failWith !== undefined) {
+        res.writeHead(log.failWith, { 'retry-after': '1' }).end('{"error":"unavailable"}');
+        return;
+      }
       let body: { batch?: Record<string, unknown>[]; writeKey?: string };
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
