@@ -22,8 +22,11 @@ describe('tributary generate', () => {
     const cwd = workDir();
     const first = await runCli(['generate', '--plan', initialPlan], { cwd });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe(
-      'migrations: wrote migrations/0001_initial.sql\nmigrations: wrote migrations/snapshot.json\nWrote 2 file(s).\n',
+    expect(first.stdout).toMatch(
+      /^migrations: wrote migrations\/0001_initial\.sql\nmigrations: wrote migrations\/snapshot\.json\n(code: wrote generated\/\S+\n)+Wrote \d+ file\(s\)\.\n$/,
+    );
+    expect(first.stdout).toContain(
+      'code: wrote generated/tracking-plan.ts\ncode: wrote generated/validators.d.ts\ncode: wrote generated/validators.js\n',
     );
     expect(readdirSync(join(cwd, 'migrations')).sort()).toEqual(['0001_initial.sql', 'snapshot.json']);
     expect(readFileSync(join(cwd, 'migrations/0001_initial.sql'), 'utf8')).toMatch(/create table/i);
@@ -31,7 +34,7 @@ describe('tributary generate', () => {
     const again = await runCli(['generate', '--plan', initialPlan], { cwd });
     expect(again).toEqual({
       code: 0,
-      stdout: 'migrations: up to date\nNothing to generate: the plan did not change.\n',
+      stdout: 'migrations: up to date\ncode: up to date\nNothing to generate: the plan did not change.\n',
       stderr: '',
     });
   });
@@ -54,7 +57,7 @@ describe('tributary generate', () => {
     const stale = await runCli(['generate', '--plan', finalPlan, '--check'], { cwd });
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(
-      /^missing {2}migrations\/0002_[a-z0-9_]+\.sql {2}\(migrations\)\nstale {4}migrations\/snapshot\.json {2}\(migrations\)\n$/,
+      /^missing {2}migrations\/0002_[a-z0-9_]+\.sql {2}\(migrations\)\nstale {4}migrations\/snapshot\.json {2}\(migrations\)\n((missing|stale) +generated\/\S+ {2}\(code\)\n)+$/,
     );
     expect(stale.stderr).toContain('Run tributary generate and commit the result');
     expect(readdirSync(join(cwd, 'migrations')).sort()).toEqual(['0001_initial.sql', 'snapshot.json']);
@@ -62,6 +65,28 @@ describe('tributary generate', () => {
 
     const fresh = await runCli(['generate', '--plan', initialPlan, '--check'], { cwd });
     expect(fresh).toEqual({ code: 0, stdout: 'Generated files are up to date.\n', stderr: '' });
+  });
+
+  it('--check reports a hand-edited or missing generated code file; --code-out moves the code', async () => {
+    const cwd = workDir();
+    await runCli(['generate', '--plan', initialPlan, '--code-out', 'src/generated'], { cwd });
+    const validators = join(cwd, 'src/generated/validators.js');
+    writeFileSync(validators, `${readFileSync(validators, 'utf8')}// edited\n`);
+    const schema = readdirSync(join(cwd, 'src/generated/schemas'))[0];
+    rmSync(join(cwd, 'src/generated/schemas', String(schema)), { recursive: true });
+    const check = await runCli(
+      ['generate', '--plan', initialPlan, '--check', '--code-out', 'src/generated'],
+      { cwd },
+    );
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(
+      /^(missing {2}src\/generated\/schemas\/\S+\.json {2}\(code\)\n)+stale {4}src\/generated\/validators\.js {2}\(code\)\n$/,
+    );
+    const fixed = await runCli(['generate', '--plan', initialPlan, '--code-out', 'src/generated'], { cwd });
+    expect(fixed.stdout).toContain('code: wrote src/generated/validators.js\n');
+    expect(
+      await runCli(['generate', '--plan', initialPlan, '--check', '--code-out', 'src/generated'], { cwd }),
+    ).toMatchObject({ code: 0 });
   });
 
   it('refuses a destructive change, naming the flag, and writes nothing', async () => {

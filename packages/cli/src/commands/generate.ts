@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { type Plan, type PlanDocument, toPlanDocument } from '@tributary/schema';
+import { findStaleArtifacts, generateCodeArtifacts } from '@tributary/validate';
 import { generateMigration, planMigrationFiles } from '@tributary/warehouse';
 import { type Command, EXIT } from '../command.js';
 import { DEFAULT_MIGRATIONS_DIR, resolveDir } from '../config.js';
@@ -14,6 +15,8 @@ export interface ArtifactContext {
   readonly cwd: string;
   /** Migrations directory (`--out`). */
   readonly migrationsDir: string;
+  /** Directory of the typed client, validator module and JSON Schemas (`--code-out`). */
+  readonly codeDir: string;
   readonly name: string | undefined;
   readonly allowDestructive: boolean;
 }
@@ -55,22 +58,45 @@ function migrationOptions(context: ArtifactContext) {
   };
 }
 
+/** Where `tributary generate` writes the typed client, the validator module and the JSON Schemas. */
+export const DEFAULT_CODE_DIR = 'generated';
+
+/** tracking-plan.ts, validators.js + .d.ts and schemas/<event>/<version>.json, via @tributary/validate. */
+export const codeProducer: ArtifactProducer = {
+  name: 'code',
+  async produce(context) {
+    const files = generateCodeArtifacts(context.document).map((file) => ({
+      path: join(context.codeDir, file.path),
+      content: file.content,
+    }));
+    const stale = new Set(
+      findStaleArtifacts(files, (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)).map(
+        (s) => s.path,
+      ),
+    );
+    return files.filter((file) => stale.has(file.path));
+  },
+};
+
 /** Every producer `tributary generate` runs, in order. */
-export const artifactProducers: readonly ArtifactProducer[] = [migrationsProducer];
+export const artifactProducers: readonly ArtifactProducer[] = [migrationsProducer, codeProducer];
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'generate artifacts from the plan (warehouse migrations)',
+  summary: 'generate artifacts from the plan (migrations, typed client, validators, JSON Schemas)',
   help: `Usage: tributary generate --plan <file> [--out <dir>] [--name <slug>] [--allow-destructive] [--check]
 
-Generates what the plan implies. Today: the next warehouse migration NNNN_<slug>.sql in the
-migrations directory, plus its snapshot.json (the warehouse model the migrations produce).
+Generates what the plan implies: the next warehouse migration NNNN_<slug>.sql in the
+migrations directory, plus its snapshot.json (the warehouse model the migrations produce); and,
+in the code directory, the typed client tracking-plan.ts, the standalone validator module
+validators.js + validators.d.ts and one JSON Schema per event version (schemas/<event>/<n>.json).
 Nothing is written when the plan did not change.
 
 Options:
   --plan <file>         the plan module (default export or "plan" from definePlan)
   --out <dir>           migrations directory (default: ${DEFAULT_MIGRATIONS_DIR})
   --name <slug>         name of the new migration (default: derived from the changes)
+  --code-out <dir>      typed client, validators and JSON Schemas (default: ${DEFAULT_CODE_DIR})
   --allow-destructive   allow drops, narrowing and type changes (refused otherwise)
   --check               write nothing; list missing or stale files and exit 1 if there are any
                         (use in CI to make sure generated files are committed)
@@ -85,6 +111,7 @@ Examples:
       plan: { type: 'string' },
       out: { type: 'string' },
       name: { type: 'string' },
+      'code-out': { type: 'string' },
       'allow-destructive': { type: 'boolean' },
       check: { type: 'boolean' },
     });
@@ -100,6 +127,7 @@ Examples:
       document: toPlanDocument(plan),
       cwd: io.cwd,
       migrationsDir: resolveDir(options.out as string | undefined, DEFAULT_MIGRATIONS_DIR, io.cwd),
+      codeDir: resolveDir(options['code-out'] as string | undefined, DEFAULT_CODE_DIR, io.cwd),
       name: options.name as string | undefined,
       allowDestructive: options['allow-destructive'] === true,
     };
