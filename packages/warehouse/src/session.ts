@@ -13,9 +13,9 @@ export interface EngineSession {
   exec(sql: string): Promise<void>;
 }
 
-/** A session on loan: call `release` exactly once. */
+/** A session on loan: call `release` once; `broken` discards it (a pooled client is destroyed). */
 export interface LeasedSession extends EngineSession {
-  release(): void;
+  release(broken?: boolean): void;
 }
 
 /** What a database engine provides to the warehouse handle. */

@@ -54,24 +54,30 @@ export class Warehouse<DB = any> implements SqlRunner {
    * warehouse waits for the transaction to end.
    */
   async transaction<T>(fn: (tx: WarehouseTransaction) => Promise<T>): Promise<T> {
-    return this.#withSession(async (session) => {
-      await session.exec('BEGIN');
-      const tx: WarehouseTransaction = {
-        kind: this.kind,
-        query: async <R>(text: string, params: readonly unknown[] = []) =>
-          (await session.query<R>(text, params)).rows,
-        exec: (sql: string) => session.exec(sql),
-      };
-      let result: T;
-      try {
-        result = await fn(tx);
-      } catch (error) {
-        await session.exec('ROLLBACK');
-        throw error;
-      }
-      await session.exec('COMMIT');
-      return result;
-    });
+    let broken = false;
+    return this.#withSession(
+      async (session) => {
+        await session.exec('BEGIN');
+        const tx: WarehouseTransaction = {
+          kind: this.kind,
+          query: async <R>(text: string, params: readonly unknown[] = []) =>
+            (await session.query<R>(text, params)).rows,
+          exec: (sql: string) => session.exec(sql),
+        };
+        let result: T;
+        try {
+          result = await fn(tx);
+        } catch (error) {
+          await session.exec('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          throw error;
+        }
+        await session.exec('COMMIT');
+        return result;
+      },
+      () => broken,
+    );
   }
 
   /** Subscribes to NOTIFY on `channel`; resolves with a function that unsubscribes. */
@@ -93,13 +99,17 @@ export class Warehouse<DB = any> implements SqlRunner {
     await this.engine.close();
   }
 
-  async #withSession<T>(fn: (session: EngineSession) => Promise<T>): Promise<T> {
+  /** `isBroken` is asked on release: a session whose rollback failed must not go back to the pool. */
+  async #withSession<T>(
+    fn: (session: EngineSession) => Promise<T>,
+    isBroken: () => boolean = () => false,
+  ): Promise<T> {
     this.#assertOpen();
     const session = await this.engine.acquire();
     try {
       return await fn(session);
     } finally {
-      session.release();
+      session.release(isBroken());
     }
   }
 

@@ -133,6 +133,21 @@ describeEachDatabase('migrate', (getDb, engine) => {
     expect(status.pending.map((p) => p.name)).toEqual(['0002_broken.sql', '0003_scores.sql']);
   });
 
+  it('refuses transaction control statements before running anything from the file', async () => {
+    const dir = migrationsDir({
+      '0001_players.sql': `CREATE SCHEMA app;\n-- wrapped by hand\nBEGIN;\nCREATE TABLE app.players (id int);\nCOMMIT;\n`,
+    });
+    const result = await migrate({ db: getDb(), dir });
+    expect(result.failed).toMatchObject({
+      file: '0001_players.sql',
+      statementIndex: 1,
+      line: 3,
+      error: { message: expect.stringContaining('own transaction') },
+    });
+    expect(await tableNames(getDb())).toEqual(['tributary.migrations']);
+    expect(await getDb().query("SELECT nspname FROM pg_namespace WHERE nspname = 'app'")).toEqual([]);
+  });
+
   it('acceptance 4: an edited applied migration is detected and refused; nothing else runs', async () => {
     const dir = migrationsDir({ '0001_players.sql': FIRST });
     expect((await migrate({ db: getDb(), dir })).outcome).toBe('ok');

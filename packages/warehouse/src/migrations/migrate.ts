@@ -153,6 +153,22 @@ async function applyOne(
   now: () => number,
 ): Promise<ApplyOutcome> {
   const statements = splitStatements(file.sql);
+  const control = statements.findIndex((statement) => isTransactionControl(statement.text));
+  const controlStatement = statements[control];
+  if (controlStatement) {
+    const message =
+      'transaction control is not allowed in a migration: each migration already runs in its own transaction. Remove this statement.';
+    return {
+      kind: 'failed',
+      failure: {
+        file: file.name,
+        statementIndex: control,
+        line: controlStatement.line,
+        statement: controlStatement.text,
+        error: { message },
+      },
+    };
+  }
   try {
     return await db.transaction<ApplyOutcome>(async (tx) => {
       await lockMigrations(tx);
@@ -192,6 +208,14 @@ async function applyOne(
     if (error instanceof StatementFailed) return { kind: 'failed', failure: error.failure };
     throw error;
   }
+}
+
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+const TRANSACTION_CONTROL =
+  /^(?:begin|commit|rollback|abort|end|start\s+transaction|savepoint|release|prepare\s+transaction)\b/i;
+
+function isTransactionControl(statement: string): boolean {
+  return TRANSACTION_CONTROL.test(statement.replace(LEADING_COMMENTS, ''));
 }
 
 function upToTarget(

@@ -43,10 +43,10 @@ export class PostgresEngine implements Engine {
       async exec(sql: string) {
         await client.query(sql);
       },
-      release() {
+      release(broken = false) {
         if (released) return;
         released = true;
-        client.release();
+        client.release(broken);
       },
     };
   }
