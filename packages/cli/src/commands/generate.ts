@@ -84,7 +84,7 @@ export const artifactProducers: readonly ArtifactProducer[] = [migrationsProduce
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'generate artifacts from the plan (migrations, typed client, validators, JSON Schemas)',
-  help: `Usage: tributary generate --plan <file> [--out <dir>] [--name <slug>] [--allow-destructive] [--check]
+  help: `Usage: tributary generate --plan <file> [--out <dir>] [--name <slug>] [--code-out <dir>] [--allow-destructive] [--check]
 
 Generates what the plan implies: the next warehouse migration NNNN_<slug>.sql in the
 migrations directory, plus its snapshot.json (the warehouse model the migrations produce); and,
