@@ -5,7 +5,10 @@
  * around any Segment-compatible SDK (send `options.version` as `context.eventVersion`).
  */
 export interface TrackingClient {
-  track(event: string, properties: object, options: TrackOptions): unknown;
+  // Loose on purpose: the generated functions below are the typed surface, and a client whose own
+  // track() is generic over a plan (Tributary's Tracker) must still be assignable.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  track(event: any, properties: any, options: any): unknown;
 }
 
 /** The event version the generated function sends, plus anything the client accepts. */
