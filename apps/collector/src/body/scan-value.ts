@@ -18,6 +18,29 @@ export function nestingDepth(value: unknown, stopAbove: number): number {
   return deepest;
 }
 
+// String.prototype.isWellFormed (ES2024) is in Node 20 but not in the ES2023 lib typings.
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * True when every key and string is storable and every number finite: the fast check run on
+ * every message; only when it fails does `findUnstorableValues` build paths and reasons.
+ */
+export function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return wellFormed(value) && !value.includes('\u0000');
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isStorable(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!wellFormed(key) || key.includes('\u0000')) return false;
+    if (!isStorable((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
 /**
  * Finds what PostgreSQL `jsonb` cannot store or JSON would silently change: NUL characters and
  * lone UTF-16 surrogates in keys or strings, and non-finite numbers (`1e999` parses to Infinity).

@@ -1,4 +1,4 @@
-import { findUnstorableValues, storableText } from '../body/scan-value.js';
+import { findUnstorableValues, isStorable, storableText } from '../body/scan-value.js';
 import type { CollectorLimits } from '../options.js';
 import type { MessageValidator } from '../validation/message-validator.js';
 import { type EnrichmentContext, enrichMessage } from './enrich-message.js';
@@ -28,22 +28,21 @@ export type PreparedMessage =
 
 /**
  * Runs one message through the stages: shape (an object), storability (no NUL, lone surrogates or
- * infinite numbers), size (`maxEventBytes`, measured on the message as sent), enrichment, then the
- * generated validators. Pure apart from the injected id generator.
+ * infinite numbers), enrichment, size (`maxEventBytes`, measured on the enriched JSON that would be
+ * stored), then the generated validators. Pure apart from the injected id generator.
  */
 export function prepareMessage(
   message: unknown,
   index: number,
   ctx: EnrichmentContext & { readonly validate: MessageValidator; readonly limits: CollectorLimits },
 ): PreparedMessage {
-  const original = JSON.stringify(message) ?? 'null';
   const reject = (reasons: readonly Reason[]): PreparedMessage => ({
     kind: 'rejected',
     index,
     row: {
       messageId: messageIdOf(message),
       reasons: reasons.map(storableReason),
-      payload: storableText(original),
+      payload: storableText(JSON.stringify(message) ?? 'null'),
     },
   });
   if (!isPlainObject(message))
@@ -56,9 +55,10 @@ export function prepareMessage(
         message: `Message ${index} is not an object.`,
       },
     ]);
-  const unstorable = findUnstorableValues(message);
-  if (unstorable.length > 0) return reject(unstorable);
-  const bytes = Buffer.byteLength(original, 'utf8');
+  if (!isStorable(message)) return reject(findUnstorableValues(message));
+  const enriched = enrichMessage(message, ctx);
+  const payload = JSON.stringify(enriched);
+  const bytes = Buffer.byteLength(payload, 'utf8');
   if (bytes > ctx.limits.maxEventBytes)
     return reject([
       {
@@ -69,7 +69,6 @@ export function prepareMessage(
         message: `Message ${index} is ${bytes} bytes; at most ${ctx.limits.maxEventBytes} are accepted (maxEventBytes).`,
       },
     ]);
-  const enriched = enrichMessage(message, ctx);
   const validation = ctx.validate(enriched);
   if (!validation.valid) return reject(validation.violations);
   return {
@@ -79,7 +78,7 @@ export function prepareMessage(
       messageId: enriched.messageId as string,
       type: enriched.type as string,
       event: enriched.type === 'track' && typeof enriched.event === 'string' ? enriched.event : null,
-      payload: JSON.stringify(enriched),
+      payload,
     },
   };
 }

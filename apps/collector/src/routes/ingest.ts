@@ -57,6 +57,7 @@ export function ingestHandler(deps: CollectorDeps, route: IngestRoute) {
     }
     const ctx = {
       receivedAt,
+      receivedAtIso: receivedAt.toISOString(),
       batchSentAt: split.sentAt,
       batchContext: split.context,
       ip: clientIp(c, deps.trustProxy),

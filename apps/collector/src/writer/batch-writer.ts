@@ -1,9 +1,8 @@
-import type { SqlRunner } from '@tributary/warehouse';
 import { CollectorError } from '../errors/collector-error.js';
 import type { EventRow, RejectedRow } from '../messages/prepare-message.js';
 import type { FlushSettings } from '../options.js';
 import { isConnectionError } from './connection-errors.js';
-import { INSERT_EVENTS_SQL, INSERT_REJECTED_SQL, NOTIFY_SQL } from './insert-statements.js';
+import { FLUSH_SQL } from './insert-statements.js';
 
 /** What one request asks the writer to store. */
 export interface WriteRequest {
@@ -18,9 +17,9 @@ export interface WriteResult {
   readonly stored: readonly boolean[];
 }
 
-/** The database side the writer needs: a transaction with raw SQL. */
-export interface TransactionalDatabase {
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+/** The database side the writer needs: one parameterised statement (atomic on its own). */
+export interface FlushDatabase {
+  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
 /** Hooks for metrics and logs. */
@@ -42,9 +41,10 @@ interface Pending {
 
 /**
  * Micro-batches writes from concurrent requests: commits when `maxEvents` events are pending or
- * `maxWaitMs` after the first one, in one transaction with one multi-row INSERT for events
- * (`ON CONFLICT (message_id) DO NOTHING`), one for rejected messages, and a NOTIFY with the highest
- * new seq. A request's promise settles only after that commit: resolved with which events were new,
+ * `maxWaitMs` after the first one, with ONE statement (`FLUSH_SQL`, atomic by itself, one round
+ * trip): a multi-row INSERT of events (`ON CONFLICT (message_id) DO NOTHING`), one of rejected
+ * messages, and a NOTIFY with the highest new seq. One flush runs at a time, so `seq` order is
+ * commit order (the ETL's watermark relies on it). A request's promise settles only after that commit: resolved with which events were new,
  * or rejected with a 503 `CollectorError` when the database is unreachable (nothing was written).
  * A non-connection failure is retried request by request, so one bad request cannot fail others.
  */
@@ -56,7 +56,7 @@ export class BatchWriter {
   #closed = false;
 
   constructor(
-    private readonly db: TransactionalDatabase,
+    private readonly db: FlushDatabase,
     private readonly settings: FlushSettings,
     private readonly observer: WriterObserver = {},
   ) {}
@@ -158,25 +158,18 @@ export class BatchWriter {
   }
 
   async #insert(requests: readonly WriteRequest[]): Promise<WriteResult[]> {
-    const eventsParam = eventsJson(requests);
-    const rejectedParam = rejectedJson(requests);
-    const insertedIds = await this.db.transaction(async (tx) => {
-      let rows: { seq: string | number; message_id: string }[] = [];
-      if (eventsParam) rows = await tx.query(INSERT_EVENTS_SQL, [eventsParam]);
-      if (rejectedParam) await tx.query(INSERT_REJECTED_SQL, [rejectedParam]);
-      if (rows.length > 0) {
-        const maxSeq = rows.reduce((max, row) => (BigInt(row.seq) > max ? BigInt(row.seq) : max), 0n);
-        await tx.query(NOTIFY_SQL, [maxSeq.toString()]);
-      }
-      return rows.map((row) => row.message_id);
-    });
+    const rows = await this.db.query<{ message_id: string | null }>(FLUSH_SQL, [
+      eventsJson(requests),
+      rejectedJson(requests),
+    ]);
+    const insertedIds = rows.flatMap((row) => (row.message_id === null ? [] : [row.message_id]));
     // The first occurrence of a new id in arrival order is the stored one; later ones are duplicates.
     const fresh = new Set(insertedIds);
     return requests.map((request) => ({ stored: request.events.map((row) => fresh.delete(row.messageId)) }));
   }
 }
 
-function eventsJson(requests: readonly WriteRequest[]): string | undefined {
+function eventsJson(requests: readonly WriteRequest[]): string {
   const parts: string[] = [];
   for (const request of requests) {
     const head = `,"received_at":${JSON.stringify(request.receivedAt.toISOString())},"source":${JSON.stringify(request.source)}`;
@@ -185,10 +178,10 @@ function eventsJson(requests: readonly WriteRequest[]): string | undefined {
         `{"n":${parts.length},"message_id":${JSON.stringify(row.messageId)}${head},"type":${JSON.stringify(row.type)},"event":${JSON.stringify(row.event)},"payload":${row.payload}}`,
       );
   }
-  return parts.length === 0 ? undefined : `[${parts.join(',')}]`;
+  return `[${parts.join(',')}]`;
 }
 
-function rejectedJson(requests: readonly WriteRequest[]): string | undefined {
+function rejectedJson(requests: readonly WriteRequest[]): string {
   const rows = requests.flatMap((request) =>
     request.rejected.map((row) => ({
       received_at: request.receivedAt.toISOString(),
@@ -198,7 +191,7 @@ function rejectedJson(requests: readonly WriteRequest[]): string | undefined {
       payload: row.payload,
     })),
   );
-  return rows.length === 0 ? undefined : JSON.stringify(rows);
+  return JSON.stringify(rows);
 }
 
 function toCollectorError(error: unknown): CollectorError {
