@@ -138,6 +138,9 @@ describe('planMigration', () => {
       'table processed.thing, column "context_locale" added (text)',
       'table processed.thing, column "context_os" added (text)',
       'table processed.thing, column "context_tz" added (text)',
+      'table processed.tracks, column "context_locale" added (text)',
+      'table processed.tracks, column "context_os" added (text)',
+      'table processed.tracks, column "context_tz" added (text)',
     ]);
   });
 

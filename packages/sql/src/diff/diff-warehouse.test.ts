@@ -52,7 +52,7 @@ describe('diffWarehouse: safe changes', () => {
     const firstIndex = order.indexOf('create_index');
     expect(order.slice(5, firstIndex).every((k) => k === 'create_table')).toBe(true);
     expect(order.slice(firstIndex).every((k) => k === 'create_index')).toBe(true);
-    expect(order.filter((k) => k === 'create_table')).toHaveLength(10);
+    expect(order.filter((k) => k === 'create_table')).toHaveLength(19);
   });
 
   test('sample step 1 → 2 (new event): its table and indexes', () => {
@@ -131,6 +131,7 @@ describe('diffWarehouse: safe changes', () => {
     expect(lines(diffWarehouse(snapshotOf(before), after))).toEqual([
       'table processed.a, column "context_locale" added (varchar(16))',
       'table processed.b, column "context_locale" added (varchar(16))',
+      'table processed.tracks, column "context_locale" added (varchar(16))',
     ]);
   });
 

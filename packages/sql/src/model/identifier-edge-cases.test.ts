@@ -81,7 +81,7 @@ describe('the 63-byte limit', () => {
       { name: longEvent, version: 1, properties: { a: { type: 'string' } }, required: ['a'] },
       { name: longEvent, version: 2, properties: { b: { type: 'string' } }, required: ['b'] },
     ]);
-    const names = planToWarehouse(document).tables.filter((t) => t.schema === 'processed');
+    const names = planToWarehouse(document).tables.filter((t) => t.origin.kind === 'event');
     expect(names.map((t) => t.name)).toEqual([longEvent, shortenIdentifier(`${longEvent}_v2`)]);
     for (const table of names) {
       for (const name of [

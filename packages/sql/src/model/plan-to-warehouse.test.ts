@@ -27,8 +27,17 @@ describe('planToWarehouse', () => {
       'processed.level_up_v3',
       'processed.purchase',
       'processed.session_start',
+      'processed.tracks',
+      'processed.identifies',
+      'processed.pages',
+      'processed.screens',
+      'processed.groups',
+      'processed.aliases',
       'cooked.user_days',
+      'cooked.user_day_dimensions',
       'cooked.users',
+      'cooked.sessions',
+      'cooked.session_days',
       'tributary.etl_runs',
       'tributary.watermarks',
     ]);
@@ -83,8 +92,8 @@ describe('planToWarehouse', () => {
       'rejected_by_reason',
       'duration_ms',
     ]);
-    expect(find(model, 'cooked.user_days')?.primaryKey?.columns).toEqual(['user_key', 'day']);
-    expect(find(model, 'cooked.users')?.primaryKey?.columns).toEqual(['user_key']);
+    expect(find(model, 'cooked.user_days')?.primaryKey?.columns).toEqual(['time_zone', 'user_key', 'day']);
+    expect(find(model, 'cooked.users')?.primaryKey?.columns).toEqual(['time_zone', 'user_key']);
     expect(model.tables.some((t) => t.name === 'migrations')).toBe(false);
   });
 

@@ -1,7 +1,9 @@
 import { classifyVersions, fromPlanDocument, type PlanDocument } from '@tributary/schema';
+import { etlPlanOf } from '../etl/etl-plan.js';
+import { etlTables } from '../etl/etl-tables.js';
 import { assertDistinctNames, type NameClaim } from './names.js';
-import { eventLines, lineTableName, processedTable } from './processed-tables.js';
-import { bookkeepingTables, cookedTables, rawEventsTable, rawRejectedTable } from './system-tables.js';
+import { eventLines, lineTableName } from './processed-tables.js';
+import { bookkeepingTables, rawEventsTable, rawRejectedTable } from './system-tables.js';
 import { type TableModel, WAREHOUSE_SCHEMAS, type WarehouseModel } from './types.js';
 
 export interface PlanToWarehouseOptions {
@@ -11,7 +13,8 @@ export interface PlanToWarehouseOptions {
 
 /**
  * Builds the warehouse model of a plan document: schemas, `raw.*`, one `processed` table per
- * event major line, `cooked.*` and `tributary.*` bookkeeping. Pure; throws an
+ * event major line (columns after the ETL's filtering, unit conversions, splits and merges),
+ * `processed.tracks` and the non-track tables, `cooked.*` and `tributary.*` bookkeeping. Pure; throws an
  * `identifier_collision` SqlError when two names would become the same identifier.
  *
  * @example
@@ -38,8 +41,9 @@ export function planToWarehouse(
   const tables: TableModel[] = [
     rawEventsTable(),
     rawRejectedTable(),
-    ...lines.map((line) => processedTable(line, plan.context, options.contextColumns)),
-    ...cookedTables(),
+    // Processed event tables with the ETL's column declarations applied, processed.tracks and the
+    // non-track tables, and the cooked tables (see ../etl/etl-tables.ts).
+    ...etlTables(etlPlanOf(document, options)),
     ...bookkeepingTables(),
   ];
   assertRelationNames(tables);

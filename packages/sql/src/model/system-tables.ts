@@ -39,44 +39,6 @@ export function rawRejectedTable(): TableModel {
   });
 }
 
-/** `cooked.user_days` and `cooked.users`: first version; the ETL extends them through the normal diff. */
-export function cookedTables(): TableModel[] {
-  const zero = { kind: 'literal', value: 0 } as const;
-  return [
-    buildTable({
-      schema: 'cooked',
-      name: 'user_days',
-      columns: [
-        column('user_key', 'text', { notNull: true }),
-        column('day', 'date', { notNull: true }),
-        column('events', 'integer', { notNull: true, default: zero }),
-        column('sessions', 'integer', { notNull: true, default: zero }),
-        column('revenue', 'numeric', { notNull: true, default: zero }),
-        column('first_event_at', 'timestamptz'),
-        column('last_event_at', 'timestamptz'),
-      ],
-      primaryKey: ['user_key', 'day'],
-    }),
-    buildTable({
-      schema: 'cooked',
-      name: 'users',
-      columns: [
-        column('user_key', 'text', { notNull: true }),
-        column('user_id', 'text'),
-        column('anonymous_id', 'text'),
-        column('first_seen_at', 'timestamptz'),
-        column('last_seen_at', 'timestamptz'),
-        column('install_day', 'date'),
-        column('first_purchase_day', 'date'),
-        column('platform', 'text'),
-        column('country', 'text'),
-        column('app_version', 'text'),
-      ],
-      primaryKey: ['user_key'],
-    }),
-  ];
-}
-
 /** `tributary.etl_runs` (reconciliation counts per run) and `tributary.watermarks`. */
 export function bookkeepingTables(): TableModel[] {
   const zero = { kind: 'literal', value: 0 } as const;

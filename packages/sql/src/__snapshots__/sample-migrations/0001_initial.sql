@@ -7,8 +7,17 @@
 --   - event session_start v1 added: new table processed.session_start
 --   - table raw.events created
 --   - table raw.rejected created
+--   - table processed.tracks created
+--   - table processed.identifies created
+--   - table processed.pages created
+--   - table processed.screens created
+--   - table processed.groups created
+--   - table processed.aliases created
 --   - table cooked.user_days created
+--   - table cooked.user_day_dimensions created
 --   - table cooked.users created
+--   - table cooked.sessions created
+--   - table cooked.session_days created
 --   - table tributary.etl_runs created
 --   - table tributary.watermarks created
 
@@ -152,29 +161,168 @@ create table "processed"."session_start" (
   constraint "session_start_context_platform_check" check ("context_platform" in ('android', 'ios', 'web'))
 );
 
-create table "cooked"."user_days" (
-  "user_key" text not null,
-  "day" date not null,
-  "events" integer default 0 not null,
-  "sessions" integer default 0 not null,
-  "revenue" numeric default 0 not null,
-  "first_event_at" timestamptz,
-  "last_event_at" timestamptz,
-  constraint "user_days_pkey" primary key ("user_key", "day")
-);
-
-create table "cooked"."users" (
+create table "processed"."tracks" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "event" text not null,
+  "event_version" integer not null,
   "user_key" text not null,
   "user_id" text,
   "anonymous_id" text,
-  "first_seen_at" timestamptz,
-  "last_seen_at" timestamptz,
+  "timestamp" timestamptz not null,
+  "session_id" text,
+  "fingerprint" text,
+  "revenue" numeric,
+  "currency" text,
+  "context_app_version" varchar(32),
+  "context_device_model" varchar(64),
+  "context_device_os_version" text,
+  "context_platform" text,
+  "user_agent" text,
+  "loaded_at" timestamptz default now() not null,
+  constraint "tracks_pkey" primary key ("message_id"),
+  constraint "tracks_context_platform_check" check ("context_platform" in ('android', 'ios', 'web'))
+);
+
+create table "processed"."identifies" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "traits" jsonb,
+  "loaded_at" timestamptz default now() not null,
+  constraint "identifies_pkey" primary key ("message_id")
+);
+
+create table "processed"."pages" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "name" text,
+  "properties" jsonb,
+  "loaded_at" timestamptz default now() not null,
+  constraint "pages_pkey" primary key ("message_id")
+);
+
+create table "processed"."screens" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "name" text,
+  "properties" jsonb,
+  "loaded_at" timestamptz default now() not null,
+  constraint "screens_pkey" primary key ("message_id")
+);
+
+create table "processed"."groups" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "group_id" text,
+  "traits" jsonb,
+  "loaded_at" timestamptz default now() not null,
+  constraint "groups_pkey" primary key ("message_id")
+);
+
+create table "processed"."aliases" (
+  "message_id" text not null,
+  "seq" bigint not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "timestamp" timestamptz not null,
+  "original_timestamp" timestamptz,
+  "sent_at" timestamptz,
+  "received_at" timestamptz not null,
+  "previous_id" text,
+  "loaded_at" timestamptz default now() not null,
+  constraint "aliases_pkey" primary key ("message_id")
+);
+
+create table "cooked"."user_days" (
+  "time_zone" text not null,
+  "day" date not null,
+  "user_key" text not null,
+  "events" integer default 0 not null,
+  "sessions" integer default 0 not null,
+  "revenue" numeric default 0 not null,
+  "purchases" integer default 0 not null,
+  "first_event_at" timestamptz,
+  "last_event_at" timestamptz,
+  constraint "user_days_pkey" primary key ("time_zone", "user_key", "day")
+);
+
+create table "cooked"."user_day_dimensions" (
+  "time_zone" text not null,
+  "day" date not null,
+  "user_key" text not null,
+  "dimension" text not null,
+  "value" text not null,
+  "events" integer default 0 not null,
+  "sessions" integer default 0 not null,
+  "revenue" numeric default 0 not null,
+  "purchases" integer default 0 not null,
+  constraint "user_day_dimensions_pkey" primary key (
+    "time_zone",
+    "dimension",
+    "value",
+    "user_key",
+    "day"
+  )
+);
+
+create table "cooked"."users" (
+  "time_zone" text not null,
+  "user_key" text not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "first_seen_at" timestamptz not null,
+  "last_seen_at" timestamptz not null,
+  "first_day" date not null,
+  "last_day" date not null,
   "install_day" date,
+  "install_at" timestamptz,
   "first_purchase_day" date,
-  "platform" text,
-  "country" text,
-  "app_version" text,
-  constraint "users_pkey" primary key ("user_key")
+  "first_purchase_at" timestamptz,
+  "revenue" numeric default 0 not null,
+  "events" bigint default 0 not null,
+  constraint "users_pkey" primary key ("time_zone", "user_key")
+);
+
+create table "cooked"."sessions" (
+  "session_key" text not null,
+  "user_key" text not null,
+  "started_at" timestamptz not null,
+  "ended_at" timestamptz not null,
+  "events" integer not null,
+  "session_number" integer,
+  constraint "sessions_pkey" primary key ("session_key")
+);
+
+create table "cooked"."session_days" (
+  "time_zone" text not null,
+  "day" date not null,
+  "session_key" text not null,
+  "user_key" text not null,
+  constraint "session_days_pkey" primary key ("time_zone", "session_key", "day")
 );
 
 create table "tributary"."etl_runs" (
@@ -217,3 +365,33 @@ create index "purchase_user_id_idx" on "processed"."purchase" ("user_id");
 create index "session_start_timestamp_idx" on "processed"."session_start" ("timestamp");
 
 create index "session_start_user_id_idx" on "processed"."session_start" ("user_id");
+
+create index "tracks_user_key_timestamp_idx" on "processed"."tracks" ("user_key", "timestamp");
+
+create index "tracks_timestamp_idx" on "processed"."tracks" ("timestamp");
+
+create index "tracks_fingerprint_idx" on "processed"."tracks" ("fingerprint");
+
+create index "tracks_session_id_idx" on "processed"."tracks" ("session_id");
+
+create index "identifies_timestamp_idx" on "processed"."identifies" ("timestamp");
+
+create index "pages_timestamp_idx" on "processed"."pages" ("timestamp");
+
+create index "screens_timestamp_idx" on "processed"."screens" ("timestamp");
+
+create index "groups_timestamp_idx" on "processed"."groups" ("timestamp");
+
+create index "aliases_timestamp_idx" on "processed"."aliases" ("timestamp");
+
+create index "user_days_time_zone_day_idx" on "cooked"."user_days" ("time_zone", "day");
+
+create index "user_day_dimensions_time_zone_dimension_day_idx" on "cooked"."user_day_dimensions" ("time_zone", "dimension", "day");
+
+create index "users_time_zone_install_day_idx" on "cooked"."users" ("time_zone", "install_day");
+
+create index "sessions_user_key_started_at_idx" on "cooked"."sessions" ("user_key", "started_at");
+
+create index "session_days_time_zone_day_idx" on "cooked"."session_days" ("time_zone", "day");
+
+create index "session_days_time_zone_user_key_day_idx" on "cooked"."session_days" ("time_zone", "user_key", "day");

@@ -1,0 +1,79 @@
+import type { PlanDocument } from '@tributary/schema';
+import { formatSql } from '../format-sql.js';
+import { chunkSettingsSql, lockQuery, resetQueries } from './etl-bookkeeping.js';
+import { type EtlPlan, etlPlanOf } from './etl-plan.js';
+import type { EtlStatement } from './etl-statement.js';
+import { cookStatements } from './stage-cook.js';
+import { classifyStatements } from './stage-classify.js';
+import { extractStatement } from './stage-extract.js';
+import {
+  countsStatement,
+  loadEventStatement,
+  loadMessageStatements,
+  loadTracksStatement,
+  rejectStatement,
+} from './stage-load.js';
+import { validateStatement } from './stage-validate.js';
+
+/** The generated ETL of a plan: the statements of one chunk, in order, and the plan they came from. */
+export interface EtlProgram {
+  readonly plan: EtlPlan;
+  readonly chunk: readonly EtlStatement[];
+}
+
+/**
+ * Generates the ETL of a plan document: extract → validate → classify (duplicates, spam) → load
+ * (raw.rejected, processed.tracks, each event version's table, non-track tables, counts) → cook.
+ * The runner executes `chunk` in one transaction per chunk with `$1`/`$2` = (watermark, high].
+ */
+export function compileEtl(document: PlanDocument): EtlProgram {
+  const plan = etlPlanOf(document);
+  return {
+    plan,
+    chunk: [
+      extractStatement(plan),
+      ...plan.versions.map((version) => validateStatement(plan, version)),
+      ...classifyStatements(plan),
+      rejectStatement(),
+      loadTracksStatement(plan),
+      ...plan.versions.map(loadEventStatement),
+      ...loadMessageStatements(),
+      countsStatement(),
+      ...cookStatements(plan),
+    ],
+  };
+}
+
+/** Formats one statement for people; falls back to the generated text if the formatter cannot parse it. */
+function readable(text: string): string {
+  try {
+    return formatSql(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The whole ETL as one readable SQL script (what `tributary etl --sql` prints): the chunk
+ * transaction with each statement under a comment naming its stage and parameters, then the
+ * statements a `--full` run starts with.
+ */
+export function compileEtlSql(document: PlanDocument): string {
+  const program = compileEtl(document);
+  const params = (s: EtlStatement) =>
+    s.params.length > 0 ? ` ($${s.params.map((p, i) => `${i + 1} = ${p}`).join(', $')})` : '';
+  const parts = [
+    `-- Tributary ETL for plan "${program.plan.name}": one transaction per chunk of raw.events seq in ($1, $2].`,
+    `-- Reporting time zones: ${program.plan.reportingTimeZones.join(', ')}.`,
+    'BEGIN;',
+    `${chunkSettingsSql()};`,
+    `${readable(lockQuery().sql.replace('$1', '7455317001'))};`,
+    ...program.chunk.map((s) => `-- [${s.stage}] ${s.name}${params(s)}\n${readable(s.sql)};`),
+    '-- then: watermark := $2, the chunk counts are added to tributary.etl_runs, and the run checks',
+    '-- extracted = loaded + rejected + duplicates before COMMIT (a violation rolls the chunk back).',
+    'COMMIT;',
+    '-- --full starts with (one transaction):',
+    ...resetQueries(program.plan).map((q) => `${readable(q.sql)};`),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,145 @@
+import { type Generated, type Kysely, type RawBuilder, sql } from 'kysely';
+import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
+import type { EtlPlan } from './etl-plan.js';
+import { NON_TRACK_TABLES } from './etl-tables.js';
+import { tableRef } from './sql-text.js';
+
+/** A compiled query: SQL text with `$n` placeholders and its parameter values. */
+export interface EtlQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/** The watermark row the ETL advances in `tributary.watermarks`. */
+export const ETL_WATERMARK = 'etl';
+/** The advisory lock key that serialises ETL runs on one database ("tributary.etl" as a number). */
+export const ETL_LOCK_KEY = 7_455_317_001;
+
+/** The bookkeeping tables the ETL writes, as Kysely sees them (schema-qualified through withSchema). */
+interface BookkeepingDb {
+  watermarks: { name: string; seq: string; updated_at: unknown };
+  etl_runs: { id: Generated<string>; mode: string; from_seq: string; to_seq: string };
+  rejected: { stage: string };
+}
+
+const db = (): Kysely<BookkeepingDb> => ddlKysely() as unknown as Kysely<BookkeepingDb>;
+
+function compiled(builder: { compile(): { sql: string; parameters: readonly unknown[] } }): EtlQuery {
+  const { sql: text, parameters } = builder.compile();
+  return { sql: text, parameters };
+}
+
+function raw(query: RawBuilder<unknown>): EtlQuery {
+  return compiled({ compile: () => query.compile(ddlKysely()) });
+}
+
+/** Waits for the ETL lock of this transaction, so two runners never process the same rows. */
+export function lockQuery(): EtlQuery {
+  return raw(sql`select pg_advisory_xact_lock(${ETL_LOCK_KEY})`);
+}
+
+/** The session settings every chunk runs with (UTC days for spam minutes; literal escaping). */
+export function chunkSettingsSql(): string {
+  return "SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on";
+}
+
+/** `{ seq }` of the ETL watermark, or no row before the first run. */
+export function readWatermarkQuery(): EtlQuery {
+  return compiled(
+    db()
+      .withSchema('tributary')
+      .selectFrom('watermarks')
+      .select(sql<string>`seq::text`.as('seq'))
+      .where('name', '=', ETL_WATERMARK),
+  );
+}
+
+/** `{ high }`: the highest seq in raw.events now; a run processes up to it. */
+export function highSeqQuery(): EtlQuery {
+  return raw(sql`select coalesce(max(seq), 0)::text as high from raw.events`);
+}
+
+/** Sets the watermark (insert or update). */
+export function writeWatermarkQuery(seq: bigint | number | string): EtlQuery {
+  return compiled(
+    db()
+      .withSchema('tributary')
+      .insertInto('watermarks')
+      .values({ name: ETL_WATERMARK, seq: String(seq), updated_at: sql`now()` })
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq'), updated_at: sql`now()` }),
+      ),
+  );
+}
+
+/** Starts an audit row in `tributary.etl_runs`; returns `{ id }`. */
+export function startRunQuery(mode: string, fromSeq: bigint | number | string): EtlQuery {
+  return compiled(
+    db()
+      .withSchema('tributary')
+      .insertInto('etl_runs')
+      .values({ mode, from_seq: String(fromSeq), to_seq: String(fromSeq) })
+      .returning(sql<string>`id::text`.as('id')),
+  );
+}
+
+/** The counts of one chunk, added to the run's audit row in the chunk's transaction. */
+export interface ChunkCounts {
+  readonly toSeq: string;
+  readonly extracted: number;
+  readonly loaded: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+  readonly rejectedByReason: Readonly<Record<string, number>>;
+}
+
+/** Adds a chunk to the run's audit row: counts summed, rejections per rule merged. */
+export function addChunkQuery(runId: string, counts: ChunkCounts): EtlQuery {
+  return raw(sql`update tributary.etl_runs set
+  to_seq = ${counts.toSeq}::bigint,
+  extracted = extracted + ${counts.extracted},
+  loaded = loaded + ${counts.loaded},
+  rejected = rejected + ${counts.rejected},
+  duplicates = duplicates + ${counts.duplicates},
+  rejected_by_reason = (
+    select coalesce(jsonb_object_agg(key, total), '{}'::jsonb)
+    from (
+      select key, sum(value::bigint) as total
+      from (
+        select * from jsonb_each_text(rejected_by_reason)
+        union all
+        select * from jsonb_each_text(${JSON.stringify(counts.rejectedByReason)}::jsonb)
+      ) as parts
+      group by key
+    ) as merged
+  )
+where id = ${runId}::bigint`);
+}
+
+/** Closes the run's audit row. */
+export function finishRunQuery(runId: string, durationMs: number): EtlQuery {
+  return raw(
+    sql`update tributary.etl_runs set finished_at = now(), duration_ms = ${Math.round(durationMs)} where id = ${runId}::bigint`,
+  );
+}
+
+/** Every table the ETL fills: processed (event lines, tracks, non-track) and cooked. */
+export function etlTargetTables(plan: EtlPlan): string[] {
+  return [
+    ...plan.lines.map((line) => tableRef('processed', line.table)),
+    tableRef('processed', 'tracks'),
+    ...Object.values(NON_TRACK_TABLES).map((t) => tableRef('processed', t)),
+    ...['user_days', 'user_day_dimensions', 'users', 'sessions', 'session_days'].map((t) =>
+      tableRef('cooked', t),
+    ),
+  ];
+}
+
+/** `--full`: empties processed and cooked, drops the ETL's rejections, resets the watermark. One transaction. */
+export function resetQueries(plan: EtlPlan): EtlQuery[] {
+  return [
+    { sql: `TRUNCATE ${etlTargetTables(plan).join(', ')}`, parameters: [] },
+    compiled(db().withSchema('raw').deleteFrom('rejected').where('stage', '=', 'etl')),
+    writeWatermarkQuery(0),
+  ];
+}

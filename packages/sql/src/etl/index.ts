@@ -1,0 +1,35 @@
+export { type EtlProgram, compileEtl, compileEtlSql } from './compile-etl.js';
+export {
+  addChunkQuery,
+  type ChunkCounts,
+  chunkSettingsSql,
+  ETL_LOCK_KEY,
+  ETL_WATERMARK,
+  type EtlQuery,
+  etlTargetTables,
+  finishRunQuery,
+  highSeqQuery,
+  lockQuery,
+  readWatermarkQuery,
+  resetQueries,
+  startRunQuery,
+  writeWatermarkQuery,
+} from './etl-bookkeeping.js';
+export { type EtlColumn, normalizeText, TRIM_CHARACTERS } from './etl-columns.js';
+export {
+  DEFAULT_INACTIVITY_MINUTES,
+  type EtlEventVersion,
+  type EtlLine,
+  type EtlPlan,
+  EtlPlanError,
+  type EtlRoles,
+  etlPlanOf,
+} from './etl-plan.js';
+export {
+  ETL_STAGES,
+  type EtlParam,
+  type EtlResult,
+  type EtlStage,
+  type EtlStatement,
+} from './etl-statement.js';
+export { etlCookedTables, etlTables, NON_TRACK_TABLES, RESERVED_PROCESSED_TABLES } from './etl-tables.js';

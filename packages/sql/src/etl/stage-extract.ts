@@ -1,0 +1,197 @@
+import {
+  type CheckOptions,
+  guarded,
+  isDateTimeSql,
+  objectChecks,
+  type SqlCheck,
+  violationSql,
+} from './json-checks.js';
+import { STAGE_ALIAS as S } from './etl-columns.js';
+import type { EtlPlan } from './etl-plan.js';
+import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
+import { literal, textLiteral } from './sql-text.js';
+
+/** The Segment message types the ETL loads. */
+export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+
+const typeOf = (key: string) => `jsonb_typeof(${S}.payload -> ${textLiteral(key)})`;
+
+/** A timestamp-like envelope field: a string holding an RFC 3339 date-time when present. */
+export function timestampSql(key: string): string {
+  const text = `(${S}.payload ->> ${textLiteral(key)})`;
+  return `CASE WHEN ${typeOf(key)} = 'string' AND ${isDateTimeSql(text)} THEN ${text}::timestamptz END`;
+}
+
+function versionSql(plan: EtlPlan): string {
+  const given = `(${S}.payload #> '{context,eventVersion}')`;
+  const latest = [...plan.latestVersion].map(
+    ([event, version]) => `WHEN ${textLiteral(event)} THEN ${version}`,
+  );
+  return `CASE
+    WHEN jsonb_typeof(${given}) = 'number' THEN CASE WHEN ${given}::numeric % 1 = 0 AND ${given}::numeric BETWEEN 1 AND 2147483647 THEN ${given}::numeric::integer END
+    WHEN ${given} IS NULL OR jsonb_typeof(${given}) = 'null' THEN ${latest.length > 0 ? `CASE ${S}.event ${latest.join(' ')} END` : 'NULL'}
+  END`;
+}
+
+/** Rules every message is checked against, whatever its type (the envelope, context, bots). */
+export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
+  const check = (
+    path: string,
+    rule: string,
+    expected: string,
+    condition: string,
+    received = `${S}.payload -> ${textLiteral(path)}`,
+  ): SqlCheck => ({
+    path,
+    rule,
+    expected,
+    condition,
+    received,
+  });
+  const dateTimes = ['timestamp', 'originalTimestamp', 'sentAt'].flatMap((key) => {
+    const text = `(${S}.payload ->> ${textLiteral(key)})`;
+    return [
+      check(key, 'type', 'string', `${typeOf(key)} NOT IN ('string', 'null')`),
+      check(key, 'format', 'date-time', guarded(`${typeOf(key)} = 'string'`, `NOT (${isDateTimeSql(text)})`)),
+    ];
+  });
+  const known = plan.versions.length > 0;
+  const events = [...plan.latestVersion.keys()];
+  const versionsOf = [...plan.latestVersion.keys()].map(
+    (event) =>
+      `WHEN ${textLiteral(event)} THEN ${S}.version <> ALL (ARRAY[${plan.versions
+        .filter((v) => v.event === event)
+        .map((v) => v.version)
+        .join(', ')}])`,
+  );
+  const ev = `(${S}.payload #> '{context,eventVersion}')`;
+  const options: CheckOptions = { additionalProperties: plan.additionalProperties };
+  const context = `(CASE WHEN ${typeOf('context')} = 'object' THEN ${S}.payload -> 'context' ELSE '{}'::jsonb END)`;
+  const isType = (...types: string[]) => `${S}.type IN (${types.map(textLiteral).join(', ')})`;
+  const objectWhenPresent = (key: string, types: string[]) =>
+    check(
+      key,
+      'type',
+      'object',
+      `${isType(...types)} AND ${typeOf(key)} IS NOT NULL AND ${typeOf(key)} <> 'object'`,
+    );
+  return [
+    check(
+      'type',
+      'enum',
+      `one of ${MESSAGE_TYPES.join(', ')}`,
+      `${S}.type <> ALL (ARRAY[${MESSAGE_TYPES.map(textLiteral).join(', ')}])`,
+      `${S}.type`,
+    ),
+    check(
+      'messageId',
+      'max_length',
+      'at most 100 characters',
+      `char_length(${S}.message_id) > 100`,
+      `${S}.message_id`,
+    ),
+    check('userId', 'required', 'userId or anonymousId', `${S}.user_key IS NULL`, `${S}.payload -> 'userId'`),
+    check('userId', 'type', 'string or number', `${typeOf('userId')} NOT IN ('string', 'number', 'null')`),
+    check('anonymousId', 'type', 'string', `${typeOf('anonymousId')} NOT IN ('string', 'null')`),
+    ...dateTimes,
+    check('context', 'type', 'object', `${typeOf('context')} NOT IN ('object', 'null')`),
+    check(
+      'context.eventVersion',
+      'integer',
+      'a positive integer',
+      `CASE WHEN jsonb_typeof(${ev}) = 'number' THEN ${ev}::numeric % 1 <> 0 OR ${ev}::numeric < 1 OR ${ev}::numeric > 2147483647 ELSE jsonb_typeof(${ev}) <> 'null' END`,
+      ev,
+    ),
+    check(
+      'event',
+      'required',
+      'an event name',
+      `${S}.type = 'track' AND coalesce(${S}.event, '') = ''`,
+      `${S}.payload -> 'event'`,
+    ),
+    check(
+      'event',
+      'unknown_event',
+      events.length > 0 ? `one of ${events.join(', ')}` : 'an event of the plan',
+      `${S}.type = 'track' AND ${S}.event <> ''${known ? ` AND ${S}.event <> ALL (ARRAY[${events.map(textLiteral).join(', ')}])` : ''}`,
+      `${S}.event`,
+    ),
+    ...(known
+      ? [
+          check(
+            'context.eventVersion',
+            'unknown_version',
+            'a version of the event in the plan',
+            `${S}.type = 'track' AND ${S}.version IS NOT NULL AND CASE ${S}.event ${versionsOf.join(' ')} ELSE false END`,
+            `${S}.version`,
+          ),
+        ]
+      : []),
+    objectWhenPresent('properties', ['track', 'page', 'screen']),
+    objectWhenPresent('traits', ['identify', 'group']),
+    check(
+      'groupId',
+      'required',
+      'a group id',
+      `${isType('group')} AND ${typeOf('groupId')} NOT IN ('string', 'number')`,
+    ),
+    check(
+      'previousId',
+      'required',
+      'the previous id',
+      `${isType('alias')} AND ${typeOf('previousId')} NOT IN ('string', 'number')`,
+    ),
+    ...objectChecks(plan.context, context, 'context', options, true),
+    ...plan.userAgentPatterns.map((pattern) =>
+      check(
+        'context.userAgent',
+        'bot',
+        `a user agent not matching ${pattern}`,
+        `(${S}.payload #>> '{context,userAgent}') ~* ${literal(pattern)}`,
+        `${S}.payload #> '{context,userAgent}'`,
+      ),
+    ),
+  ];
+}
+
+function fingerprintSql(): string {
+  return `CASE WHEN ${S}.type = 'track' AND ${S}.ts IS NOT NULL THEN md5(${S}.user_key || '|' || ${S}.event || '|' || coalesce(${S}.payload -> 'properties', '{}'::jsonb)::text || '|' || extract(epoch from ${S}.ts)::text) END`;
+}
+
+/**
+ * Stage 1 (extract) with the envelope part of stage 2: copies raw rows with seq in ($1, $2] into
+ * a temporary staging table, resolving the version (context.eventVersion, else the latest), the
+ * user key (userId, else anonymousId), the clock-skew corrected timestamp, and every envelope
+ * violation; status is `rejected` when there is one, else `ok`.
+ */
+export function extractStatement(plan: EtlPlan): EtlStatement {
+  const userId = `CASE ${typeOf('userId')} WHEN 'string' THEN nullif(${S}.payload ->> 'userId', '') WHEN 'number' THEN ${S}.payload ->> 'userId' END`;
+  const anonymousId = `CASE ${typeOf('anonymousId')} WHEN 'string' THEN nullif(${S}.payload ->> 'anonymousId', '') END`;
+  const reasons = `to_jsonb(array_remove(ARRAY[\n${envelopeChecks(plan).map(violationSql).join(',\n')}\n]::jsonb[], NULL))`;
+  const sessionId = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionId}') = 'string' THEN nullif(${S}.payload #>> '{context,sessionId}', '') END`;
+  const sql = `CREATE TEMPORARY TABLE ${STAGE_TABLE} ON COMMIT DROP AS
+WITH extracted AS (
+  SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, coalesce(${S}.event, ${S}.payload ->> 'event') AS event, ${S}.payload,
+    ${userId} AS user_id,
+    ${anonymousId} AS anonymous_id
+  FROM raw.events AS ${S}
+  WHERE ${S}.seq > $1 AND ${S}.seq <= $2
+), resolved AS (
+  SELECT ${S}.*, coalesce(${S}.user_id, ${S}.anonymous_id) AS user_key,
+    ${versionSql(plan)} AS version,
+    CASE WHEN ${typeOf('timestamp')} IS NULL OR ${typeOf('timestamp')} = 'null' THEN ${S}.received_at ELSE ${timestampSql('timestamp')} END AS ts,
+    ${sessionId} AS session_id
+  FROM extracted AS ${S}
+), checked AS (
+  SELECT ${S}.*, ${reasons} AS reasons
+  FROM resolved AS ${S}
+)
+SELECT ${S}.*,
+  CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,
+  ${plan.dedupeByFingerprint ? fingerprintSql() : 'NULL::text'} AS fingerprint
+FROM checked AS ${S}`;
+  return statement('extract', 'extract raw rows (watermark, high] into staging, with envelope checks', sql, [
+    'fromSeq',
+    'toSeq',
+  ]);
+}

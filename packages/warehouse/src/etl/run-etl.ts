@@ -1,0 +1,229 @@
+import { type Plan, type PlanDocument, toPlanDocument } from '@tributary/schema';
+import {
+  addChunkQuery,
+  type ChunkCounts,
+  chunkSettingsSql,
+  compileEtl,
+  type EtlParam,
+  type EtlProgram,
+  type EtlQuery,
+  finishRunQuery,
+  highSeqQuery,
+  lockQuery,
+  readWatermarkQuery,
+  resetQueries,
+  startRunQuery,
+  writeWatermarkQuery,
+} from '@tributary/sql';
+import type { SqlRunner, Warehouse } from '../warehouse.js';
+import { EtlError } from './etl-error.js';
+
+/** `full` rebuilds processed and cooked from raw; `incremental` continues from the watermark. */
+export type EtlMode = 'full' | 'incremental';
+
+/** Progress after each committed chunk. */
+export interface EtlProgress {
+  /** 1-based number of the chunk just committed. */
+  readonly chunk: number;
+  /** Chunks this run expects (seq range / chunk size; gaps in seq can make some empty). */
+  readonly chunks: number;
+  readonly toSeq: string;
+  readonly highSeq: string;
+  /** Rows extracted so far in this run. */
+  readonly extracted: number;
+  readonly elapsedMs: number;
+  readonly rowsPerSecond: number;
+}
+
+/** Test and diagnostics hooks. */
+export interface EtlHooks {
+  /** Runs inside a chunk's transaction after its work, before COMMIT: throwing rolls the chunk back. */
+  readonly beforeCommit?: (chunk: number) => void | Promise<void>;
+}
+
+export interface RunEtlOptions {
+  readonly warehouse: Warehouse;
+  /** The plan, or its document (one of the two). */
+  readonly plan?: Plan;
+  readonly document?: PlanDocument;
+  readonly mode: EtlMode;
+  /** Raw rows (by seq) per chunk and transaction; default 50,000. */
+  readonly chunkSize?: number;
+  readonly onProgress?: (progress: EtlProgress) => void;
+  readonly hooks?: EtlHooks;
+  /** Injectable clock (ms). */
+  readonly now?: () => number;
+  /** A compiled program to reuse across runs (watch mode compiles once). */
+  readonly program?: EtlProgram;
+}
+
+/** What a run did; extracted = loaded + rejected + duplicates always holds (checked per chunk). */
+export interface EtlRunResult {
+  readonly runId: string;
+  readonly mode: EtlMode;
+  readonly fromSeq: string;
+  readonly toSeq: string;
+  readonly chunks: number;
+  readonly extracted: number;
+  readonly loaded: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+  readonly rejectedByReason: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 50_000;
+
+/** The plan document of the options, or a clear error. */
+export function documentOf(options: {
+  readonly plan?: Plan;
+  readonly document?: PlanDocument;
+}): PlanDocument {
+  if (options.document) return options.document;
+  if (options.plan) return toPlanDocument(options.plan);
+  throw new EtlError(
+    'etl_no_plan',
+    'runEtl needs a plan (definePlan(...)) or its plan document; pass { plan } or { document }.',
+  );
+}
+
+async function run(runner: SqlRunner, query: EtlQuery): Promise<Record<string, unknown>[]> {
+  return runner.query(query.sql, query.parameters);
+}
+
+/**
+ * Runs the ETL on a warehouse: raw.events rows with seq in (watermark, max seq at start] are
+ * processed in chunks, each in one transaction (extract → validate → load → cook → watermark and
+ * audit), so a crash leaves no partial work and the next run continues after the last commit.
+ * `full` first empties processed and cooked, drops the ETL's raw.rejected rows and resets the
+ * watermark (in one transaction). Throws `EtlError('etl_reconciliation')` when a chunk's counts
+ * do not reconcile (that chunk is rolled back).
+ *
+ * @example
+ * const result = await runEtl({ warehouse, plan, mode: 'incremental' });
+ * // → { extracted: 1200, loaded: 1180, rejected: 15, duplicates: 5, … }
+ */
+export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const program = options.program ?? compileEtl(documentOf(options));
+  const chunkSize = BigInt(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  if (chunkSize < 1n) throw new RangeError('chunkSize must be at least 1');
+  const { warehouse } = options;
+  if (options.mode === 'full') {
+    await warehouse.transaction(async (tx) => {
+      await run(tx, lockQuery());
+      for (const query of resetQueries(program.plan)) await run(tx, query);
+    });
+  }
+  const high = BigInt(String((await run(warehouse, highSeqQuery()))[0]?.high ?? '0'));
+  const from = await readWatermark(warehouse);
+  const runId = String((await run(warehouse, startRunQuery(options.mode, from.toString())))[0]?.id);
+  const chunks = high > from ? Number((high - from + chunkSize - 1n) / chunkSize) : 0;
+  const totals = { extracted: 0, loaded: 0, rejected: 0, duplicates: 0 };
+  const byReason: Record<string, number> = {};
+  let chunk = 0;
+  let last = from;
+  for (;;) {
+    const done = await warehouse.transaction(async (tx) => {
+      await tx.exec(chunkSettingsSql());
+      await run(tx, lockQuery());
+      const watermark = await readWatermark(tx);
+      if (watermark >= high) return undefined;
+      const to = watermark + chunkSize < high ? watermark + chunkSize : high;
+      const counts = await runChunk(tx, program, watermark, to);
+      await run(tx, writeWatermarkQuery(to.toString()));
+      await run(tx, addChunkQuery(runId, counts));
+      await options.hooks?.beforeCommit?.(chunk + 1);
+      return counts;
+    });
+    if (!done) break;
+    chunk += 1;
+    last = BigInt(done.toSeq);
+    totals.extracted += done.extracted;
+    totals.loaded += done.loaded;
+    totals.rejected += done.rejected;
+    totals.duplicates += done.duplicates;
+    for (const [rule, n] of Object.entries(done.rejectedByReason)) byReason[rule] = (byReason[rule] ?? 0) + n;
+    const elapsedMs = now() - started;
+    options.onProgress?.({
+      chunk,
+      chunks: Math.max(chunks, chunk),
+      toSeq: done.toSeq,
+      highSeq: high.toString(),
+      extracted: totals.extracted,
+      elapsedMs,
+      rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
+    });
+  }
+  const durationMs = now() - started;
+  await run(warehouse, finishRunQuery(runId, durationMs));
+  return {
+    runId,
+    mode: options.mode,
+    fromSeq: from.toString(),
+    toSeq: last.toString(),
+    chunks: chunk,
+    ...totals,
+    rejectedByReason: byReason,
+    durationMs,
+  };
+}
+
+async function readWatermark(runner: SqlRunner): Promise<bigint> {
+  const rows = await run(runner, readWatermarkQuery());
+  return BigInt(String(rows[0]?.seq ?? '0'));
+}
+
+const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigint): unknown =>
+  param === 'fromSeq'
+    ? from.toString()
+    : param === 'toSeq'
+      ? to.toString()
+      : [...program.plan.reportingTimeZones];
+
+/** Executes one chunk's statements and reconciles its counts; throws (rolling back) on a mismatch. */
+async function runChunk(tx: SqlRunner, program: EtlProgram, from: bigint, to: bigint): Promise<ChunkCounts> {
+  const loaded = { tracks: 0, event: 0, message: 0 };
+  let counts: Record<string, unknown> | undefined;
+  for (const statement of program.chunk) {
+    const params = statement.params.map((p) => paramValue(p, program, from, to));
+    const rows = await tx.query(statement.sql, params);
+    if (statement.result.kind === 'loaded') loaded[statement.result.target] += Number(rows[0]?.loaded ?? 0);
+    if (statement.result.kind === 'counts') counts = rows[0];
+  }
+  const extracted = Number(counts?.extracted ?? 0);
+  const ok = Number(counts?.ok ?? 0);
+  const rejected = Number(counts?.rejected ?? 0);
+  const duplicates = Number(counts?.duplicates ?? 0);
+  const total = loaded.tracks + loaded.message;
+  const problems = [
+    ...(extracted !== total + rejected + duplicates
+      ? [`extracted ${extracted} ≠ loaded ${total} + rejected ${rejected} + duplicates ${duplicates}`]
+      : []),
+    ...(loaded.event !== loaded.tracks
+      ? [`${loaded.tracks} rows went into processed.tracks but ${loaded.event} into the event tables`]
+      : []),
+    ...(ok !== total
+      ? [`${ok} rows passed validation but ${total} were loaded (conflicting rows were skipped)`]
+      : []),
+    ...(Number(counts?.unclassified ?? 0) > 0
+      ? [`${String(counts?.unclassified)} rows were left unclassified`]
+      : []),
+  ];
+  if (problems.length > 0) {
+    throw new EtlError(
+      'etl_reconciliation',
+      `ETL reconciliation failed for raw.events seq (${from}, ${to}]: ${problems.join('; ')}. The chunk was rolled back; nothing was loaded. Check processed tables for rows loaded outside the ETL, then run tributary etl --full.`,
+      { fromSeq: from.toString(), toSeq: to.toString(), extracted, loaded: total, rejected, duplicates },
+    );
+  }
+  return {
+    toSeq: to.toString(),
+    extracted,
+    loaded: total,
+    rejected,
+    duplicates,
+    rejectedByReason: (counts?.rejected_by_reason ?? {}) as Record<string, number>,
+  };
+}
