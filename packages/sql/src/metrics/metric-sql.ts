@@ -78,13 +78,17 @@ export function activeUserDays(spec: ResolvedMetricSpec, lower: Fragment, upper?
   return sql`${source} and d.day between ${lower} and ${upper ?? dateParam(spec.to)}${excluded}${sql.join(filters, sql``)}`;
 }
 
-/** The `spine` CTE body: every local day of the range (times every breakdown value seen in `active`). */
+/** ` cross join (the breakdown values of the range's active user-days) as v`, when there is a breakdown. */
+export function crossBreakdownValues(spec: ResolvedMetricSpec): Fragment {
+  return spec.breakdown
+    ? sql` cross join (select distinct breakdown from active where day between ${dateParam(spec.from)} and ${dateParam(spec.to)}) as v`
+    : sql``;
+}
+
+/** The `spine` CTE body: every local day of the range (times every breakdown value active in the range). */
 export function daySpine(spec: ResolvedMetricSpec): Fragment {
   return sql`select ${dateParam(spec.from)} + g as day${breakdownColumn(spec, 'v')}
-    from generate_series(0, ${dateParam(spec.to)} - ${dateParam(spec.from)}) as g${when(
-      spec.breakdown !== undefined,
-      ' cross join (select distinct breakdown from active) as v',
-    )}`;
+    from generate_series(0, ${dateParam(spec.to)} - ${dateParam(spec.from)}) as g${crossBreakdownValues(spec)}`;
 }
 
 /** `partition by user_key[, breakdown]`. */

@@ -87,7 +87,7 @@ export function resolveMetricSpec<M extends MetricName>(
     breakdown: spec.breakdown,
     filters: spec.filters ?? [],
     excludeUsers: spec.excludeUsers ?? [],
-    days: checkCount('days', spec.days ?? defaultDays, spec.metric === 'retention' ? 0 : 1),
+    days: checkCount('days', spec.days ?? defaultDays, spec.metric === 'inactivity_churn' ? 1 : 0),
     maxOffset: checkCount('maxOffset', spec.maxOffset ?? (granularity === 'week' ? 8 : 30), 0),
     granularity,
     retentionMode: oneOf('retentionMode', spec.retentionMode ?? 'on', ['on', 'on_or_after'] as const),

@@ -1,0 +1,33 @@
+import type { MetricCatalog } from '@tributary/sql';
+import type { SqlRunner } from '../warehouse.js';
+
+/**
+ * The reporting zones and dimensions present in the cooked tables, read with loose index scans
+ * (one index probe per distinct value), for callers that have no plan at hand.
+ */
+export async function discoverMetricCatalog(warehouse: SqlRunner): Promise<MetricCatalog> {
+  const zones = await warehouse.query<{ v: string }>(
+    `with recursive z as (
+       select min(time_zone) as v from cooked.user_days
+       union all
+       select (select min(time_zone) from cooked.user_days where time_zone > z.v) from z where z.v is not null
+     ) select v from z where v is not null`,
+  );
+  const dimensions = await warehouse.query<{ v: string }>(
+    `with recursive d as (
+       select min(dimension) as v from cooked.user_day_dimensions where time_zone = $1
+       union all
+       select (select min(dimension) from cooked.user_day_dimensions where time_zone = $1 and dimension > d.v)
+       from d where d.v is not null
+     ) select v from d where v is not null`,
+    [zones.find((z) => z.v === 'UTC')?.v ?? zones[0]?.v ?? 'UTC'],
+  );
+  return {
+    // UTC first when present: it is the default zone of a plan without reportingTimeZones.
+    reportingTimeZones:
+      zones.length > 0
+        ? zones.map((z) => z.v).sort((a, b) => Number(b === 'UTC') - Number(a === 'UTC'))
+        : ['UTC'],
+    dimensions: dimensions.map((d) => d.v),
+  };
+}
