@@ -13,8 +13,8 @@ const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
-const MEASURE_MS = Number(process.env.BENCH_MS ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const document = toPlanDocument(plan);
 const key = (name, version) => `${name}@${version}`;
@@ -54,19 +54,25 @@ const resolve = (e) => ({
   zod: zod.get(key(e.name, e.version)),
 });
 
+// Rates use this process's CPU time (process.cpuUsage), not wall time: on a shared machine the
+// process is descheduled at times, which would otherwise count as validation time.
 function measure(check, events) {
   let valid = 0;
   let done = 0;
   const started = performance.now();
-  let elapsed = 0;
+  const cpu = process.cpuUsage();
   do {
     for (let i = 0; i < events.length; i++) if (check(events[i])) valid++;
     done += events.length;
-    elapsed = performance.now() - started;
-  } while (elapsed < MEASURE_MS);
-  return { perSecond: (done / elapsed) * 1000, valid: valid / (done / events.length) };
+  } while (performance.now() - started < SLICE_MS);
+  const used = process.cpuUsage(cpu);
+  const seconds = (used.user + used.system) / 1e6;
+  return { perSecond: done / seconds, valid: valid / (done / events.length) };
 }
 
+// Other processes share the 2 cores: interference only ever slows a slice down, so the best slice of
+// each engine (engines interleaved, many short slices) is the steadiest figure; the median is shown too.
+const best = (values) => Math.max(...values);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const format = (n) => Math.round(n).toLocaleString('en-US');
 
@@ -79,19 +85,19 @@ function scenario(title, invalidShare) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of names) rates[name].push(measure(engines[name], events).perSecond);
   }
-  const ajv = median(rates['ajv (first error)']);
-  console.log(
-    `\n${title}: ${format(EVENTS)} events, ${Math.round(invalidShare * 100)}% broken; median of ${ROUNDS} rounds of ${MEASURE_MS} ms`,
-  );
-  console.log('engine              events/s      ns/event   vs ajv   valid');
+  const ajv = best(rates['ajv (first error)']);
+  const ajvMedian = median(rates['ajv (first error)']);
+  console.log(`\n${title}: ${format(EVENTS)} events, ${Math.round(invalidShare * 100)}% broken; best (median) of ${ROUNDS} interleaved slices of ${SLICE_MS} ms`);
+  console.log('engine              events/s (best)  ns/event   vs ajv   (median)  valid');
   names.forEach((name, i) => {
-    const rate = median(rates[name]);
+    const rate = best(rates[name]);
+    const typical = median(rates[name]);
     console.log(
-      `${name.padEnd(18)} ${format(rate).padStart(11)}  ${format(1e9 / rate).padStart(10)}   ${(rate / ajv).toFixed(2).padStart(5)}×  ${verdicts[i]}`,
+      `${name.padEnd(18)} ${format(rate).padStart(15)}  ${format(1e9 / rate).padStart(8)}   ${(rate / ajv).toFixed(2).padStart(5)}×   ${(typical / ajvMedian).toFixed(2).padStart(5)}×   ${verdicts[i]}`,
     );
   });
   if (new Set(verdicts).size !== 1) console.log('!! the engines disagree on the number of valid events');
-  return median(rates.tributary) / ajv;
+  return best(rates.tributary) / ajv;
 }
 
 console.log(

@@ -33,7 +33,7 @@ const FORMAT_CHECKS: Readonly<
   'date-time': { test: 'isDateTime', expected: 'an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)' },
   date: { test: 'isDate', expected: 'an ISO-8601 date (2024-05-01)' },
   email: { test: 'EMAIL.test', expected: 'an email address' },
-  uuid: { test: 'UUID.test', expected: 'a UUID' },
+  uuid: { test: 'isUuid', expected: 'a UUID' },
   uri: { test: 'isUri', expected: 'an absolute URL' },
 };
 
@@ -205,7 +205,8 @@ function emitObject(
   const keys = fresh(state, 'k');
   const i = fresh(state, 'i');
   const declared = `no undeclared property (declared: ${names.length > 0 ? names.join(', ') : 'none'})`;
-  const cases = names.map((name, n) => `case ${lit(name)}: ${locals[n]} = ${v}[${keys}[${i}]]; break;`);
+  // Inside a case the key is known to be own, so a load by literal name (fast, monomorphic) reads the own value.
+  const cases = names.map((name, n) => `case ${lit(name)}: ${locals[n]} = ${v}[${lit(name)}]; break;`);
   cases.push(
     `default: extra(${v}, ${keys}[${i}], ${path.code}, ${depth + 1}, ${sink.out}, ${sink.fl}, st, ${EXTRA_MODE_CODE[mode]}, ${lit(declared)});`,
   );
@@ -226,7 +227,7 @@ function emitObject(
     indent(checks.join('\n')),
     '}',
   ].filter((line) => line !== '');
-  return `if (isObject(${v})) {\n${indent(body.join('\n'))}\n} else ${fail(sink, path, 'type', 'an object', v)}`;
+  return `if (typeof ${v} === "object" && ${v} !== null && !Array.isArray(${v})) {\n${indent(body.join('\n'))}\n} else ${fail(sink, path, 'type', 'an object', v)}`;
 }
 
 /** The root of an object schema with a chosen mode for undeclared properties (the context root allows them). */

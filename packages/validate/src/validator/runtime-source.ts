@@ -10,10 +10,7 @@ const LONG_STRING = Math.floor(MAX_STRING_BYTES / 3);
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 // One native scan each for NUL and lone surrogates where String.prototype.isWellFormed exists (ES2024).
 const badText = typeof "".isWellFormed === "function"
@@ -116,21 +113,67 @@ function daysIn(year, month) {
   return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function isDate(s) {
-  const m = DATE.exec(s);
-  if (m === null) return false;
-  const month = +m[2];
-  return month >= 1 && month <= 12 && +m[3] >= 1 && +m[3] <= daysIn(+m[1], month);
+// Formats are parsed by char code, without regex captures or allocation: they run on every
+// timestamp of every message.
+function digits(s, at, count) {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
-// RFC 3339 / ISO-8601 date and time with a zone (Z or an offset); seconds may be omitted.
+// YYYY-MM-DD at the start of s, a real calendar day.
+function dateAtStart(s) {
+  const year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+  return year >= 0 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+}
+
+function isDate(s) {
+  return s.length === 10 && dateAtStart(s);
+}
+
+// ISO-8601 / RFC 3339 date and time with a zone: YYYY-MM-DD(T|t| )hh:mm[:ss[.fraction]](Z|z|±hh[:]mm).
 function isDateTime(s) {
-  const m = DATE_TIME.exec(s);
-  if (m === null) return false;
-  const month = +m[2];
-  if (month < 1 || month > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], month)) return false;
-  if (+m[4] > 23 || +m[5] > 59 || (m[6] !== undefined && +m[6] > 60)) return false;
-  return m[7] === undefined || (+m[7] <= 23 && +m[8] <= 59);
+  const n = s.length;
+  if (n < 17 || !dateAtStart(s)) return false;
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 116 && sep !== 32) return false;
+  const hour = digits(s, 11, 2), minute = digits(s, 14, 2);
+  if (hour < 0 || hour > 23 || s.charCodeAt(13) !== 58 || minute < 0 || minute > 59) return false;
+  let i = 16;
+  if (s.charCodeAt(i) === 58) {
+    const second = digits(s, 17, 2);
+    if (second < 0 || second > 60) return false;
+    i = 19;
+    if (s.charCodeAt(i) === 46) {
+      const start = ++i;
+      while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+      if (i === start) return false;
+    }
+  }
+  const zone = s.charCodeAt(i);
+  if (zone === 90 || zone === 122) return i + 1 === n;
+  if (zone !== 43 && zone !== 45) return false;
+  const offsetHour = digits(s, i + 1, 2);
+  if (offsetHour < 0 || offsetHour > 23) return false;
+  let j = i + 3;
+  if (s.charCodeAt(j) === 58) j++;
+  const offsetMinute = digits(s, j, 2);
+  return offsetMinute >= 0 && offsetMinute <= 59 && j + 2 === n;
+}
+
+function isUuid(s) {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
+  }
+  return true;
 }
 
 function isUri(s) {
