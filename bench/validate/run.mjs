@@ -87,7 +87,9 @@ function scenario(title, invalidShare) {
   }
   const ajv = best(rates['ajv (first error)']);
   const ajvMedian = median(rates['ajv (first error)']);
-  console.log(`\n${title}: ${format(EVENTS)} events, ${Math.round(invalidShare * 100)}% broken; best (median) of ${ROUNDS} interleaved slices of ${SLICE_MS} ms`);
+  console.log(
+    `\n${title}: ${format(EVENTS)} events, ${Math.round(invalidShare * 100)}% broken; best (median) of ${ROUNDS} interleaved slices of ${SLICE_MS} ms`,
+  );
   console.log('engine              events/s (best)  ns/event   vs ajv   (median)  valid');
   names.forEach((name, i) => {
     const rate = best(rates[name]);
