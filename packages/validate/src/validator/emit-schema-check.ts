@@ -21,11 +21,8 @@ export interface EmitState {
   readonly extras: 'reject' | 'flag';
 }
 
-/** Where a check writes: the violation and flag arrays, by variable name. */
-interface Sink {
-  readonly out: string;
-  readonly fl: string;
-}
+/** Where a check writes: the variable holding the validation context (`{ out, fl, n, over }`). */
+type Sink = string;
 
 const FORMAT_CHECKS: Readonly<
   Record<NonNullable<StringSchema['format']>, { test: string; expected: string }>
@@ -45,7 +42,7 @@ function fresh(state: EmitState, prefix: string): string {
 }
 
 function fail(sink: Sink, path: CodePath, rule: string, expected: string, value: string): string {
-  return `fail(${sink.out}, ${path.code}, ${lit(rule)}, ${lit(expected)}, ${value});`;
+  return `fail(${sink}, ${path.code}, ${lit(rule)}, ${lit(expected)}, ${value});`;
 }
 
 /**
@@ -101,7 +98,7 @@ const isCleanText = (text: string) => !/[\u0000\uD800-\uDFFF]/.test(text) && tex
 
 function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink, state: EmitState): string {
   const checks: string[] = [];
-  const textCheck = `if (badText(${v})) checkText(${v}, ${path.code}, ${sink.out});`;
+  const textCheck = `if (badText(${v})) checkText(${v}, ${path.code}, ${sink});`;
   // A string equal to a clean enum member, or that passed an ASCII-only format, is known clean: the
   // text scan then runs only on the failure path.
   let scanned = false;
@@ -208,7 +205,7 @@ function emitObject(
   // Inside a case the key is known to be own, so a load by literal name (fast, monomorphic) reads the own value.
   const cases = names.map((name, n) => `case ${lit(name)}: ${locals[n]} = ${v}[${lit(name)}]; break;`);
   cases.push(
-    `default: extra(${v}, ${keys}[${i}], ${path.code}, ${depth + 1}, ${sink.out}, ${sink.fl}, st, ${EXTRA_MODE_CODE[mode]}, ${lit(declared)});`,
+    `default: extra(${v}, ${keys}[${i}], ${path.code}, ${depth + 1}, ${sink}, ${EXTRA_MODE_CODE[mode]}, ${lit(declared)});`,
   );
   const checks = names.map((name, n) => {
     const local = locals[n] as string;
@@ -220,7 +217,7 @@ function emitObject(
   const body = [
     locals.length > 0 ? `let ${locals.join(', ')};` : '',
     `const ${keys} = Object.keys(${v});`,
-    `if ((st.n += ${keys}.length) <= MAX_ITEMS_TOTAL || tooMany(st, ${path.code}, ${sink.out}, ${v})) {`,
+    `if ((${sink}.n += ${keys}.length) <= MAX_ITEMS_TOTAL || tooMany(${sink}, ${path.code}, ${v})) {`,
     indent(
       `for (let ${i} = 0; ${i} < ${keys}.length; ${i}++) {\n${indent(`switch (${keys}[${i}]) {\n${indent(cases.join('\n'))}\n}`)}\n}`,
     ),
@@ -239,7 +236,7 @@ export function emitObjectCheck(
   state: EmitState,
   mode: ExtraMode,
 ): string {
-  return emitObject(schema, v, path, depth, { out: 'out', fl: 'fl' }, state, mode);
+  return emitObject(schema, v, path, depth, 'c', state, mode);
 }
 
 function emitArray(
@@ -265,7 +262,7 @@ function emitArray(
   }
   const itemCheck = emitSchemaCheck(schema.items, item, childIndexPath(path, i), depth + 1, sink, state);
   checks.push(
-    `if ((st.n += ${v}.length) <= MAX_ITEMS_TOTAL || tooMany(st, ${path.code}, ${sink.out}, ${v})) for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${indent(`const ${item} = ${v}[${i}];\n${itemCheck}`)}\n}`,
+    `if ((${sink}.n += ${v}.length) <= MAX_ITEMS_TOTAL || tooMany(${sink}, ${path.code}, ${v})) for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${indent(`const ${item} = ${v}[${i}];\n${itemCheck}`)}\n}`,
   );
   return `if (Array.isArray(${v})) {\n${indent(checks.join('\n'))}\n} else ${fail(sink, path, 'type', 'an array', v)}`;
 }
@@ -288,10 +285,9 @@ function emitAnyOf(
   // limits (rules beyond the schema) wins and keeps its violations and flags.
   const ok = fresh(state, 'ok');
   const tries = members.map((member) => {
-    const out = fresh(state, 'o');
-    const fl = fresh(state, 'f');
-    const check = emitSchemaCheck(member, v, path, depth, { out, fl }, state);
-    return `if (!${ok}) {\n${indent(`const ${out} = [], ${fl} = [];\n${check}\nif (onlyLimits(${out})) { ${ok} = true; for (const x of ${out}) ${sink.out}.push(x); for (const x of ${fl}) ${sink.fl}.push(x); }`)}\n}`;
+    const branch = fresh(state, 'b');
+    const check = emitSchemaCheck(member, v, path, depth, branch, state);
+    return `if (!${ok}) {\n${indent(`const ${branch} = { out: null, fl: null, n: ${sink}.n, over: ${sink}.over };\n${check}\nif (onlyLimits(${branch}.out)) { ${ok} = true; merge(${sink}, ${branch}); }`)}\n}`;
   });
   const expected = `one of: ${members.map(summary).join(' | ')}${nullable ? ' | null' : ''}`;
   const body = [

@@ -31,18 +31,23 @@ export function emitValidatorSource(document: PlanDocument, options: ValidatorOp
       state,
       document.additionalProperties,
     );
-    functions.push(`// ${name} v${version}\nfunction ${fn}(v, out, fl, st) {\n${indent(check)}\n}`);
+    functions.push(`// ${name} v${version}\nfunction ${fn}(v, c) {\n${indent(check)}\n}`);
     const versions = table.get(name) ?? [];
     versions.push({ name, version, fn });
     table.set(name, versions);
   });
   const contextCheck = emitObjectCheck(document.context, 'v', staticPath('context'), 1, state, 'allow');
-  functions.push(`function validateContext(v, out, fl, st) {\n${indent(contextCheck)}\n}`);
+  functions.push(`function validateContext(v, c) {\n${indent(contextCheck)}\n}`);
   const entries = [...table.entries()].map(([name, versions]) => {
     const sorted = [...versions].sort((a, b) => a.version - b.version);
     const latest = sorted.at(-1)?.version;
-    const map = sorted.map((v) => `[${v.version}, ${v.fn}]`).join(', ');
-    return `  [${JSON.stringify(name)}, { latest: ${latest}, versions: new Map([${map}]) }],`;
+    const map = sorted
+      .map(
+        (v) =>
+          `[${v.version}, { check: ${v.fn}, ok: okResult(undefined, ${JSON.stringify(name)}, ${v.version}), okTrack: okResult("track", ${JSON.stringify(name)}, ${v.version}) }]`,
+      )
+      .join(',\n    ');
+    return `  [${JSON.stringify(name)}, { latest: ${latest}, versions: new Map([\n    ${map},\n  ]) }],`;
   });
   const list = document.events
     .map((e) => e['x-tributary-event'])

@@ -40,9 +40,25 @@ function describe(v) {
   }
 }
 
-function fail(out, path, rule, expected, v) {
+// Validation state of one call: violations and flags (arrays made on first use, so a valid value
+// allocates nothing), and the running item count of the max_items_total limit.
+function context() {
+  return { out: null, fl: null, n: 0, over: false };
+}
+
+function violation(path, rule, expected, v) {
   const received = describe(v);
-  out.push({ path, rule, expected, received, message: (path === "" ? "message" : path) + ": expected " + expected + ", received " + received });
+  return { path, rule, expected, received, message: (path === "" ? "message" : path) + ": expected " + expected + ", received " + received };
+}
+
+function fail(c, path, rule, expected, v) {
+  if (c.out === null) c.out = [];
+  c.out.push(violation(path, rule, expected, v));
+}
+
+function flag(c, path, rule, expected, v) {
+  if (c.fl === null) c.fl = [];
+  c.fl.push(violation(path, rule, expected, v));
 }
 
 function utf8Bytes(s) {
@@ -58,26 +74,26 @@ function utf8Bytes(s) {
 }
 
 // Called only when a string is long or holds a suspect code unit: the fast path is one regex test.
-function checkText(s, path, out) {
-  if (s.indexOf("\u0000") !== -1) fail(out, path, "nul_character", "text without NUL (\\u0000) characters", s);
-  if (LONE_SURROGATE.test(s)) fail(out, path, "lone_surrogate", "well-formed Unicode text (no lone surrogate)", s);
-  if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(out, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
+function checkText(s, path, c) {
+  if (s.indexOf("\u0000") !== -1) fail(c, path, "nul_character", "text without NUL (\\u0000) characters", s);
+  if (LONE_SURROGATE.test(s)) fail(c, path, "lone_surrogate", "well-formed Unicode text (no lone surrogate)", s);
+  if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(c, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
 }
 
 // Called once the running total passed the limit: reports it once per message, returns false.
-function tooMany(st, path, out, v) {
-  if (!st.over) {
-    st.over = true;
-    fail(out, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
+function tooMany(c, path, v) {
+  if (!c.over) {
+    c.over = true;
+    fail(c, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
   }
   return false;
 }
 
 // Any value the plan does not describe: checked only for what the warehouse cannot store and for the limits.
-function scan(v, base, key, depth, out, st) {
+function scan(v, base, key, depth, c) {
   switch (typeof v) {
     case "string":
-      if (badText(v)) checkText(v, at(base, key), out);
+      if (badText(v)) checkText(v, at(base, key), c);
       return;
     case "number":
     case "boolean":
@@ -86,22 +102,22 @@ function scan(v, base, key, depth, out, st) {
     case "object": {
       if (v === null) return;
       const path = at(base, key);
-      if (depth > MAX_DEPTH) { fail(out, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
+      if (depth > MAX_DEPTH) { fail(c, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
       if (Array.isArray(v)) {
-        if ((st.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(st, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
+        if ((c.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(c, path, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, c);
         return;
       }
       const keys = Object.keys(v);
-      if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, path, out, v)) return;
+      if ((c.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(c, path, v)) return;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
-        if (badText(k)) checkText(k, at(path, k), out);
-        scan(v[k], path, k, depth + 1, out, st);
+        if (badText(k)) checkText(k, at(path, k), c);
+        scan(v[k], path, k, depth + 1, c);
       }
       return;
     }
     default:
-      fail(out, at(base, key), "type", "a JSON value", v);
+      fail(c, at(base, key), "type", "a JSON value", v);
   }
 }
 
@@ -190,19 +206,35 @@ function isMultipleOf(v, step) {
 }
 
 // An undeclared property of a declared object: mode 0 allows it, 1 rejects it, 2 flags it.
-function extra(v, key, base, depth, out, fl, st, mode, declared) {
+function extra(v, key, base, depth, c, mode, declared) {
   const path = at(base, key);
-  if (badText(key)) checkText(key, path, out);
-  if (mode === 1) fail(out, path, "additional_property", declared, v[key]);
-  else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
-  scan(v[key], base, key, depth, out, st);
+  if (badText(key)) checkText(key, path, c);
+  if (mode === 1) fail(c, path, "additional_property", declared, v[key]);
+  else if (mode === 2) flag(c, path, "additional_property", declared, v[key]);
+  scan(v[key], base, key, depth, c);
 }
 
 const LIMIT_RULES = new Set(["nul_character", "lone_surrogate", "max_string_bytes", "max_depth", "max_items_total"]);
 
 // True when a union member matched its schema and broke only limits that hold for any value.
 function onlyLimits(list) {
+  if (list === null) return true;
   for (let i = 0; i < list.length; i++) if (!LIMIT_RULES.has(list[i].rule)) return false;
   return true;
+}
+
+// A union member that matched: its count, violations (limits only) and flags join the caller's.
+function merge(c, b) {
+  c.n = b.n;
+  c.over = b.over;
+  if (b.out !== null) c.out = c.out === null ? b.out : c.out.concat(b.out);
+  if (b.fl !== null) c.fl = c.fl === null ? b.fl : c.fl.concat(b.fl);
+}
+
+const EMPTY = Object.freeze([]);
+
+// The result of a valid call without flags: one frozen object per event version and message type.
+function okResult(type, event, version) {
+  return Object.freeze({ valid: true, type, event, version, violations: EMPTY, flags: EMPTY });
 }
 `;

@@ -15,10 +15,7 @@ const validators = (() => {
   const SUSPECT = /[\u0000\uD800-\uDFFF]/;
   const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-  const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
-  const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
   const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-  const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
   // One native scan each for NUL and lone surrogates where String.prototype.isWellFormed exists (ES2024).
   const badText = typeof "".isWellFormed === "function"
@@ -48,9 +45,25 @@ const validators = (() => {
     }
   }
 
-  function fail(out, path, rule, expected, v) {
+  // Validation state of one call: violations and flags (arrays made on first use, so a valid value
+  // allocates nothing), and the running item count of the max_items_total limit.
+  function context() {
+    return { out: null, fl: null, n: 0, over: false };
+  }
+
+  function violation(path, rule, expected, v) {
     const received = describe(v);
-    out.push({ path, rule, expected, received, message: (path === "" ? "message" : path) + ": expected " + expected + ", received " + received });
+    return { path, rule, expected, received, message: (path === "" ? "message" : path) + ": expected " + expected + ", received " + received };
+  }
+
+  function fail(c, path, rule, expected, v) {
+    if (c.out === null) c.out = [];
+    c.out.push(violation(path, rule, expected, v));
+  }
+
+  function flag(c, path, rule, expected, v) {
+    if (c.fl === null) c.fl = [];
+    c.fl.push(violation(path, rule, expected, v));
   }
 
   function utf8Bytes(s) {
@@ -66,26 +79,26 @@ const validators = (() => {
   }
 
   // Called only when a string is long or holds a suspect code unit: the fast path is one regex test.
-  function checkText(s, path, out) {
-    if (s.indexOf("\u0000") !== -1) fail(out, path, "nul_character", "text without NUL (\\u0000) characters", s);
-    if (LONE_SURROGATE.test(s)) fail(out, path, "lone_surrogate", "well-formed Unicode text (no lone surrogate)", s);
-    if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(out, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
+  function checkText(s, path, c) {
+    if (s.indexOf("\u0000") !== -1) fail(c, path, "nul_character", "text without NUL (\\u0000) characters", s);
+    if (LONE_SURROGATE.test(s)) fail(c, path, "lone_surrogate", "well-formed Unicode text (no lone surrogate)", s);
+    if (s.length > LONG_STRING && utf8Bytes(s) > MAX_STRING_BYTES) fail(c, path, "max_string_bytes", "at most " + MAX_STRING_BYTES + " bytes of UTF-8", s);
   }
 
   // Called once the running total passed the limit: reports it once per message, returns false.
-  function tooMany(st, path, out, v) {
-    if (!st.over) {
-      st.over = true;
-      fail(out, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
+  function tooMany(c, path, v) {
+    if (!c.over) {
+      c.over = true;
+      fail(c, path, "max_items_total", "at most " + MAX_ITEMS_TOTAL + " array items and object properties in one message", v);
     }
     return false;
   }
 
   // Any value the plan does not describe: checked only for what the warehouse cannot store and for the limits.
-  function scan(v, base, key, depth, out, st) {
+  function scan(v, base, key, depth, c) {
     switch (typeof v) {
       case "string":
-        if (badText(v)) checkText(v, at(base, key), out);
+        if (badText(v)) checkText(v, at(base, key), c);
         return;
       case "number":
       case "boolean":
@@ -94,22 +107,22 @@ const validators = (() => {
       case "object": {
         if (v === null) return;
         const path = at(base, key);
-        if (depth > MAX_DEPTH) { fail(out, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
+        if (depth > MAX_DEPTH) { fail(c, path, "max_depth", "at most " + MAX_DEPTH + " levels of nesting", v); return; }
         if (Array.isArray(v)) {
-          if ((st.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(st, path, out, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, out, st);
+          if ((c.n += v.length) <= MAX_ITEMS_TOTAL || tooMany(c, path, v)) for (let i = 0; i < v.length; i++) scan(v[i], path, i, depth + 1, c);
           return;
         }
         const keys = Object.keys(v);
-        if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, path, out, v)) return;
+        if ((c.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(c, path, v)) return;
         for (let i = 0; i < keys.length; i++) {
           const k = keys[i];
-          if (badText(k)) checkText(k, at(path, k), out);
-          scan(v[k], path, k, depth + 1, out, st);
+          if (badText(k)) checkText(k, at(path, k), c);
+          scan(v[k], path, k, depth + 1, c);
         }
         return;
       }
       default:
-        fail(out, at(base, key), "type", "a JSON value", v);
+        fail(c, at(base, key), "type", "a JSON value", v);
     }
   }
 
@@ -121,21 +134,67 @@ const validators = (() => {
     return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   }
 
-  function isDate(s) {
-    const m = DATE.exec(s);
-    if (m === null) return false;
-    const month = +m[2];
-    return month >= 1 && month <= 12 && +m[3] >= 1 && +m[3] <= daysIn(+m[1], month);
+  // Formats are parsed by char code, without regex captures or allocation: they run on every
+  // timestamp of every message.
+  function digits(s, at, count) {
+    let value = 0;
+    for (let i = at; i < at + count; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (!(d >= 0 && d <= 9)) return -1;
+      value = value * 10 + d;
+    }
+    return value;
   }
 
-  // RFC 3339 / ISO-8601 date and time with a zone (Z or an offset); seconds may be omitted.
+  // YYYY-MM-DD at the start of s, a real calendar day.
+  function dateAtStart(s) {
+    const year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+    return year >= 0 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+  }
+
+  function isDate(s) {
+    return s.length === 10 && dateAtStart(s);
+  }
+
+  // ISO-8601 / RFC 3339 date and time with a zone: YYYY-MM-DD(T|t| )hh:mm[:ss[.fraction]](Z|z|±hh[:]mm).
   function isDateTime(s) {
-    const m = DATE_TIME.exec(s);
-    if (m === null) return false;
-    const month = +m[2];
-    if (month < 1 || month > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], month)) return false;
-    if (+m[4] > 23 || +m[5] > 59 || (m[6] !== undefined && +m[6] > 60)) return false;
-    return m[7] === undefined || (+m[7] <= 23 && +m[8] <= 59);
+    const n = s.length;
+    if (n < 17 || !dateAtStart(s)) return false;
+    const sep = s.charCodeAt(10);
+    if (sep !== 84 && sep !== 116 && sep !== 32) return false;
+    const hour = digits(s, 11, 2), minute = digits(s, 14, 2);
+    if (hour < 0 || hour > 23 || s.charCodeAt(13) !== 58 || minute < 0 || minute > 59) return false;
+    let i = 16;
+    if (s.charCodeAt(i) === 58) {
+      const second = digits(s, 17, 2);
+      if (second < 0 || second > 60) return false;
+      i = 19;
+      if (s.charCodeAt(i) === 46) {
+        const start = ++i;
+        while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+        if (i === start) return false;
+      }
+    }
+    const zone = s.charCodeAt(i);
+    if (zone === 90 || zone === 122) return i + 1 === n;
+    if (zone !== 43 && zone !== 45) return false;
+    const offsetHour = digits(s, i + 1, 2);
+    if (offsetHour < 0 || offsetHour > 23) return false;
+    let j = i + 3;
+    if (s.charCodeAt(j) === 58) j++;
+    const offsetMinute = digits(s, j, 2);
+    return offsetMinute >= 0 && offsetMinute <= 59 && j + 2 === n;
+  }
+
+  function isUuid(s) {
+    if (s.length !== 36) return false;
+    for (let i = 0; i < 36; i++) {
+      const c = s.charCodeAt(i);
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        if (c !== 45) return false;
+      } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
+    }
+    return true;
   }
 
   function isUri(s) {
@@ -152,409 +211,432 @@ const validators = (() => {
   }
 
   // An undeclared property of a declared object: mode 0 allows it, 1 rejects it, 2 flags it.
-  function extra(v, key, base, depth, out, fl, st, mode, declared) {
+  function extra(v, key, base, depth, c, mode, declared) {
     const path = at(base, key);
-    if (badText(key)) checkText(key, path, out);
-    if (mode === 1) fail(out, path, "additional_property", declared, v[key]);
-    else if (mode === 2) fail(fl, path, "additional_property", declared, v[key]);
-    scan(v[key], base, key, depth, out, st);
+    if (badText(key)) checkText(key, path, c);
+    if (mode === 1) fail(c, path, "additional_property", declared, v[key]);
+    else if (mode === 2) flag(c, path, "additional_property", declared, v[key]);
+    scan(v[key], base, key, depth, c);
   }
 
   const LIMIT_RULES = new Set(["nul_character", "lone_surrogate", "max_string_bytes", "max_depth", "max_items_total"]);
 
   // True when a union member matched its schema and broke only limits that hold for any value.
   function onlyLimits(list) {
+    if (list === null) return true;
     for (let i = 0; i < list.length; i++) if (!LIMIT_RULES.has(list[i].rule)) return false;
     return true;
   }
 
+  // A union member that matched: its count, violations (limits only) and flags join the caller's.
+  function merge(c, b) {
+    c.n = b.n;
+    c.over = b.over;
+    if (b.out !== null) c.out = c.out === null ? b.out : c.out.concat(b.out);
+    if (b.fl !== null) c.fl = c.fl === null ? b.fl : c.fl.concat(b.fl);
+  }
+
+  const EMPTY = Object.freeze([]);
+
+  // The result of a valid call without flags: one frozen object per event version and message type.
+  function okResult(type, event, version) {
+    return Object.freeze({ valid: true, type, event, version, violations: EMPTY, flags: EMPTY });
+  }
+
   const PATTERN_16 = new RegExp("^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$", "u");
 
-  const PATTERN_38 = new RegExp("^[A-Z]{3}-\\d{2,4}$", "u");
+  const PATTERN_36 = new RegExp("^[A-Z]{3}-\\d{2,4}$", "u");
 
-  const PATTERN_49 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "u");
+  const PATTERN_47 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "u");
 
-  const PATTERN_50 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$", "u");
+  const PATTERN_48 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$", "u");
 
-  const PATTERN_51 = new RegExp("^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$", "u");
+  const PATTERN_49 = new RegExp("^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$", "u");
 
   // level_up v1
-  function checkEvent0(v, out, fl, st) {
-    if (isObject(v)) {
+  function checkEvent0(v, c) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p1, p2;
       const k3 = Object.keys(v);
-      if ((st.n += k3.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
+      if ((c.n += k3.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties", v)) {
         for (let i4 = 0; i4 < k3.length; i4++) {
           switch (k3[i4]) {
-            case "character": p1 = v[k3[i4]]; break;
-            case "level": p2 = v[k3[i4]]; break;
-            default: extra(v, k3[i4], "properties", 2, out, fl, st, 1, "no undeclared property (declared: character, level)");
+            case "character": p1 = v["character"]; break;
+            case "level": p2 = v["level"]; break;
+            default: extra(v, k3[i4], "properties", 2, c, 1, "no undeclared property (declared: character, level)");
           }
         }
-        if (p1 === undefined) fail(out, "properties.character", "required", "a value (the property is required)", undefined);
+        if (p1 === undefined) fail(c, "properties.character", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p1 === "string") {
             if (!(p1 === "knight" || p1 === "mage" || p1 === "rogue")) {
-              fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"rogue\"", p1);
-              if (badText(p1)) checkText(p1, "properties.character", out);
+              fail(c, "properties.character", "enum", "one of \"knight\", \"mage\", \"rogue\"", p1);
+              if (badText(p1)) checkText(p1, "properties.character", c);
             }
-          } else fail(out, "properties.character", "type", "a string", p1);
+          } else fail(c, "properties.character", "type", "a string", p1);
         }
-        if (p2 === undefined) fail(out, "properties.level", "required", "a value (the property is required)", undefined);
+        if (p2 === undefined) fail(c, "properties.level", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p2 === "number" && Number.isFinite(p2)) {
-            if (!Number.isSafeInteger(p2)) fail(out, "properties.level", "integer", "an integer from -(2^53-1) to 2^53-1", p2);
-            if (p2 < 1) fail(out, "properties.level", "minimum", "at least 1", p2);
-            if (p2 > 500) fail(out, "properties.level", "maximum", "at most 500", p2);
-          } else fail(out, "properties.level", "type", "an integer", p2);
+            if (!Number.isSafeInteger(p2)) fail(c, "properties.level", "integer", "an integer from -(2^53-1) to 2^53-1", p2);
+            if (p2 < 1) fail(c, "properties.level", "minimum", "at least 1", p2);
+            if (p2 > 500) fail(c, "properties.level", "maximum", "at most 500", p2);
+          } else fail(c, "properties.level", "type", "an integer", p2);
         }
       }
-    } else fail(out, "properties", "type", "an object", v);
+    } else fail(c, "properties", "type", "an object", v);
   }
 
   // level_up v2
-  function checkEvent1(v, out, fl, st) {
-    if (isObject(v)) {
+  function checkEvent1(v, c) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p5, p6, p7, p8;
       const k9 = Object.keys(v);
-      if ((st.n += k9.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
+      if ((c.n += k9.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties", v)) {
         for (let i10 = 0; i10 < k9.length; i10++) {
           switch (k9[i10]) {
-            case "character": p5 = v[k9[i10]]; break;
-            case "coins": p6 = v[k9[i10]]; break;
-            case "level": p7 = v[k9[i10]]; break;
-            case "player": p8 = v[k9[i10]]; break;
-            default: extra(v, k9[i10], "properties", 2, out, fl, st, 1, "no undeclared property (declared: character, coins, level, player)");
+            case "character": p5 = v["character"]; break;
+            case "coins": p6 = v["coins"]; break;
+            case "level": p7 = v["level"]; break;
+            case "player": p8 = v["player"]; break;
+            default: extra(v, k9[i10], "properties", 2, c, 1, "no undeclared property (declared: character, coins, level, player)");
           }
         }
-        if (p5 === undefined) fail(out, "properties.character", "required", "a value (the property is required)", undefined);
+        if (p5 === undefined) fail(c, "properties.character", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p5 === "string") {
             if (!(p5 === "knight" || p5 === "mage" || p5 === "ranger" || p5 === "rogue")) {
-              fail(out, "properties.character", "enum", "one of \"knight\", \"mage\", \"ranger\", \"rogue\"", p5);
-              if (badText(p5)) checkText(p5, "properties.character", out);
+              fail(c, "properties.character", "enum", "one of \"knight\", \"mage\", \"ranger\", \"rogue\"", p5);
+              if (badText(p5)) checkText(p5, "properties.character", c);
             }
-          } else fail(out, "properties.character", "type", "a string", p5);
+          } else fail(c, "properties.character", "type", "a string", p5);
         }
         if (p6 !== undefined) {
           if (typeof p6 === "number" && Number.isFinite(p6)) {
-            if (!Number.isSafeInteger(p6)) fail(out, "properties.coins", "integer", "an integer from -(2^53-1) to 2^53-1", p6);
-            if (p6 < 0) fail(out, "properties.coins", "minimum", "at least 0", p6);
-          } else fail(out, "properties.coins", "type", "an integer", p6);
+            if (!Number.isSafeInteger(p6)) fail(c, "properties.coins", "integer", "an integer from -(2^53-1) to 2^53-1", p6);
+            if (p6 < 0) fail(c, "properties.coins", "minimum", "at least 0", p6);
+          } else fail(c, "properties.coins", "type", "an integer", p6);
         }
-        if (p7 === undefined) fail(out, "properties.level", "required", "a value (the property is required)", undefined);
+        if (p7 === undefined) fail(c, "properties.level", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p7 === "number" && Number.isFinite(p7)) {
-            if (!Number.isSafeInteger(p7)) fail(out, "properties.level", "integer", "an integer from -(2^53-1) to 2^53-1", p7);
-            if (p7 < 1) fail(out, "properties.level", "minimum", "at least 1", p7);
-            if (p7 > 1000) fail(out, "properties.level", "maximum", "at most 1000", p7);
-          } else fail(out, "properties.level", "type", "an integer", p7);
+            if (!Number.isSafeInteger(p7)) fail(c, "properties.level", "integer", "an integer from -(2^53-1) to 2^53-1", p7);
+            if (p7 < 1) fail(c, "properties.level", "minimum", "at least 1", p7);
+            if (p7 > 1000) fail(c, "properties.level", "maximum", "at most 1000", p7);
+          } else fail(c, "properties.level", "type", "an integer", p7);
         }
         if (p8 !== undefined) {
-          if (isObject(p8)) {
+          if (typeof p8 === "object" && p8 !== null && !Array.isArray(p8)) {
             let p11, p12, p13;
             const k14 = Object.keys(p8);
-            if ((st.n += k14.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.player", out, p8)) {
+            if ((c.n += k14.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties.player", p8)) {
               for (let i15 = 0; i15 < k14.length; i15++) {
                 switch (k14[i15]) {
-                  case "id": p11 = p8[k14[i15]]; break;
-                  case "level": p12 = p8[k14[i15]]; break;
-                  case "nickname": p13 = p8[k14[i15]]; break;
-                  default: extra(p8, k14[i15], "properties.player", 3, out, fl, st, 1, "no undeclared property (declared: id, level, nickname)");
+                  case "id": p11 = p8["id"]; break;
+                  case "level": p12 = p8["level"]; break;
+                  case "nickname": p13 = p8["nickname"]; break;
+                  default: extra(p8, k14[i15], "properties.player", 3, c, 1, "no undeclared property (declared: id, level, nickname)");
                 }
               }
-              if (p11 === undefined) fail(out, "properties.player.id", "required", "a value (the property is required)", undefined);
+              if (p11 === undefined) fail(c, "properties.player.id", "required", "a value (the property is required)", undefined);
               else {
                 if (typeof p11 === "string") {
-                  if (!UUID.test(p11)) {
-                    fail(out, "properties.player.id", "format", "a UUID", p11);
-                    if (badText(p11)) checkText(p11, "properties.player.id", out);
+                  if (!isUuid(p11)) {
+                    fail(c, "properties.player.id", "format", "a UUID", p11);
+                    if (badText(p11)) checkText(p11, "properties.player.id", c);
                   }
-                  else if (!PATTERN_16.test(p11)) fail(out, "properties.player.id", "pattern", "text matching /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/", p11);
-                } else fail(out, "properties.player.id", "type", "a string", p11);
+                  else if (!PATTERN_16.test(p11)) fail(c, "properties.player.id", "pattern", "text matching /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/", p11);
+                } else fail(c, "properties.player.id", "type", "a string", p11);
               }
-              if (p12 === undefined) fail(out, "properties.player.level", "required", "a value (the property is required)", undefined);
+              if (p12 === undefined) fail(c, "properties.player.level", "required", "a value (the property is required)", undefined);
               else {
                 if (typeof p12 === "number" && Number.isFinite(p12)) {
-                  if (!Number.isSafeInteger(p12)) fail(out, "properties.player.level", "integer", "an integer from -(2^53-1) to 2^53-1", p12);
-                  if (p12 < 0) fail(out, "properties.player.level", "minimum", "at least 0", p12);
-                  if (p12 >= 10000) fail(out, "properties.player.level", "exclusive_maximum", "less than 10000", p12);
-                } else fail(out, "properties.player.level", "type", "an integer", p12);
+                  if (!Number.isSafeInteger(p12)) fail(c, "properties.player.level", "integer", "an integer from -(2^53-1) to 2^53-1", p12);
+                  if (p12 < 0) fail(c, "properties.player.level", "minimum", "at least 0", p12);
+                  if (p12 >= 10000) fail(c, "properties.player.level", "exclusive_maximum", "less than 10000", p12);
+                } else fail(c, "properties.player.level", "type", "an integer", p12);
               }
-              if (p13 === undefined) fail(out, "properties.player.nickname", "required", "a value (the property is required)", undefined);
+              if (p13 === undefined) fail(c, "properties.player.nickname", "required", "a value (the property is required)", undefined);
               else {
                 if (p13 !== null) {
                   if (typeof p13 === "string") {
-                    if (p13.length < 2) fail(out, "properties.player.nickname", "min_length", "at least 2 characters", p13);
-                    if (p13.length > 16) fail(out, "properties.player.nickname", "max_length", "at most 16 characters", p13);
-                    if (badText(p13)) checkText(p13, "properties.player.nickname", out);
-                  } else fail(out, "properties.player.nickname", "type", "a string", p13);
+                    if (p13.length < 2) fail(c, "properties.player.nickname", "min_length", "at least 2 characters", p13);
+                    if (p13.length > 16) fail(c, "properties.player.nickname", "max_length", "at most 16 characters", p13);
+                    if (badText(p13)) checkText(p13, "properties.player.nickname", c);
+                  } else fail(c, "properties.player.nickname", "type", "a string", p13);
                 }
               }
             }
-          } else fail(out, "properties.player", "type", "an object", p8);
+          } else fail(c, "properties.player", "type", "an object", p8);
         }
       }
-    } else fail(out, "properties", "type", "an object", v);
+    } else fail(c, "properties", "type", "an object", v);
   }
 
   // purchase v1
-  function checkEvent2(v, out, fl, st) {
-    if (isObject(v)) {
+  function checkEvent2(v, c) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p17, p18, p19, p20, p21, p22, p23;
       const k24 = Object.keys(v);
-      if ((st.n += k24.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
+      if ((c.n += k24.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties", v)) {
         for (let i25 = 0; i25 < k24.length; i25++) {
           switch (k24[i25]) {
-            case "channel": p17 = v[k24[i25]]; break;
-            case "coupon": p18 = v[k24[i25]]; break;
-            case "currency": p19 = v[k24[i25]]; break;
-            case "items": p20 = v[k24[i25]]; break;
-            case "price_cents": p21 = v[k24[i25]]; break;
-            case "sku": p22 = v[k24[i25]]; break;
-            case "tax_rate": p23 = v[k24[i25]]; break;
-            default: extra(v, k24[i25], "properties", 2, out, fl, st, 1, "no undeclared property (declared: channel, coupon, currency, items, price_cents, sku, tax_rate)");
+            case "channel": p17 = v["channel"]; break;
+            case "coupon": p18 = v["coupon"]; break;
+            case "currency": p19 = v["currency"]; break;
+            case "items": p20 = v["items"]; break;
+            case "price_cents": p21 = v["price_cents"]; break;
+            case "sku": p22 = v["sku"]; break;
+            case "tax_rate": p23 = v["tax_rate"]; break;
+            default: extra(v, k24[i25], "properties", 2, c, 1, "no undeclared property (declared: channel, coupon, currency, items, price_cents, sku, tax_rate)");
           }
         }
-        if (p17 === undefined) fail(out, "properties.channel", "required", "a value (the property is required)", undefined);
+        if (p17 === undefined) fail(c, "properties.channel", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p17 === "string") {
             if (!(p17 === "promo" || p17 === "store" || p17 === "web")) {
-              fail(out, "properties.channel", "enum", "one of \"promo\", \"store\", \"web\"", p17);
-              if (badText(p17)) checkText(p17, "properties.channel", out);
+              fail(c, "properties.channel", "enum", "one of \"promo\", \"store\", \"web\"", p17);
+              if (badText(p17)) checkText(p17, "properties.channel", c);
             }
-          } else fail(out, "properties.channel", "type", "a string", p17);
+          } else fail(c, "properties.channel", "type", "a string", p17);
         }
         if (p18 !== undefined) {
           {
             let ok26 = false;
             if (!ok26) {
-              const o27 = [], f28 = [];
+              const b27 = { out: null, fl: null, n: c.n, over: c.over };
               if (typeof p18 === "string") {
-                if (p18.length > 12) fail(o27, "properties.coupon", "max_length", "at most 12 characters", p18);
-                if (badText(p18)) checkText(p18, "properties.coupon", o27);
-              } else fail(o27, "properties.coupon", "type", "a string", p18);
-              if (onlyLimits(o27)) { ok26 = true; for (const x of o27) out.push(x); for (const x of f28) fl.push(x); }
+                if (p18.length > 12) fail(b27, "properties.coupon", "max_length", "at most 12 characters", p18);
+                if (badText(p18)) checkText(p18, "properties.coupon", b27);
+              } else fail(b27, "properties.coupon", "type", "a string", p18);
+              if (onlyLimits(b27.out)) { ok26 = true; merge(c, b27); }
             }
             if (!ok26) {
-              const o29 = [], f30 = [];
+              const b28 = { out: null, fl: null, n: c.n, over: c.over };
               if (typeof p18 === "number" && Number.isFinite(p18)) {
-                if (!Number.isSafeInteger(p18)) fail(o29, "properties.coupon", "integer", "an integer from -(2^53-1) to 2^53-1", p18);
-                if (p18 < 1) fail(o29, "properties.coupon", "minimum", "at least 1", p18);
-              } else fail(o29, "properties.coupon", "type", "an integer", p18);
-              if (onlyLimits(o29)) { ok26 = true; for (const x of o29) out.push(x); for (const x of f30) fl.push(x); }
+                if (!Number.isSafeInteger(p18)) fail(b28, "properties.coupon", "integer", "an integer from -(2^53-1) to 2^53-1", p18);
+                if (p18 < 1) fail(b28, "properties.coupon", "minimum", "at least 1", p18);
+              } else fail(b28, "properties.coupon", "type", "an integer", p18);
+              if (onlyLimits(b28.out)) { ok26 = true; merge(c, b28); }
             }
-            if (!ok26) fail(out, "properties.coupon", "any_of", "one of: string | integer", p18);
+            if (!ok26) fail(c, "properties.coupon", "any_of", "one of: string | integer", p18);
           }
         }
-        if (p19 === undefined) fail(out, "properties.currency", "required", "a value (the property is required)", undefined);
+        if (p19 === undefined) fail(c, "properties.currency", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p19 === "string") {
-            if (p19.length < 3) fail(out, "properties.currency", "min_length", "at least 3 characters", p19);
-            if (p19.length > 3) fail(out, "properties.currency", "max_length", "at most 3 characters", p19);
-            if (badText(p19)) checkText(p19, "properties.currency", out);
-          } else fail(out, "properties.currency", "type", "a string", p19);
+            if (p19.length < 3) fail(c, "properties.currency", "min_length", "at least 3 characters", p19);
+            if (p19.length > 3) fail(c, "properties.currency", "max_length", "at most 3 characters", p19);
+            if (badText(p19)) checkText(p19, "properties.currency", c);
+          } else fail(c, "properties.currency", "type", "a string", p19);
         }
-        if (p20 === undefined) fail(out, "properties.items", "required", "a value (the property is required)", undefined);
+        if (p20 === undefined) fail(c, "properties.items", "required", "a value (the property is required)", undefined);
         else {
           if (Array.isArray(p20)) {
-            if (p20.length < 1) fail(out, "properties.items", "min_items", "at least 1 items", p20);
-            if (p20.length > 5) fail(out, "properties.items", "max_items", "at most 5 items", p20);
-            if ((st.n += p20.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.items", out, p20)) for (let i31 = 0; i31 < p20.length; i31++) {
-              const e32 = p20[i31];
-              if (isObject(e32)) {
-                let p33, p34, p35;
-                const k36 = Object.keys(e32);
-                if ((st.n += k36.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.items" + "[" + i31 + "]", out, e32)) {
-                  for (let i37 = 0; i37 < k36.length; i37++) {
-                    switch (k36[i37]) {
-                      case "gift": p33 = e32[k36[i37]]; break;
-                      case "quantity": p34 = e32[k36[i37]]; break;
-                      case "sku": p35 = e32[k36[i37]]; break;
-                      default: extra(e32, k36[i37], "properties.items" + "[" + i31 + "]", 4, out, fl, st, 1, "no undeclared property (declared: gift, quantity, sku)");
+            if (p20.length < 1) fail(c, "properties.items", "min_items", "at least 1 items", p20);
+            if (p20.length > 5) fail(c, "properties.items", "max_items", "at most 5 items", p20);
+            if ((c.n += p20.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties.items", p20)) for (let i29 = 0; i29 < p20.length; i29++) {
+              const e30 = p20[i29];
+              if (typeof e30 === "object" && e30 !== null && !Array.isArray(e30)) {
+                let p31, p32, p33;
+                const k34 = Object.keys(e30);
+                if ((c.n += k34.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties.items" + "[" + i29 + "]", e30)) {
+                  for (let i35 = 0; i35 < k34.length; i35++) {
+                    switch (k34[i35]) {
+                      case "gift": p31 = e30["gift"]; break;
+                      case "quantity": p32 = e30["quantity"]; break;
+                      case "sku": p33 = e30["sku"]; break;
+                      default: extra(e30, k34[i35], "properties.items" + "[" + i29 + "]", 4, c, 1, "no undeclared property (declared: gift, quantity, sku)");
                     }
                   }
-                  if (p33 !== undefined) {
-                    if (typeof p33 !== "boolean") fail(out, "properties.items" + "[" + i31 + "]" + ".gift", "type", "a boolean", p33);
+                  if (p31 !== undefined) {
+                    if (typeof p31 !== "boolean") fail(c, "properties.items" + "[" + i29 + "]" + ".gift", "type", "a boolean", p31);
                   }
-                  if (p34 === undefined) fail(out, "properties.items" + "[" + i31 + "]" + ".quantity", "required", "a value (the property is required)", undefined);
+                  if (p32 === undefined) fail(c, "properties.items" + "[" + i29 + "]" + ".quantity", "required", "a value (the property is required)", undefined);
                   else {
-                    if (typeof p34 === "number" && Number.isFinite(p34)) {
-                      if (!Number.isSafeInteger(p34)) fail(out, "properties.items" + "[" + i31 + "]" + ".quantity", "integer", "an integer from -(2^53-1) to 2^53-1", p34);
-                      if (p34 <= 0) fail(out, "properties.items" + "[" + i31 + "]" + ".quantity", "exclusive_minimum", "more than 0", p34);
-                    } else fail(out, "properties.items" + "[" + i31 + "]" + ".quantity", "type", "an integer", p34);
+                    if (typeof p32 === "number" && Number.isFinite(p32)) {
+                      if (!Number.isSafeInteger(p32)) fail(c, "properties.items" + "[" + i29 + "]" + ".quantity", "integer", "an integer from -(2^53-1) to 2^53-1", p32);
+                      if (p32 <= 0) fail(c, "properties.items" + "[" + i29 + "]" + ".quantity", "exclusive_minimum", "more than 0", p32);
+                    } else fail(c, "properties.items" + "[" + i29 + "]" + ".quantity", "type", "an integer", p32);
                   }
-                  if (p35 === undefined) fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "required", "a value (the property is required)", undefined);
+                  if (p33 === undefined) fail(c, "properties.items" + "[" + i29 + "]" + ".sku", "required", "a value (the property is required)", undefined);
                   else {
-                    if (typeof p35 === "string") {
-                      if (p35.length < 1) fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "min_length", "at least 1 characters", p35);
-                      if (p35.length > 8) fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "max_length", "at most 8 characters", p35);
-                      if (badText(p35)) checkText(p35, "properties.items" + "[" + i31 + "]" + ".sku", out);
-                    } else fail(out, "properties.items" + "[" + i31 + "]" + ".sku", "type", "a string", p35);
+                    if (typeof p33 === "string") {
+                      if (p33.length < 1) fail(c, "properties.items" + "[" + i29 + "]" + ".sku", "min_length", "at least 1 characters", p33);
+                      if (p33.length > 8) fail(c, "properties.items" + "[" + i29 + "]" + ".sku", "max_length", "at most 8 characters", p33);
+                      if (badText(p33)) checkText(p33, "properties.items" + "[" + i29 + "]" + ".sku", c);
+                    } else fail(c, "properties.items" + "[" + i29 + "]" + ".sku", "type", "a string", p33);
                   }
                 }
-              } else fail(out, "properties.items" + "[" + i31 + "]", "type", "an object", e32);
+              } else fail(c, "properties.items" + "[" + i29 + "]", "type", "an object", e30);
             }
-          } else fail(out, "properties.items", "type", "an array", p20);
+          } else fail(c, "properties.items", "type", "an array", p20);
         }
-        if (p21 === undefined) fail(out, "properties.price_cents", "required", "a value (the property is required)", undefined);
+        if (p21 === undefined) fail(c, "properties.price_cents", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p21 === "number" && Number.isFinite(p21)) {
-            if (!Number.isSafeInteger(p21)) fail(out, "properties.price_cents", "integer", "an integer from -(2^53-1) to 2^53-1", p21);
-            if (p21 < 0) fail(out, "properties.price_cents", "minimum", "at least 0", p21);
-            if (p21 > 10000000) fail(out, "properties.price_cents", "maximum", "at most 10000000", p21);
-          } else fail(out, "properties.price_cents", "type", "an integer", p21);
+            if (!Number.isSafeInteger(p21)) fail(c, "properties.price_cents", "integer", "an integer from -(2^53-1) to 2^53-1", p21);
+            if (p21 < 0) fail(c, "properties.price_cents", "minimum", "at least 0", p21);
+            if (p21 > 10000000) fail(c, "properties.price_cents", "maximum", "at most 10000000", p21);
+          } else fail(c, "properties.price_cents", "type", "an integer", p21);
         }
-        if (p22 === undefined) fail(out, "properties.sku", "required", "a value (the property is required)", undefined);
+        if (p22 === undefined) fail(c, "properties.sku", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p22 === "string") {
-            if (!PATTERN_38.test(p22)) fail(out, "properties.sku", "pattern", "text matching /^[A-Z]{3}-\\d{2,4}$/", p22);
-            if (badText(p22)) checkText(p22, "properties.sku", out);
-          } else fail(out, "properties.sku", "type", "a string", p22);
+            if (!PATTERN_36.test(p22)) fail(c, "properties.sku", "pattern", "text matching /^[A-Z]{3}-\\d{2,4}$/", p22);
+            if (badText(p22)) checkText(p22, "properties.sku", c);
+          } else fail(c, "properties.sku", "type", "a string", p22);
         }
         if (p23 !== undefined) {
           if (typeof p23 === "number" && Number.isFinite(p23)) {
-            if (p23 > 1) fail(out, "properties.tax_rate", "maximum", "at most 1", p23);
-            if (p23 <= 0) fail(out, "properties.tax_rate", "exclusive_minimum", "more than 0", p23);
-            if (!isMultipleOf(p23, 0.01)) fail(out, "properties.tax_rate", "multiple_of", "a multiple of 0.01", p23);
-          } else fail(out, "properties.tax_rate", "type", "a finite number", p23);
+            if (p23 > 1) fail(c, "properties.tax_rate", "maximum", "at most 1", p23);
+            if (p23 <= 0) fail(c, "properties.tax_rate", "exclusive_minimum", "more than 0", p23);
+            if (!isMultipleOf(p23, 0.01)) fail(c, "properties.tax_rate", "multiple_of", "a multiple of 0.01", p23);
+          } else fail(c, "properties.tax_rate", "type", "a finite number", p23);
         }
       }
-    } else fail(out, "properties", "type", "an object", v);
+    } else fail(c, "properties", "type", "an object", v);
   }
 
   // sign_up v1
-  function checkEvent3(v, out, fl, st) {
-    if (isObject(v)) {
-      let p39, p40, p41, p42, p43, p44, p45, p46;
-      const k47 = Object.keys(v);
-      if ((st.n += k47.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties", out, v)) {
-        for (let i48 = 0; i48 < k47.length; i48++) {
-          switch (k47[i48]) {
-            case "birthday": p39 = v[k47[i48]]; break;
-            case "confirmed_at": p40 = v[k47[i48]]; break;
-            case "email": p41 = v[k47[i48]]; break;
-            case "marketing_opt_in": p42 = v[k47[i48]]; break;
-            case "referrer": p43 = v[k47[i48]]; break;
-            case "score": p44 = v[k47[i48]]; break;
-            case "tags": p45 = v[k47[i48]]; break;
-            case "website": p46 = v[k47[i48]]; break;
-            default: extra(v, k47[i48], "properties", 2, out, fl, st, 1, "no undeclared property (declared: birthday, confirmed_at, email, marketing_opt_in, referrer, score, tags, website)");
+  function checkEvent3(v, c) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      let p37, p38, p39, p40, p41, p42, p43, p44;
+      const k45 = Object.keys(v);
+      if ((c.n += k45.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties", v)) {
+        for (let i46 = 0; i46 < k45.length; i46++) {
+          switch (k45[i46]) {
+            case "birthday": p37 = v["birthday"]; break;
+            case "confirmed_at": p38 = v["confirmed_at"]; break;
+            case "email": p39 = v["email"]; break;
+            case "marketing_opt_in": p40 = v["marketing_opt_in"]; break;
+            case "referrer": p41 = v["referrer"]; break;
+            case "score": p42 = v["score"]; break;
+            case "tags": p43 = v["tags"]; break;
+            case "website": p44 = v["website"]; break;
+            default: extra(v, k45[i46], "properties", 2, c, 1, "no undeclared property (declared: birthday, confirmed_at, email, marketing_opt_in, referrer, score, tags, website)");
           }
         }
-        if (p39 !== undefined) {
+        if (p37 !== undefined) {
+          if (typeof p37 === "string") {
+            if (!isDate(p37)) {
+              fail(c, "properties.birthday", "format", "an ISO-8601 date (2024-05-01)", p37);
+              if (badText(p37)) checkText(p37, "properties.birthday", c);
+            }
+            else if (!PATTERN_47.test(p37)) fail(c, "properties.birthday", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$/", p37);
+          } else fail(c, "properties.birthday", "type", "a string", p37);
+        }
+        if (p38 === undefined) fail(c, "properties.confirmed_at", "required", "a value (the property is required)", undefined);
+        else {
+          if (typeof p38 === "string") {
+            if (!isDateTime(p38)) {
+              fail(c, "properties.confirmed_at", "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)", p38);
+              if (badText(p38)) checkText(p38, "properties.confirmed_at", c);
+            }
+            else if (!PATTERN_48.test(p38)) fail(c, "properties.confirmed_at", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$/", p38);
+          } else fail(c, "properties.confirmed_at", "type", "a string", p38);
+        }
+        if (p39 === undefined) fail(c, "properties.email", "required", "a value (the property is required)", undefined);
+        else {
           if (typeof p39 === "string") {
-            if (!isDate(p39)) {
-              fail(out, "properties.birthday", "format", "an ISO-8601 date (2024-05-01)", p39);
-              if (badText(p39)) checkText(p39, "properties.birthday", out);
-            }
-            else if (!PATTERN_49.test(p39)) fail(out, "properties.birthday", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$/", p39);
-          } else fail(out, "properties.birthday", "type", "a string", p39);
+            if (!EMAIL.test(p39)) fail(c, "properties.email", "format", "an email address", p39);
+            else if (!PATTERN_49.test(p39)) fail(c, "properties.email", "pattern", "text matching /^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$/", p39);
+            if (badText(p39)) checkText(p39, "properties.email", c);
+          } else fail(c, "properties.email", "type", "a string", p39);
         }
-        if (p40 === undefined) fail(out, "properties.confirmed_at", "required", "a value (the property is required)", undefined);
+        if (p40 === undefined) fail(c, "properties.marketing_opt_in", "required", "a value (the property is required)", undefined);
         else {
-          if (typeof p40 === "string") {
-            if (!isDateTime(p40)) {
-              fail(out, "properties.confirmed_at", "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)", p40);
-              if (badText(p40)) checkText(p40, "properties.confirmed_at", out);
-            }
-            else if (!PATTERN_50.test(p40)) fail(out, "properties.confirmed_at", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$/", p40);
-          } else fail(out, "properties.confirmed_at", "type", "a string", p40);
+          if (typeof p40 !== "boolean") fail(c, "properties.marketing_opt_in", "type", "a boolean", p40);
         }
-        if (p41 === undefined) fail(out, "properties.email", "required", "a value (the property is required)", undefined);
-        else {
-          if (typeof p41 === "string") {
-            if (!EMAIL.test(p41)) fail(out, "properties.email", "format", "an email address", p41);
-            else if (!PATTERN_51.test(p41)) fail(out, "properties.email", "pattern", "text matching /^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$/", p41);
-            if (badText(p41)) checkText(p41, "properties.email", out);
-          } else fail(out, "properties.email", "type", "a string", p41);
+        if (p41 !== undefined) {
+          if (p41 !== null) {
+            if (typeof p41 === "string") {
+              if (p41.length > 64) fail(c, "properties.referrer", "max_length", "at most 64 characters", p41);
+              if (badText(p41)) checkText(p41, "properties.referrer", c);
+            } else fail(c, "properties.referrer", "type", "a string", p41);
+          }
         }
-        if (p42 === undefined) fail(out, "properties.marketing_opt_in", "required", "a value (the property is required)", undefined);
+        if (p42 === undefined) fail(c, "properties.score", "required", "a value (the property is required)", undefined);
         else {
-          if (typeof p42 !== "boolean") fail(out, "properties.marketing_opt_in", "type", "a boolean", p42);
+          if (typeof p42 === "number" && Number.isFinite(p42)) {
+            if (p42 < -1000000) fail(c, "properties.score", "minimum", "at least -1000000", p42);
+            if (p42 > 1000000) fail(c, "properties.score", "maximum", "at most 1000000", p42);
+          } else fail(c, "properties.score", "type", "a finite number", p42);
         }
         if (p43 !== undefined) {
-          if (p43 !== null) {
-            if (typeof p43 === "string") {
-              if (p43.length > 64) fail(out, "properties.referrer", "max_length", "at most 64 characters", p43);
-              if (badText(p43)) checkText(p43, "properties.referrer", out);
-            } else fail(out, "properties.referrer", "type", "a string", p43);
-          }
-        }
-        if (p44 === undefined) fail(out, "properties.score", "required", "a value (the property is required)", undefined);
-        else {
-          if (typeof p44 === "number" && Number.isFinite(p44)) {
-            if (p44 < -1000000) fail(out, "properties.score", "minimum", "at least -1000000", p44);
-            if (p44 > 1000000) fail(out, "properties.score", "maximum", "at most 1000000", p44);
-          } else fail(out, "properties.score", "type", "a finite number", p44);
-        }
-        if (p45 !== undefined) {
-          if (Array.isArray(p45)) {
-            if (p45.length > 3) fail(out, "properties.tags", "max_items", "at most 3 items", p45);
-            if ((st.n += p45.length) <= MAX_ITEMS_TOTAL || tooMany(st, "properties.tags", out, p45)) for (let i52 = 0; i52 < p45.length; i52++) {
-              const e53 = p45[i52];
-              if (typeof e53 === "string") {
-                if (!(e53 === "beta" || e53 === "staff" || e53 === "vip")) {
-                  fail(out, "properties.tags" + "[" + i52 + "]", "enum", "one of \"beta\", \"staff\", \"vip\"", e53);
-                  if (badText(e53)) checkText(e53, "properties.tags" + "[" + i52 + "]", out);
+          if (Array.isArray(p43)) {
+            if (p43.length > 3) fail(c, "properties.tags", "max_items", "at most 3 items", p43);
+            if ((c.n += p43.length) <= MAX_ITEMS_TOTAL || tooMany(c, "properties.tags", p43)) for (let i50 = 0; i50 < p43.length; i50++) {
+              const e51 = p43[i50];
+              if (typeof e51 === "string") {
+                if (!(e51 === "beta" || e51 === "staff" || e51 === "vip")) {
+                  fail(c, "properties.tags" + "[" + i50 + "]", "enum", "one of \"beta\", \"staff\", \"vip\"", e51);
+                  if (badText(e51)) checkText(e51, "properties.tags" + "[" + i50 + "]", c);
                 }
-              } else fail(out, "properties.tags" + "[" + i52 + "]", "type", "a string", e53);
+              } else fail(c, "properties.tags" + "[" + i50 + "]", "type", "a string", e51);
             }
-          } else fail(out, "properties.tags", "type", "an array", p45);
+          } else fail(c, "properties.tags", "type", "an array", p43);
         }
-        if (p46 !== undefined) {
-          if (typeof p46 === "string") {
-            if (!isUri(p46)) fail(out, "properties.website", "format", "an absolute URL", p46);
-            if (badText(p46)) checkText(p46, "properties.website", out);
-          } else fail(out, "properties.website", "type", "a string", p46);
+        if (p44 !== undefined) {
+          if (typeof p44 === "string") {
+            if (!isUri(p44)) fail(c, "properties.website", "format", "an absolute URL", p44);
+            if (badText(p44)) checkText(p44, "properties.website", c);
+          } else fail(c, "properties.website", "type", "a string", p44);
         }
       }
-    } else fail(out, "properties", "type", "an object", v);
+    } else fail(c, "properties", "type", "an object", v);
   }
 
-  function validateContext(v, out, fl, st) {
-    if (isObject(v)) {
-      let p54, p55, p56;
-      const k57 = Object.keys(v);
-      if ((st.n += k57.length) <= MAX_ITEMS_TOTAL || tooMany(st, "context", out, v)) {
-        for (let i58 = 0; i58 < k57.length; i58++) {
-          switch (k57[i58]) {
-            case "app_version": p54 = v[k57[i58]]; break;
-            case "locale": p55 = v[k57[i58]]; break;
-            case "platform": p56 = v[k57[i58]]; break;
-            default: extra(v, k57[i58], "context", 2, out, fl, st, 0, "no undeclared property (declared: app_version, locale, platform)");
+  function validateContext(v, c) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      let p52, p53, p54;
+      const k55 = Object.keys(v);
+      if ((c.n += k55.length) <= MAX_ITEMS_TOTAL || tooMany(c, "context", v)) {
+        for (let i56 = 0; i56 < k55.length; i56++) {
+          switch (k55[i56]) {
+            case "app_version": p52 = v["app_version"]; break;
+            case "locale": p53 = v["locale"]; break;
+            case "platform": p54 = v["platform"]; break;
+            default: extra(v, k55[i56], "context", 2, c, 0, "no undeclared property (declared: app_version, locale, platform)");
           }
         }
-        if (p54 === undefined) fail(out, "context.app_version", "required", "a value (the property is required)", undefined);
+        if (p52 === undefined) fail(c, "context.app_version", "required", "a value (the property is required)", undefined);
+        else {
+          if (typeof p52 === "string") {
+            if (p52.length > 32) fail(c, "context.app_version", "max_length", "at most 32 characters", p52);
+            if (badText(p52)) checkText(p52, "context.app_version", c);
+          } else fail(c, "context.app_version", "type", "a string", p52);
+        }
+        if (p53 !== undefined) {
+          if (typeof p53 === "string") {
+            if (p53.length > 35) fail(c, "context.locale", "max_length", "at most 35 characters", p53);
+            if (badText(p53)) checkText(p53, "context.locale", c);
+          } else fail(c, "context.locale", "type", "a string", p53);
+        }
+        if (p54 === undefined) fail(c, "context.platform", "required", "a value (the property is required)", undefined);
         else {
           if (typeof p54 === "string") {
-            if (p54.length > 32) fail(out, "context.app_version", "max_length", "at most 32 characters", p54);
-            if (badText(p54)) checkText(p54, "context.app_version", out);
-          } else fail(out, "context.app_version", "type", "a string", p54);
-        }
-        if (p55 !== undefined) {
-          if (typeof p55 === "string") {
-            if (p55.length > 35) fail(out, "context.locale", "max_length", "at most 35 characters", p55);
-            if (badText(p55)) checkText(p55, "context.locale", out);
-          } else fail(out, "context.locale", "type", "a string", p55);
-        }
-        if (p56 === undefined) fail(out, "context.platform", "required", "a value (the property is required)", undefined);
-        else {
-          if (typeof p56 === "string") {
-            if (!(p56 === "android" || p56 === "ios" || p56 === "web")) {
-              fail(out, "context.platform", "enum", "one of \"android\", \"ios\", \"web\"", p56);
-              if (badText(p56)) checkText(p56, "context.platform", out);
+            if (!(p54 === "android" || p54 === "ios" || p54 === "web")) {
+              fail(c, "context.platform", "enum", "one of \"android\", \"ios\", \"web\"", p54);
+              if (badText(p54)) checkText(p54, "context.platform", c);
             }
-          } else fail(out, "context.platform", "type", "a string", p56);
+          } else fail(c, "context.platform", "type", "a string", p54);
         }
       }
-    } else fail(out, "context", "type", "an object", v);
+    } else fail(c, "context", "type", "an object", v);
   }
 
   const EVENTS = new Map([
-    ["level_up", { latest: 2, versions: new Map([[1, checkEvent0], [2, checkEvent1]]) }],
-    ["purchase", { latest: 1, versions: new Map([[1, checkEvent2]]) }],
-    ["sign_up", { latest: 1, versions: new Map([[1, checkEvent3]]) }],
+    ["level_up", { latest: 2, versions: new Map([
+      [1, { check: checkEvent0, ok: okResult(undefined, "level_up", 1), okTrack: okResult("track", "level_up", 1) }],
+      [2, { check: checkEvent1, ok: okResult(undefined, "level_up", 2), okTrack: okResult("track", "level_up", 2) }],
+    ]) }],
+    ["purchase", { latest: 1, versions: new Map([
+      [1, { check: checkEvent2, ok: okResult(undefined, "purchase", 1), okTrack: okResult("track", "purchase", 1) }],
+    ]) }],
+    ["sign_up", { latest: 1, versions: new Map([
+      [1, { check: checkEvent3, ok: okResult(undefined, "sign_up", 1), okTrack: okResult("track", "sign_up", 1) }],
+    ]) }],
   ]);
 
   const EVENT_LIST = Object.freeze([{"name":"level_up","version":1},{"name":"level_up","version":2},{"name":"purchase","version":1},{"name":"sign_up","version":1}].map(Object.freeze));
@@ -563,25 +645,26 @@ const validators = (() => {
   const MESSAGE_TYPE_LIST = "one of track, identify, page, screen, group, alias";
   const MAX_MESSAGE_ID = 100;
   const hasOwn = Object.prototype.hasOwnProperty;
+  const OK_TYPES = new Map([...MESSAGE_TYPES].map((type) => [type, okResult(type, undefined, undefined)]));
 
-  function checkId(v, path, out) {
+  function checkId(v, path, c) {
     if (typeof v === "string") {
-      if (v.length === 0) fail(out, path, "min_length", "a non-empty string", v);
-      else if (badText(v)) checkText(v, path, out);
+      if (v.length === 0) fail(c, path, "min_length", "a non-empty string", v);
+      else if (badText(v)) checkText(v, path, c);
     } else if (!(typeof v === "number" && Number.isSafeInteger(v))) {
-      fail(out, path, "type", "a non-empty string (or an integer)", v);
+      fail(c, path, "type", "a non-empty string (or an integer)", v);
     }
   }
 
-  function checkTimestamp(v, path, out) {
-    if (typeof v !== "string") fail(out, path, "type", "an ISO-8601 date-time string", v);
-    else if (!isDateTime(v)) fail(out, path, "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00.000Z)", v);
+  function checkTimestamp(v, path, c) {
+    if (typeof v !== "string") fail(c, path, "type", "an ISO-8601 date-time string", v);
+    else if (!isDateTime(v)) fail(c, path, "format", "an ISO-8601 date-time with a zone (2024-05-01T12:00:00.000Z)", v);
   }
 
-  function checkObject(v, path, depth, out, st) {
+  function checkObject(v, path, depth, c) {
     if (v === undefined) return;
-    if (!isObject(v)) fail(out, path, "type", "an object", v);
-    else scan(v, "", path, depth, out, st);
+    if (!isObject(v)) fail(c, path, "type", "an object", v);
+    else scan(v, "", path, depth, c);
   }
 
   function listEvents() {
@@ -589,119 +672,121 @@ const validators = (() => {
     return "an event of plan " + PLAN + " (" + (names.length > 20 ? names.slice(0, 20).join(", ") + ", …" : names.join(", ")) + ")";
   }
 
-  function checkEventProperties(event, version, versionPath, properties, out, fl, st) {
+  // Resolves the event version and checks the properties; returns the version record, or undefined.
+  function checkEventProperties(event, version, versionPath, properties, c) {
     const entry = typeof event === "string" ? EVENTS.get(event) : undefined;
     if (entry === undefined) {
-      fail(out, "event", "unknown_event", listEvents(), event);
-      scan(properties, "", "properties", 1, out, st);
+      fail(c, "event", "unknown_event", listEvents(), event);
+      scan(properties, "", "properties", 1, c);
       return undefined;
     }
     const resolved = version === undefined ? entry.latest : version;
-    const check = entry.versions.get(resolved);
-    if (check === undefined) {
-      fail(out, versionPath, "unknown_version", "a version of " + event + ": " + [...entry.versions.keys()].join(", "), resolved);
-      scan(properties, "", "properties", 1, out, st);
+    const record = entry.versions.get(resolved);
+    if (record === undefined) {
+      fail(c, versionPath, "unknown_version", "a version of " + event + ": " + [...entry.versions.keys()].join(", "), resolved);
+      scan(properties, "", "properties", 1, c);
       return undefined;
     }
-    check(properties, out, fl, st);
-    return resolved;
+    record.check(properties, c);
+    return record;
   }
 
-  // One object shape for every result (absent fields are undefined), which keeps call sites monomorphic.
-  function result(out, fl, type, event, version) {
-    return { valid: out.length === 0, type, event, version, violations: out, flags: fl };
+  function result(c, type, event, version) {
+    return { valid: c.out === null, type, event, version, violations: c.out === null ? EMPTY : c.out, flags: c.fl === null ? EMPTY : c.fl };
   }
 
   function validateMessage(m) {
-    const out = [], fl = [], st = { n: 0, over: false };
+    const c = context();
     if (!isObject(m)) {
-      fail(out, "", "type", "a message object", m);
-      return result(out, fl);
+      fail(c, "", "type", "a message object", m);
+      return result(c);
     }
-    let type, messageId, userId, anonymousId, context, event, properties, traits, groupId, previousId;
+    let type, messageId, userId, anonymousId, context_, event, properties, traits, groupId, previousId;
     const keys = Object.keys(m);
-    if ((st.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(st, "", out, m)) return result(out, fl);
+    if ((c.n += keys.length) > MAX_ITEMS_TOTAL && !tooMany(c, "", m)) return result(c);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       switch (k) {
-        case "type": type = m[k]; break;
-        case "messageId": messageId = m[k]; break;
-        case "userId": userId = m[k]; break;
-        case "anonymousId": anonymousId = m[k]; break;
-        case "timestamp": case "sentAt": case "originalTimestamp": case "receivedAt": checkTimestamp(m[k], k, out); break;
-        case "context": context = m[k]; break;
-        case "event": event = m[k]; break;
-        case "properties": properties = m[k]; break;
-        case "traits": traits = m[k]; break;
-        case "groupId": groupId = m[k]; break;
-        case "previousId": previousId = m[k]; break;
+        case "type": type = m.type; break;
+        case "messageId": messageId = m.messageId; break;
+        case "userId": userId = m.userId; break;
+        case "anonymousId": anonymousId = m.anonymousId; break;
+        case "timestamp": case "sentAt": case "originalTimestamp": case "receivedAt": checkTimestamp(m[k], k, c); break;
+        case "context": context_ = m.context; break;
+        case "event": event = m.event; break;
+        case "properties": properties = m.properties; break;
+        case "traits": traits = m.traits; break;
+        case "groupId": groupId = m.groupId; break;
+        case "previousId": previousId = m.previousId; break;
         default:
-          if (badText(k)) checkText(k, at("", k), out);
-          scan(m[k], "", k, 1, out, st);
+          if (badText(k)) checkText(k, at("", k), c);
+          scan(m[k], "", k, 1, c);
       }
     }
     let kind;
-    if (type === undefined) fail(out, "type", "required", MESSAGE_TYPE_LIST, type);
-    else if (typeof type !== "string") fail(out, "type", "type", MESSAGE_TYPE_LIST, type);
-    else if (!MESSAGE_TYPES.has(type)) fail(out, "type", "enum", MESSAGE_TYPE_LIST, type);
+    if (type === undefined) fail(c, "type", "required", MESSAGE_TYPE_LIST, type);
+    else if (typeof type !== "string") fail(c, "type", "type", MESSAGE_TYPE_LIST, type);
+    else if (!MESSAGE_TYPES.has(type)) fail(c, "type", "enum", MESSAGE_TYPE_LIST, type);
     else kind = type;
     if (messageId !== undefined) {
-      if (typeof messageId !== "string") fail(out, "messageId", "type", "a string", messageId);
-      else if (messageId.length === 0) fail(out, "messageId", "min_length", "a non-empty string", messageId);
-      else if (messageId.length > MAX_MESSAGE_ID) fail(out, "messageId", "max_length", "at most " + MAX_MESSAGE_ID + " characters", messageId);
-      else if (badText(messageId)) checkText(messageId, "messageId", out);
+      if (typeof messageId !== "string") fail(c, "messageId", "type", "a string", messageId);
+      else if (messageId.length === 0) fail(c, "messageId", "min_length", "a non-empty string", messageId);
+      else if (messageId.length > MAX_MESSAGE_ID) fail(c, "messageId", "max_length", "at most " + MAX_MESSAGE_ID + " characters", messageId);
+      else if (badText(messageId)) checkText(messageId, "messageId", c);
     }
     // Segment SDKs send userId: null for anonymous users.
     if (userId === null) userId = undefined;
     if (anonymousId === null) anonymousId = undefined;
-    if (userId === undefined && anonymousId === undefined) fail(out, "userId", "required", "a userId or an anonymousId", undefined);
-    if (userId !== undefined) checkId(userId, "userId", out);
-    if (anonymousId !== undefined) checkId(anonymousId, "anonymousId", out);
+    if (userId === undefined && anonymousId === undefined) fail(c, "userId", "required", "a userId or an anonymousId", undefined);
+    if (userId !== undefined) checkId(userId, "userId", c);
+    if (anonymousId !== undefined) checkId(anonymousId, "anonymousId", c);
     let eventVersion;
     let versionReadable = true;
-    if (context === undefined) validateContext({}, out, fl, st);
-    else if (!isObject(context)) fail(out, "context", "type", "an object", context);
+    if (context_ === undefined) validateContext({}, c);
+    else if (!isObject(context_)) fail(c, "context", "type", "an object", context_);
     else {
-      validateContext(context, out, fl, st);
-      if (hasOwn.call(context, "eventVersion")) {
-        eventVersion = context.eventVersion;
+      validateContext(context_, c);
+      if (hasOwn.call(context_, "eventVersion")) {
+        eventVersion = context_.eventVersion;
         if (!(typeof eventVersion === "number" && Number.isSafeInteger(eventVersion) && eventVersion >= 1)) {
-          fail(out, "context.eventVersion", typeof eventVersion === "number" ? "integer" : "type", "a positive integer (the event version)", eventVersion);
+          fail(c, "context.eventVersion", typeof eventVersion === "number" ? "integer" : "type", "a positive integer (the event version)", eventVersion);
           versionReadable = false;
         }
       }
     }
-    let version;
+    let record;
     if (kind === "track") {
-      if (event === undefined) fail(out, "event", "required", "the event name", event);
-      else if (typeof event !== "string") fail(out, "event", "type", "the event name (a string)", event);
+      if (event === undefined) fail(c, "event", "required", "the event name", event);
+      else if (typeof event !== "string") fail(c, "event", "type", "the event name (a string)", event);
       if (typeof event === "string" && versionReadable) {
-        version = checkEventProperties(event, eventVersion, "context.eventVersion", properties === undefined ? {} : properties, out, fl, st);
+        record = checkEventProperties(event, eventVersion, "context.eventVersion", properties === undefined ? {} : properties, c);
       } else {
-        scan(properties, "", "properties", 1, out, st);
+        scan(properties, "", "properties", 1, c);
       }
     } else {
-      if (event !== undefined) scan(event, "", "event", 1, out, st);
-      checkObject(properties, "properties", 1, out, st);
+      if (event !== undefined) scan(event, "", "event", 1, c);
+      checkObject(properties, "properties", 1, c);
       if (kind === "group") {
-        if (groupId === undefined || groupId === null) fail(out, "groupId", "required", "the group id", groupId);
-        else checkId(groupId, "groupId", out);
+        if (groupId === undefined || groupId === null) fail(c, "groupId", "required", "the group id", groupId);
+        else checkId(groupId, "groupId", c);
       }
       if (kind === "alias") {
-        if (previousId === undefined || previousId === null) fail(out, "previousId", "required", "the previous id", previousId);
-        else checkId(previousId, "previousId", out);
+        if (previousId === undefined || previousId === null) fail(c, "previousId", "required", "the previous id", previousId);
+        else checkId(previousId, "previousId", c);
       }
     }
-    checkObject(traits, "traits", 1, out, st);
-    if (kind !== "group" && groupId !== undefined) scan(groupId, "", "groupId", 1, out, st);
-    if (kind !== "alias" && previousId !== undefined) scan(previousId, "", "previousId", 1, out, st);
-    return result(out, fl, kind, kind === "track" && typeof event === "string" ? event : undefined, version);
+    checkObject(traits, "traits", 1, c);
+    if (kind !== "group" && groupId !== undefined) scan(groupId, "", "groupId", 1, c);
+    if (kind !== "alias" && previousId !== undefined) scan(previousId, "", "previousId", 1, c);
+    if (c.out === null && c.fl === null) return record !== undefined ? record.okTrack : OK_TYPES.get(kind);
+    return result(c, kind, kind === "track" && typeof event === "string" ? event : undefined, record === undefined ? undefined : record.ok.version);
   }
 
   function validateProperties(event, version, properties) {
-    const out = [], fl = [], st = { n: 0, over: false };
-    const resolved = checkEventProperties(event, version, "version", properties, out, fl, st);
-    return result(out, fl, undefined, typeof event === "string" ? event : undefined, resolved);
+    const c = context();
+    const record = checkEventProperties(event, version, "version", properties, c);
+    if (record !== undefined && c.out === null && c.fl === null) return record.ok;
+    return result(c, undefined, typeof event === "string" ? event : undefined, record === undefined ? undefined : record.ok.version);
   }
 
   return { validateMessage, validateProperties, events: EVENT_LIST };
