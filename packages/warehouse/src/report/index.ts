@@ -1,0 +1,3 @@
+export { collectReportData, type ReportData, type ReportOptions } from './report-data.js';
+export { formatRetention, renderReportHtml } from './render-report.js';
+export { type ReportAssets, reportAssets } from './report-assets.js';

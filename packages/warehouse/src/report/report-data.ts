@@ -1,0 +1,105 @@
+import type { MetricCatalog } from '@tributary/sql';
+import type { SqlRunner } from '../warehouse.js';
+import { discoverMetricCatalog } from '../metrics/discover-catalog.js';
+import { runMetric } from '../metrics/run-metric.js';
+
+/** What the report shows, as plain data (embedded in the page as JSON). */
+export interface ReportData {
+  readonly title: string;
+  readonly timeZone: string;
+  readonly from: string;
+  readonly to: string;
+  readonly generatedAt: string;
+  /** One entry per local day of the range; every series has the same length as `days`. */
+  readonly daily: {
+    readonly days: readonly string[];
+    readonly dau: readonly number[];
+    readonly wau: readonly number[];
+    readonly mau: readonly number[];
+    readonly stickiness: readonly (number | null)[];
+    readonly revenue: readonly number[];
+    readonly arpdau: readonly (number | null)[];
+  };
+  /** The retention cohort triangle: `cells[i][n]` is DN of cohort i (NULL after the last complete day). */
+  readonly retention: {
+    readonly granularity: 'day' | 'week';
+    readonly offsets: readonly number[];
+    readonly cohorts: readonly {
+      readonly cohort: string;
+      readonly installs: number;
+      readonly cells: readonly (number | null)[];
+    }[];
+  };
+}
+
+/** Options of `collectReportData`. */
+export interface ReportOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone?: string;
+  readonly title?: string;
+  readonly catalog?: MetricCatalog;
+  readonly now?: () => number;
+  /** Retention triangle: daily cohorts with offsets 0..14 unless given. */
+  readonly retention?: { readonly granularity?: 'day' | 'week'; readonly maxOffset?: number };
+}
+
+/**
+ * Runs the report's metrics (DAU, WAU, MAU, stickiness, revenue, ARPDAU, the retention triangle)
+ * over the cooked tables and returns them as plain data.
+ *
+ * @example
+ * const data = await collectReportData(warehouse, { from: '2026-03-01', to: '2026-03-31' });
+ * writeFileSync('report.html', renderReportHtml(data));
+ */
+export async function collectReportData(warehouse: SqlRunner, options: ReportOptions): Promise<ReportData> {
+  const catalog = options.catalog ?? (await discoverMetricCatalog(warehouse));
+  const now = options.now ?? Date.now;
+  const run = { catalog, now };
+  const base = {
+    from: options.from,
+    to: options.to,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  };
+  const stickiness = await runMetric(warehouse, { ...base, metric: 'stickiness' }, run);
+  const wau = await runMetric(warehouse, { ...base, metric: 'wau' }, run);
+  const arpdau = await runMetric(warehouse, { ...base, metric: 'arpdau' }, run);
+  const granularity = options.retention?.granularity ?? 'day';
+  const triangle = await runMetric(
+    warehouse,
+    {
+      ...base,
+      metric: 'retention_triangle',
+      granularity,
+      maxOffset: options.retention?.maxOffset ?? (granularity === 'week' ? 8 : 14),
+    },
+    run,
+  );
+  const offsets = [...new Set(triangle.rows.map((r) => r.n))].sort((a, b) => a - b);
+  const cohorts = new Map<string, { cohort: string; installs: number; cells: (number | null)[] }>();
+  for (const row of triangle.rows) {
+    let entry = cohorts.get(row.cohort);
+    if (!entry) {
+      entry = { cohort: row.cohort, installs: row.installs, cells: offsets.map(() => null) };
+      cohorts.set(row.cohort, entry);
+    }
+    entry.cells[offsets.indexOf(row.n)] = row.retention;
+  }
+  return {
+    title: options.title ?? 'Tributary metrics',
+    timeZone: stickiness.query.spec.timeZone,
+    from: options.from,
+    to: options.to,
+    generatedAt: new Date(now()).toISOString(),
+    daily: {
+      days: stickiness.rows.map((r) => r.day),
+      dau: stickiness.rows.map((r) => r.dau),
+      wau: wau.rows.map((r) => r.wau),
+      mau: stickiness.rows.map((r) => r.mau),
+      stickiness: stickiness.rows.map((r) => r.stickiness),
+      revenue: arpdau.rows.map((r) => r.revenue),
+      arpdau: arpdau.rows.map((r) => r.arpdau),
+    },
+    retention: { granularity, offsets, cohorts: [...cohorts.values()] },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The page's own script (runs after uPlot): reads the embedded JSON, exposes it as
+ * `window.__TRIBUTARY_REPORT__`, draws each line chart into its `[data-chart]` container and keeps
+ * the uPlot instances in `window.__TRIBUTARY_CHARTS__` so a test can read back what was drawn.
+ */
+export const REPORT_SCRIPT = `(function () {
+  var data = JSON.parse(document.getElementById('tributary-report-data').textContent);
+  window.__TRIBUTARY_REPORT__ = data;
+  var charts = {};
+  window.__TRIBUTARY_CHARTS__ = charts;
+  var xs = data.daily.days.map(function (d) { return Date.parse(d + 'T00:00:00Z') / 1000; });
+  var specs = [
+    { name: 'active-users', title: 'Active users (DAU, trailing 7-day WAU, trailing 30-day MAU)',
+      series: [['DAU', data.daily.dau, '#2563eb'], ['WAU', data.daily.wau, '#16a34a'], ['MAU', data.daily.mau, '#9333ea']] },
+    { name: 'stickiness', title: 'Stickiness (DAU / MAU)', series: [['Stickiness', data.daily.stickiness, '#ea580c']] },
+    { name: 'revenue', title: 'Revenue (currency units)', series: [['Revenue', data.daily.revenue, '#0f766e']] },
+    { name: 'arpdau', title: 'ARPDAU (revenue / DAU)', series: [['ARPDAU', data.daily.arpdau, '#be123c']] }
+  ];
+  specs.forEach(function (spec) {
+    var el = document.querySelector('[data-chart="' + spec.name + '"]');
+    var opts = {
+      title: spec.title,
+      width: Math.max(320, el.clientWidth || 900),
+      height: 260,
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
+      scales: { x: { time: true } },
+      series: [{ label: 'Day' }].concat(spec.series.map(function (s) {
+        return { label: s[0], stroke: s[2], width: 2, spanGaps: false };
+      }))
+    };
+    charts[spec.name] = new uPlot(opts, [xs].concat(spec.series.map(function (s) { return s[1]; })), el);
+    el.setAttribute('data-rendered', 'true');
+  });
+  requestAnimationFrame(function () { window.__TRIBUTARY_CHARTS_READY__ = true; });
+})();`;
