@@ -1,9 +1,13 @@
+import type { LoadedConfig } from './load-config.js';
+
 /** Where a command writes; tests pass buffers. */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** `tributary.config.ts` of the project, when there is one (loaded by `main`). */
+  readonly config?: LoadedConfig;
 }
 
 /** One `tributary <name>` command. `run` returns the exit code. */

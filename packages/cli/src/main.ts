@@ -3,6 +3,7 @@ import { TributaryError } from '@tributary/schema';
 import { type Command, type CommandIo, EXIT } from './command.js';
 import { commands } from './commands/index.js';
 import { CliUsageError } from './errors.js';
+import { findConfigFile, loadConfig } from './load-config.js';
 
 /** The version of this package, read from its package.json. */
 export function cliVersion(): string {
@@ -25,6 +26,7 @@ export function usage(): string {
     'Options:',
     '  -h, --help     show help (also: tributary <command> --help)',
     '  -v, --version  print the version',
+    '  --config <f>   the config file (default: tributary.config.ts in the current directory)',
     '',
     'Exit codes: 0 success, 1 the command found a problem (see its message), 2 wrong usage.',
     '',
@@ -63,7 +65,10 @@ export async function main(args: readonly string[], io: CommandIo = defaultIo): 
     return EXIT.ok;
   }
   try {
-    return await command.run(rest, io);
+    const { args: commandArgs, configFlag } = takeConfigFlag(rest);
+    const configFile = command.name === 'init' ? undefined : findConfigFile(configFlag, io.cwd);
+    const commandIo = configFile ? { ...io, config: await loadConfig(configFile) } : io;
+    return await command.run(commandArgs, commandIo);
   } catch (error) {
     if (error instanceof CliUsageError) {
       io.stderr(`${error.message}\n`);
@@ -75,4 +80,20 @@ export async function main(args: readonly string[], io: CommandIo = defaultIo): 
     }
     throw error;
   }
+}
+
+/** `--config <file>` works before or after any command's own options; it is removed before the command parses. */
+function takeConfigFlag(args: readonly string[]): { args: string[]; configFlag: string | undefined } {
+  const out: string[] = [];
+  let configFlag: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--config') {
+      configFlag = args[++i];
+      if (configFlag === undefined)
+        throw new CliUsageError('tributary: --config needs a file, e.g. --config ./tributary.config.ts.');
+    } else if (arg.startsWith('--config=')) configFlag = arg.slice('--config='.length);
+    else out.push(arg);
+  }
+  return { args: out, configFlag };
 }

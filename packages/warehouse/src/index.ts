@@ -44,3 +44,10 @@ export {
   planMigrationFiles,
   SNAPSHOT_FILE,
 } from './migrations/generate-migration.js';
+export { type CatalogColumn, introspectColumns } from './catalog/introspect.js';
+export {
+  compareTypesWithDatabase,
+  diffTypesAndCatalog,
+  type TypeDifference,
+  type TypeDifferenceKind,
+} from './catalog/compare-types.js';

@@ -23,7 +23,7 @@ describe('tributary generate', () => {
     const first = await runCli(['generate', '--plan', initialPlan], { cwd });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(
-      /^migrations: wrote migrations\/0001_initial\.sql\nmigrations: wrote migrations\/snapshot\.json\n(code: wrote generated\/\S+\n)+Wrote \d+ file\(s\)\.\n$/,
+      /^migrations: wrote migrations\/0001_initial\.sql\nmigrations: wrote migrations\/snapshot\.json\n(code: wrote generated\/\S+\n)+database types: wrote generated\/database\.ts\nWrote \d+ file\(s\)\.\n$/,
     );
     expect(first.stdout).toContain(
       'code: wrote generated/tracking-plan.ts\ncode: wrote generated/validators.d.ts\ncode: wrote generated/validators.js\n',
@@ -34,7 +34,8 @@ describe('tributary generate', () => {
     const again = await runCli(['generate', '--plan', initialPlan], { cwd });
     expect(again).toEqual({
       code: 0,
-      stdout: 'migrations: up to date\ncode: up to date\nNothing to generate: the plan did not change.\n',
+      stdout:
+        'migrations: up to date\ncode: up to date\ndatabase types: up to date\nNothing to generate: the plan did not change.\n',
       stderr: '',
     });
   });
@@ -57,7 +58,7 @@ describe('tributary generate', () => {
     const stale = await runCli(['generate', '--plan', finalPlan, '--check'], { cwd });
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(
-      /^missing {2}migrations\/0002_[a-z0-9_]+\.sql {2}\(migrations\)\nstale {4}migrations\/snapshot\.json {2}\(migrations\)\n((missing|stale) +generated\/\S+ {2}\(code\)\n)+$/,
+      /^missing {2}migrations\/0002_[a-z0-9_]+\.sql {2}\(migrations\)\nstale {4}migrations\/snapshot\.json {2}\(migrations\)\n((missing|stale) +generated\/\S+ {2}\(code\)\n)+stale {4}generated\/database\.ts {2}\(database types\)\n$/,
     );
     expect(stale.stderr).toContain('Run tributary generate and commit the result');
     expect(readdirSync(join(cwd, 'migrations')).sort()).toEqual(['0001_initial.sql', 'snapshot.json']);

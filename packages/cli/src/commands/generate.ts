@@ -2,9 +2,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { type Plan, type PlanDocument, toPlanDocument } from '@tributary/schema';
 import { findStaleArtifacts, generateCodeArtifacts } from '@tributary/validate';
-import { generateMigration, planMigrationFiles } from '@tributary/warehouse';
+import { generateKyselyTypes, planToWarehouse } from '@tributary/sql';
+import {
+  compareTypesWithDatabase,
+  connect,
+  generateMigration,
+  planMigrationFiles,
+} from '@tributary/warehouse';
 import { type Command, EXIT } from '../command.js';
-import { DEFAULT_MIGRATIONS_DIR, resolveDir } from '../config.js';
+import {
+  configuredDir,
+  type DatabaseTarget,
+  DEFAULT_MIGRATIONS_DIR,
+  resolveDatabaseTarget,
+} from '../config.js';
 import { loadPlanModule } from '../load-plan.js';
 import { parseArgs } from '../parse-args.js';
 
@@ -78,8 +89,43 @@ export const codeProducer: ArtifactProducer = {
   },
 };
 
+/** database.ts: the Kysely `Database` interface of the raw, processed and cooked tables, via @tributary/sql. */
+export const databaseTypesProducer: ArtifactProducer = {
+  name: 'database types',
+  async produce(context) {
+    const file = {
+      path: join(context.codeDir, 'database.ts'),
+      content: generateKyselyTypes(planToWarehouse(context.document), context.document),
+    };
+    return existsSync(file.path) && readFileSync(file.path, 'utf8') === file.content ? [] : [file];
+  },
+};
+
 /** Every producer `tributary generate` runs, in order. */
-export const artifactProducers: readonly ArtifactProducer[] = [migrationsProducer, codeProducer];
+export const artifactProducers: readonly ArtifactProducer[] = [
+  migrationsProducer,
+  codeProducer,
+  databaseTypesProducer,
+];
+
+/**
+ * With `--check`, the generated database types are also compared with the live database when one
+ * is configured (a URL, or an embedded data directory that exists).
+ */
+async function databaseDifferences(
+  target: DatabaseTarget,
+  document: PlanDocument,
+): Promise<string[] | undefined> {
+  if (target.kind === 'embedded' && !existsSync(target.dataDir)) return undefined;
+  const db =
+    target.kind === 'url' ? await connect(target.url) : await connect(undefined, { dataDir: target.dataDir });
+  try {
+    const differences = await compareTypesWithDatabase(db, planToWarehouse(document), document);
+    return differences.map((d) => `database ${d.message}`);
+  } finally {
+    await db.close();
+  }
+}
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -88,7 +134,8 @@ export const generateCommand: Command = {
 
 Generates what the plan implies: the next warehouse migration NNNN_<slug>.sql in the
 migrations directory, plus its snapshot.json (the warehouse model the migrations produce); and,
-in the code directory, the typed client tracking-plan.ts, the standalone validator module
+in the code directory, database.ts (Kysely types of the warehouse tables, for connect<Database>()),
+the typed client tracking-plan.ts, the standalone validator module
 validators.js + validators.d.ts and one JSON Schema per event version (schemas/<event>/<n>.json).
 Nothing is written when the plan did not change.
 
@@ -99,7 +146,12 @@ Options:
   --code-out <dir>      typed client, validators and JSON Schemas (default: ${DEFAULT_CODE_DIR})
   --allow-destructive   allow drops, narrowing and type changes (refused otherwise)
   --check               write nothing; list missing or stale files and exit 1 if there are any
-                        (use in CI to make sure generated files are committed)
+                        (use in CI to make sure generated files are committed). When a database is
+                        configured (--database-url, DATABASE_URL, or an existing embedded data dir), also
+                        compare the generated database types with it: columns on one side only, type
+                        or nullability mismatches
+  --database-url <url>  the database --check compares with
+  --files-only          with --check: compare files only, not the database
 
 Examples:
   tributary generate --plan ./dist/plan.js
@@ -114,6 +166,8 @@ Examples:
       'code-out': { type: 'string' },
       'allow-destructive': { type: 'boolean' },
       check: { type: 'boolean' },
+      'database-url': { type: 'string' },
+      'files-only': { type: 'boolean' },
     });
     if (positionals.length > 0) {
       io.stderr(
@@ -126,8 +180,20 @@ Examples:
       plan,
       document: toPlanDocument(plan),
       cwd: io.cwd,
-      migrationsDir: resolveDir(options.out as string | undefined, DEFAULT_MIGRATIONS_DIR, io.cwd),
-      codeDir: resolveDir(options['code-out'] as string | undefined, DEFAULT_CODE_DIR, io.cwd),
+      migrationsDir: configuredDir(
+        options.out as string | undefined,
+        io.config?.config.migrationsDir,
+        DEFAULT_MIGRATIONS_DIR,
+        io.cwd,
+        io.config,
+      ),
+      codeDir: configuredDir(
+        options['code-out'] as string | undefined,
+        io.config?.config.generatedDir,
+        DEFAULT_CODE_DIR,
+        io.cwd,
+        io.config,
+      ),
       name: options.name as string | undefined,
       allowDestructive: options['allow-destructive'] === true,
     };
@@ -142,13 +208,23 @@ Examples:
             problems.push(`stale    ${show(file.path)}  (${producer.name})`);
         }
       }
+      if (options['files-only'] !== true) {
+        const target = resolveDatabaseTarget(
+          options['database-url'] as string | undefined,
+          io.env,
+          io.cwd,
+          io.config,
+        );
+        const differences = await databaseDifferences(target, context.document);
+        if (differences !== undefined) problems.push(...differences);
+      }
       if (problems.length === 0) {
         io.stdout('Generated files are up to date.\n');
         return EXIT.ok;
       }
       io.stdout(`${problems.join('\n')}\n`);
       io.stderr(
-        `tributary generate --check: ${problems.length} generated file(s) missing or stale. Run tributary generate and commit the result.\n`,
+        `tributary generate --check: ${problems.length} problem(s): generated files missing or stale, or the database differs from the generated types. Run tributary generate and commit the result; run tributary migrate up, or remove columns added by hand.\n`,
       );
       return EXIT.failure;
     }

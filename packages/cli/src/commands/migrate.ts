@@ -9,7 +9,12 @@ import {
   type Warehouse,
 } from '@tributary/warehouse';
 import { type Command, type CommandIo, EXIT } from '../command.js';
-import { DEFAULT_MIGRATIONS_DIR, type DatabaseTarget, resolveDatabaseTarget, resolveDir } from '../config.js';
+import {
+  configuredDir,
+  DEFAULT_MIGRATIONS_DIR,
+  type DatabaseTarget,
+  resolveDatabaseTarget,
+} from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { parseArgs } from '../parse-args.js';
 
@@ -61,8 +66,19 @@ Examples:
     if (action === 'status' && (options['dry-run'] || options.target)) {
       throw new CliUsageError('tributary migrate status: --dry-run and --target only apply to "migrate up".');
     }
-    const dir = resolveDir(options.dir as string | undefined, DEFAULT_MIGRATIONS_DIR, io.cwd);
-    const target = resolveDatabaseTarget(options['database-url'] as string | undefined, io.env, io.cwd);
+    const dir = configuredDir(
+      options.dir as string | undefined,
+      io.config?.config.migrationsDir,
+      DEFAULT_MIGRATIONS_DIR,
+      io.cwd,
+      io.config,
+    );
+    const target = resolveDatabaseTarget(
+      options['database-url'] as string | undefined,
+      io.env,
+      io.cwd,
+      io.config,
+    );
     const db = await open(target, io);
     if (!db) return EXIT.failure;
     try {

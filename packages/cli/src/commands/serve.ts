@@ -16,7 +16,9 @@ Starts the Segment-compatible collector (POST /v1/batch, /v1/track, …; GET /he
 /metrics). Events are validated against the plan and stored in raw.events (invalid ones in
 raw.rejected). SIGTERM/SIGINT shut it down gracefully: stop accepting, flush, close.
 
-The database is --database-url, else DATABASE_URL, else the embedded database in
+Sources, port, host and the admin key come from tributary.config.ts (collector: { … }) when
+there is one, plus the environment below. The database is --database-url, else DATABASE_URL,
+else the config's databaseUrl, else the embedded database in
 .tributary/data (TRIBUTARY_DATA_DIR). Its tables must exist (run tributary migrate first);
 with memory:// the plan's tables are created in the in-memory database.
 
@@ -59,10 +61,27 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
         plan: { type: 'string' },
         'database-url': { type: 'string' },
       });
-      const port = parsePort(options.port as string | undefined);
-      const sources = sourcesFromEnv(io.env);
+      const collectorConfig = io.config?.config.collector;
+      const port =
+        options.port !== undefined || collectorConfig?.port === undefined
+          ? parsePort(options.port as string | undefined)
+          : collectorConfig.port;
+      const sources = [
+        ...(collectorConfig?.sources ?? []).map((source) => ({
+          name: source.name,
+          writeKeyHash: hashKey(source.writeKey),
+          enabled: source.enabled ?? true,
+          corsOrigins: source.corsOrigins ?? [],
+        })),
+        ...sourcesFromEnv(io.env),
+      ];
       const plan = await loadPlanDocument(options.plan as string | undefined, io.cwd);
-      const target = resolveDatabaseTarget(options['database-url'] as string | undefined, io.env, io.cwd);
+      const target = resolveDatabaseTarget(
+        options['database-url'] as string | undefined,
+        io.env,
+        io.cwd,
+        io.config,
+      );
       const warehouse =
         target.kind === 'url'
           ? await connect(target.url)
@@ -71,16 +90,17 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
       try {
         if (!(await ensureTables(warehouse, plan, target.kind === 'url' && /^memory:/.test(target.url), io)))
           return EXIT.failure;
-        const adminKey = io.env.TRIBUTARY_ADMIN_KEY?.trim();
+        const adminKey = io.env.TRIBUTARY_ADMIN_KEY?.trim() || collectorConfig?.adminKey;
         const adminKeyHash = adminKey ? hashKey(adminKey) : io.env.TRIBUTARY_ADMIN_KEY_HASH?.trim();
         server = await startCollectorServer({
           plan,
           warehouse,
           sources,
           ...(adminKeyHash ? { adminKeyHash } : {}),
-          ipAnonymization: io.env.TRIBUTARY_ANONYMIZE_IP === '1' ? 'truncate' : 'none',
+          ipAnonymization:
+            io.env.TRIBUTARY_ANONYMIZE_IP === '1' || collectorConfig?.anonymizeIp ? 'truncate' : 'none',
           port,
-          host: (options.host as string | undefined) ?? '127.0.0.1',
+          host: (options.host as string | undefined) ?? collectorConfig?.host ?? '127.0.0.1',
           handleSignals: false,
         });
         io.stdout(
