@@ -1,4 +1,5 @@
 import type { PlanDocument } from '@tributary/schema';
+import { canonicalDocument } from '../canonical-document.js';
 import { emitObjectCheck, type EmitState, indent } from './emit-schema-check.js';
 import { resolveLimits, type ValidationLimits } from './limits.js';
 import { MESSAGE_SOURCE } from './message-source.js';
@@ -15,7 +16,8 @@ export interface ValidatorOptions {
  * Generates the JavaScript source of a function body that returns `{ validateMessage,
  * validateProperties, events }` for the plan. Deterministic: the same document gives the same text.
  */
-export function emitValidatorSource(document: PlanDocument, options: ValidatorOptions = {}): string {
+export function emitValidatorSource(input: PlanDocument, options: ValidatorOptions = {}): string {
+  const document = canonicalDocument(input);
   const limits = resolveLimits(options.limits);
   const state: EmitState = { constants: [], next: 0, extras: document.additionalProperties };
   const functions: string[] = [];
@@ -31,7 +33,7 @@ export function emitValidatorSource(document: PlanDocument, options: ValidatorOp
       state,
       document.additionalProperties,
     );
-    functions.push(`// ${name} v${version}\nfunction ${fn}(v, c) {\n${indent(check)}\n}`);
+    functions.push(`// ${JSON.stringify(name)} v${version}\nfunction ${fn}(v, c) {\n${indent(check)}\n}`);
     const versions = table.get(name) ?? [];
     versions.push({ name, version, fn });
     table.set(name, versions);

@@ -253,7 +253,7 @@ const validators = (() => {
 
   const PATTERN_49 = new RegExp("^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$", "u");
 
-  // level_up v1
+  // "level_up" v1
   function checkEvent0(v, c) {
     if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p1, p2;
@@ -287,7 +287,7 @@ const validators = (() => {
     } else fail(c, "properties", "type", "an object", v);
   }
 
-  // level_up v2
+  // "level_up" v2
   function checkEvent1(v, c) {
     if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p5, p6, p7, p8;
@@ -373,7 +373,7 @@ const validators = (() => {
     } else fail(c, "properties", "type", "an object", v);
   }
 
-  // purchase v1
+  // "purchase" v1
   function checkEvent2(v, c) {
     if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p17, p18, p19, p20, p21, p22, p23;
@@ -498,7 +498,7 @@ const validators = (() => {
     } else fail(c, "properties", "type", "an object", v);
   }
 
-  // sign_up v1
+  // "sign_up" v1
   function checkEvent3(v, c) {
     if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       let p37, p38, p39, p40, p41, p42, p43, p44;
