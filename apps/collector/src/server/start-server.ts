@@ -45,7 +45,8 @@ export async function startCollectorServer(options: CollectorServerOptions): Pro
         options.shutdownTimeoutMs ?? 10_000,
       );
       if ('closeIdleConnections' in server) server.closeIdleConnections();
-      await stopped;
+      // In-flight requests are committed at once rather than at the next timer tick.
+      await Promise.all([stopped, collector.writer.drain()]);
       clearInterval(idle);
       clearTimeout(force);
       await collector.close();

@@ -54,6 +54,7 @@ export class BatchWriter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | undefined;
   #closed = false;
+  #draining = false;
 
   constructor(
     private readonly db: FlushDatabase,
@@ -88,6 +89,12 @@ export class BatchWriter {
     }
   }
 
+  /** Shutdown has begun: commit what is queued and every later write at once (no timer wait). */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    await this.flush();
+  }
+
   /** Stops accepting writes and commits what is queued. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -96,7 +103,7 @@ export class BatchWriter {
 
   #schedule(): void {
     if (this.#flushing) return;
-    if (this.#queuedEvents >= this.settings.maxEvents) this.#startFlush();
+    if (this.#draining || this.#queuedEvents >= this.settings.maxEvents) this.#startFlush();
     else this.#timer ??= setTimeout(() => this.#startFlush(), this.settings.maxWaitMs);
   }
 

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { CollectorError } from '../errors/collector-error.js';
+import type { EventRow } from '../messages/prepare-message.js';
+import { BatchWriter, type FlushDatabase, type WriteRequest } from './batch-writer.js';
+import { FLUSH_SQL } from './insert-statements.js';
+
+/** A database that records each flush and answers like PostgreSQL would (first copy of an id wins). */
+function fakeDatabase(fail?: (call: number, events: { message_id: string }[]) => unknown) {
+  const stored = new Set<string>();
+  const calls: { events: { message_id: string }[]; rejected: unknown[] }[] = [];
+  const db: FlushDatabase = {
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      expect(text).toBe(FLUSH_SQL);
+      const events = JSON.parse(params[0] as string) as { message_id: string }[];
+      const rejected = JSON.parse(params[1] as string) as unknown[];
+      calls.push({ events, rejected });
+      const error = fail?.(calls.length, events);
+      if (error) throw error;
+      const rows = events.filter((e) => !stored.has(e.message_id) && stored.add(e.message_id));
+      return rows.map((row, seq) => ({ message_id: row.message_id, seq: String(seq) })) as T[];
+    },
+  };
+  return { db, calls, stored };
+}
+
+const row = (messageId: string): EventRow => ({
+  messageId,
+  type: 'track',
+  event: 'e',
+  payload: `{"messageId":"${messageId}"}`,
+});
+const request = (...ids: string[]): WriteRequest => ({
+  source: 's',
+  receivedAt: new Date(0),
+  events: ids.map(row),
+  rejected: [],
+});
+
+describe('BatchWriter', () => {
+  it('commits concurrent requests in one statement and tells each which events were new', async () => {
+    const { db, calls } = fakeDatabase();
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 5 });
+    const results = await Promise.all([
+      writer.write(request('a', 'b')),
+      writer.write(request('b', 'c')),
+      writer.write(request('a')),
+    ]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.events.map((e) => e.message_id)).toEqual(['a', 'b', 'b', 'c', 'a']);
+    expect(results.map((r) => r.stored)).toEqual([[true, true], [false, true], [false]]);
+  });
+
+  it('flushes as soon as maxEvents are pending instead of waiting for the timer', async () => {
+    const { db, calls } = fakeDatabase();
+    const writer = new BatchWriter(db, { maxEvents: 3, maxWaitMs: 60_000 });
+    const started = performance.now();
+    await writer.write(request('a', 'b', 'c'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('rejects every waiting request with a 503 when the database is unreachable, and recovers', async () => {
+    let down = true;
+    const { db, stored } = fakeDatabase(() =>
+      down
+        ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+        : undefined,
+    );
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1 });
+    const outcomes = await Promise.allSettled([writer.write(request('a')), writer.write(request('b'))]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      const error = (outcome as PromiseRejectedResult).reason as CollectorError;
+      expect(error).toBeInstanceOf(CollectorError);
+      expect([error.code, error.status]).toEqual(['database_unavailable', 503]);
+    }
+    expect(stored.size).toBe(0);
+    down = false;
+    expect((await writer.write(request('a'))).stored).toEqual([true]);
+  });
+
+  it('retries request by request after a non-connection failure, so one bad request fails alone', async () => {
+    const { db, calls } = fakeDatabase((_call, events) =>
+      events.some((e) => e.message_id === 'poison')
+        ? Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' })
+        : undefined,
+    );
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1 });
+    const [good, bad] = await Promise.allSettled([
+      writer.write(request('ok')),
+      writer.write(request('poison')),
+    ]);
+    expect(good).toEqual({ status: 'fulfilled', value: { stored: [true] } });
+    expect(((bad as PromiseRejectedResult).reason as CollectorError).code).toBe('internal_error');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('close() commits what is queued and refuses later writes', async () => {
+    const { db, stored } = fakeDatabase();
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000 });
+    const pending = writer.write(request('late'));
+    expect(writer.pending).toBe(1);
+    await writer.close();
+    expect(await pending).toEqual({ stored: [true] });
+    expect(stored.has('late')).toBe(true);
+    await expect(writer.write(request('after'))).rejects.toMatchObject({ code: 'shutting_down' });
+  });
+
+  it('drain() commits later writes at once instead of waiting for the timer', async () => {
+    const { db, calls } = fakeDatabase();
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000 });
+    await writer.drain();
+    const started = performance.now();
+    expect(await writer.write(request('during-shutdown'))).toEqual({ stored: [true] });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(calls).toHaveLength(1);
+  });
+});
