@@ -69,6 +69,8 @@ describe('emitTrackingClient', () => {
       'LevelUp2',
       'trackLevelUp2',
       'LevelUp',
+      // nested types of the latest version get latest names too
+      'LevelUpPlayer',
       'trackLevelUp',
       // the latest alias of level_up_v2 would be LevelUpV2, which level_up v2 holds.
       'LevelUpV22',
@@ -77,6 +79,7 @@ describe('emitTrackingClient', () => {
       'Record2',
       'trackRecord',
       'TrackingClient2',
+      'TrackingClient2Item',
       'trackTrackingClient',
     ]);
     expect(source).toContain('A record. Ends a comment *\\/ on purpose.');

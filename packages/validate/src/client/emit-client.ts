@@ -61,6 +61,7 @@ export function emitTrackingClient(input: PlanDocument): string {
     aliasOf.set(name, { alias: allocate(base), fn: functionName(`track${base}`) });
   }
   const named = document.events.map((event) => namesOf.get(event) as EventNames);
+  const nestedOf = new Map<EventSchemaDocument, string[]>();
   for (const { event, type, fn } of named) {
     const { name, version } = event['x-tributary-event'];
     writer.pending.push({ name: type, schema: event });
@@ -68,7 +69,9 @@ export function emitTrackingClient(input: PlanDocument): string {
     let first = true;
     while (writer.pending.length > 0) {
       const item = writer.pending.shift();
-      if (item) sections.push(interfaceOf(item, writer, first ? doc : []));
+      if (!item) break;
+      sections.push(interfaceOf(item, writer, first ? doc : []));
+      if (!first) nestedOf.set(event, [...(nestedOf.get(event) ?? []), item.name]);
       first = false;
     }
     sections.push(trackFunction(fn, type, name, version, event.description));
@@ -82,6 +85,12 @@ export function emitTrackingClient(input: PlanDocument): string {
     aliases.push(
       `${jsDoc([`The latest version (${version}) of \`${name}\`.`])}export type ${alias.alias} = ${names.type};\n`,
     );
+    // Nested types of the latest version get latest names too: LevelUpV2Player → LevelUpPlayer.
+    for (const nested of nestedOf.get(event) ?? []) {
+      aliases.push(
+        `export type ${allocate(`${alias.alias}${nested.slice(names.type.length)}`)} = ${nested};\n`,
+      );
+    }
     aliases.push(
       trackFunction(alias.fn, alias.alias, name, version, event.description, ' (the latest version)'),
     );

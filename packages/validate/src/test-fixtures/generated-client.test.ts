@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import {
   type LevelUp,
-  type LevelUpV2Player,
+  type LevelUpPlayer,
   type PurchaseV1,
   type TrackingClient,
   trackLevelUp,
@@ -27,7 +27,7 @@ function recordingClient() {
 
 test('the generated client is typed by the plan and sends the event version', () => {
   const { client, calls } = recordingClient();
-  const player: LevelUpV2Player = { id: '00000000-0000-0000-0000-000000000000', level: 3, nickname: null };
+  const player: LevelUpPlayer = { id: '00000000-0000-0000-0000-000000000000', level: 3, nickname: null };
   trackLevelUp(client, { level: 3, character: 'ranger', player });
   trackLevelUpV1(client, { level: 3, character: 'mage' });
   const purchase: PurchaseV1 = {

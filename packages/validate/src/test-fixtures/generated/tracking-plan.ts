@@ -121,6 +121,8 @@ export function trackSignUpV1(client: TrackingClient, properties: SignUpV1): unk
 /** The latest version (2) of `level_up`. */
 export type LevelUp = LevelUpV2;
 
+export type LevelUpPlayer = LevelUpV2Player;
+
 /**
  * The player reached a new level.
  * Tracks `level_up` version 2 (the latest version).
@@ -131,6 +133,8 @@ export function trackLevelUp(client: TrackingClient, properties: LevelUp): unkno
 
 /** The latest version (1) of `purchase`. */
 export type Purchase = PurchaseV1;
+
+export type PurchaseItem = PurchaseV1Item;
 
 /**
  * An in-app purchase that the store confirmed.
