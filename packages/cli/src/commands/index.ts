@@ -1,8 +1,10 @@
 import type { Command } from '../command.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
+import { metricsCommand } from './metrics.js';
 import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 
 /** Every command, in the order `--help` lists them. Later commands add themselves here. */
@@ -12,4 +14,6 @@ export const commands: readonly Command[] = [
   generateCommand,
   migrateCommand,
   serveCommand,
+  metricsCommand,
+  reportCommand,
 ];

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TributaryError, toPlanDocument } from '@tributary/schema';
+import { metricCatalogOf } from '@tributary/sql';
+import { collectReportData, connect, renderReportHtml, type Warehouse } from '@tributary/warehouse';
+import { type Command, type CommandIo, EXIT } from '../command.js';
+import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
+import { CliUsageError } from '../errors.js';
+import { loadPlanModule } from '../load-plan.js';
+import { parseArgs } from '../parse-args.js';
+
+const DAY = 86_400_000;
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write a self-contained HTML page with DAU/WAU/MAU, stickiness, revenue, ARPDAU and retention',
+  help: `Usage: tributary report --out <file.html> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--tz <zone>]
+
+Writes one HTML file that opens offline (the uPlot chart library, styles and data are inlined):
+DAU/WAU/MAU lines, stickiness, revenue and ARPDAU charts, and a retention heat map (daily
+install cohorts, D0..D14; --weekly for weekly cohorts W0..W8). Blank cells are not complete yet.
+
+Options:
+  --out <file>            where to write the page (default: report.html)
+  --from / --to <day>     local days, inclusive (default: the 30 days ending yesterday)
+  --tz <zone>             reporting time zone (default: the plan's first)
+  --weekly                weekly retention cohorts
+  --title <text>          page title
+  --plan <file>           plan module for zones and dimensions (default: the config's plan, else the cooked tables)
+  --database-url <url>    postgres://… (default: DATABASE_URL, else the embedded database)
+
+Examples:
+  tributary report --out report.html
+  tributary report --out march.html --from 2026-03-01 --to 2026-03-31 --tz Europe/Berlin
+`,
+  async run(args, io) {
+    const { options, positionals } = parseArgs('report', args, {
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      tz: { type: 'string' },
+      weekly: { type: 'boolean' },
+      title: { type: 'string' },
+      plan: { type: 'string' },
+      'database-url': { type: 'string' },
+    });
+    if (positionals.length > 0)
+      throw new CliUsageError(
+        `tributary report: unexpected argument "${positionals[0]}". See tributary report --help.`,
+      );
+    const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+    const to = (options.to as string | undefined) ?? yesterday;
+    const from =
+      (options.from as string | undefined) ??
+      new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
+    if (Number.isNaN(Date.parse(`${to}T00:00:00Z`)))
+      throw new CliUsageError(`tributary report: --to must be a day YYYY-MM-DD (got "${to}").`);
+    const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
+    const catalog = planFile
+      ? metricCatalogOf(toPlanDocument(await loadPlanModule(planFile, io.cwd)))
+      : undefined;
+    const out = resolve(io.cwd, (options.out as string | undefined) ?? 'report.html');
+    const target = resolveDatabaseTarget(
+      options['database-url'] as string | undefined,
+      io.env,
+      io.cwd,
+      io.config,
+    );
+    const db = await open(target, io);
+    if (!db) return EXIT.failure;
+    try {
+      const data = await collectReportData(db, {
+        from,
+        to,
+        ...(options.tz ? { timeZone: options.tz as string } : {}),
+        ...(options.title ? { title: options.title as string } : {}),
+        ...(catalog ? { catalog } : {}),
+        retention: { granularity: options.weekly ? 'week' : 'day' },
+      });
+      writeFileSync(out, renderReportHtml(data));
+      io.stdout(`Wrote ${out} (${data.from}..${data.to}, ${data.timeZone}).\n`);
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};
+
+async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
+  try {
+    return target.kind === 'url'
+      ? await connect(target.url)
+      : await connect(undefined, { dataDir: target.dataDir });
+  } catch (error) {
+    if (TributaryError.isInstance(error)) throw error;
+    io.stderr(`tributary report: cannot connect to ${target.description}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
