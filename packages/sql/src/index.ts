@@ -96,3 +96,22 @@ export {
   TRIM_CHARACTERS,
   writeWatermarkQuery,
 } from './etl/index.js';
+export {
+  type CompiledMetricQuery,
+  compileMetricQuery,
+  formatMetricQuery,
+  isMetricName,
+  METRIC_NAMES,
+  type MetricCatalog,
+  MetricError,
+  type MetricErrorCode,
+  type MetricFilter,
+  type MetricName,
+  type MetricResult,
+  type MetricRows,
+  type MetricSpec,
+  metricCatalogOf,
+  type ResolvedMetricSpec,
+  resolveMetricSpec,
+  type RetentionRow,
+} from './metrics/index.js';

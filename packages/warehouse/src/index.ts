@@ -51,3 +51,19 @@ export {
   type TypeDifference,
   type TypeDifferenceKind,
 } from './catalog/compare-types.js';
+export {
+  discoverMetricCatalog,
+  explainMetric,
+  type MetricRun,
+  type RunMetricOptions,
+  runMetric,
+} from './metrics/index.js';
+export {
+  collectReportData,
+  formatRetention,
+  type ReportAssets,
+  type ReportData,
+  type ReportOptions,
+  renderReportHtml,
+  reportAssets,
+} from './report/index.js';
