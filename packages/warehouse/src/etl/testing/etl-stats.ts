@@ -174,8 +174,8 @@ export async function databaseStats(db: SqlRunner): Promise<Record<string, numbe
   return out;
 }
 
-/** Columns that differ between identical runs: load times and surrogate ids. */
-const VOLATILE = ['loaded_at', 'id'];
+/** Columns that differ between identical runs: load and update times, surrogate ids. */
+const VOLATILE = ['loaded_at', 'id', 'updated_at'];
 
 /** Every row of each table (without load times and surrogate ids), sorted, as one text per table. */
 export async function tableContents(
