@@ -19,6 +19,8 @@ export interface EmitState {
   next: number;
   /** The plan's `additionalProperties` setting, applied to every nested object. */
   readonly extras: 'reject' | 'flag';
+  /** The string limit in UTF-8 bytes: enum members within it need no scan. */
+  readonly maxStringBytes: number;
 }
 
 /** Where a check writes: the variable holding the validation context (`{ out, fl, n, over }`). */
@@ -94,7 +96,8 @@ function describeEnum(values: readonly (string | number)[]): string {
 /** Formats whose checks accept ASCII text only: a string that passed one needs no NUL / surrogate scan. */
 const ASCII_FORMATS: ReadonlySet<string> = new Set(['date-time', 'date', 'uuid']);
 
-const isCleanText = (text: string) => !/[\u0000\uD800-\uDFFF]/.test(text) && text.length < 1_000;
+const isCleanText = (text: string, maxBytes: number) =>
+  !/[\u0000\uD800-\uDFFF]/.test(text) && new TextEncoder().encode(text).length <= maxBytes;
 
 function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink, state: EmitState): string {
   const checks: string[] = [];
@@ -103,7 +106,7 @@ function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink,
   // text scan then runs only on the failure path.
   let scanned = false;
   if (schema.enum) {
-    const clean = schema.enum.every(isCleanText);
+    const clean = schema.enum.every((member) => isCleanText(member, state.maxStringBytes));
     const failure = fail(sink, path, 'enum', describeEnum(schema.enum), v);
     checks.push(
       `if (!(${enumTest(schema.enum, v, state)})) ${clean ? `{\n${indent(`${failure}\n${textCheck}`)}\n}` : failure}`,
@@ -131,8 +134,12 @@ function emitString(schema: StringSchema, v: string, path: CodePath, sink: Sink,
     const ascii = !scanned && ASCII_FORMATS.has(schema.format);
     const failure = fail(sink, path, 'format', format.expected, v);
     // zod exports its format regex as the pattern too: one violation for one mistake (pattern only after the format passed).
+    // A value that passed an ASCII-only format has no NUL or surrogate; only its length is left (1 byte per character).
+    const lengthCheck = ascii
+      ? `\nelse if (${v}.length > LONG_STRING) checkText(${v}, ${path.code}, ${sink});`
+      : '';
     checks.push(
-      `if (!${format.test}(${v})) ${ascii ? `{\n${indent(`${failure}\n${textCheck}`)}\n}` : failure}${patternTest ? `\nelse ${patternTest}` : ''}`,
+      `if (!${format.test}(${v})) ${ascii ? `{\n${indent(`${failure}\n${textCheck}`)}\n}` : failure}${patternTest ? `\nelse ${patternTest}` : ''}${lengthCheck}`,
     );
     scanned ||= ascii;
   } else if (patternTest) {

@@ -19,7 +19,12 @@ export interface ValidatorOptions {
 export function emitValidatorSource(input: PlanDocument, options: ValidatorOptions = {}): string {
   const document = canonicalDocument(input);
   const limits = resolveLimits(options.limits);
-  const state: EmitState = { constants: [], next: 0, extras: document.additionalProperties };
+  const state: EmitState = {
+    constants: [],
+    next: 0,
+    extras: document.additionalProperties,
+    maxStringBytes: limits.maxStringBytes,
+  };
   const functions: string[] = [];
   const table = new Map<string, { name: string; version: number; fn: string }[]>();
   document.events.forEach((schema, index) => {

@@ -156,6 +156,12 @@ describe('text the warehouse cannot store (beyond zod)', () => {
     expect(rules(flag.validateProperties('level_up', 1, { ...base, x: 'é'.repeat(limit / 2 + 1) }))).toEqual([
       'properties.x:max_string_bytes',
     ]);
+    // A well-formed date-time can be arbitrarily long (any number of fraction digits): still limited.
+    const signUp = { email: 'a@b.io', marketing_opt_in: true, score: 1 };
+    const longTime = `2024-01-01T00:00:00.${'1'.repeat(limit)}Z`;
+    expect(rules(strict.validateProperties('sign_up', 1, { ...signUp, confirmed_at: longTime }))).toEqual([
+      'properties.confirmed_at:max_string_bytes',
+    ]);
   });
 });
 
@@ -211,6 +217,12 @@ describe('depth and size limits (beyond zod)', () => {
     ]);
     expect(rules(tight.validateProperties('level_up', 1, { ...base, x: new Array(30).fill(1) }))).toEqual([
       'properties.x:max_items_total',
+    ]);
+    // Even a declared enum member is held to the limit when it is longer.
+    const tiny = compileValidators(toPlanDocument(flagPlan), { limits: { maxStringBytes: 4 } });
+    expect(rules(tiny.validateProperties('level_up', 1, { level: 2, character: 'mage' }))).toEqual([]);
+    expect(rules(tiny.validateProperties('level_up', 1, { level: 2, character: 'knight' }))).toEqual([
+      'properties.character:max_string_bytes',
     ]);
     expect(() => compileValidators(toPlanDocument(flagPlan), { limits: { maxDepth: 0 } })).toThrow(
       /maxDepth must be a positive integer/,

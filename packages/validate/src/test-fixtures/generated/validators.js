@@ -346,6 +346,7 @@ const validators = (() => {
                     if (badText(p11)) checkText(p11, "properties.player.id", c);
                   }
                   else if (!PATTERN_16.test(p11)) fail(c, "properties.player.id", "pattern", "text matching /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/", p11);
+                  else if (p11.length > LONG_STRING) checkText(p11, "properties.player.id", c);
                 } else fail(c, "properties.player.id", "type", "a string", p11);
               }
               if (p12 === undefined) fail(c, "properties.player.level", "required", "a value (the property is required)", undefined);
@@ -524,6 +525,7 @@ const validators = (() => {
               if (badText(p37)) checkText(p37, "properties.birthday", c);
             }
             else if (!PATTERN_47.test(p37)) fail(c, "properties.birthday", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$/", p37);
+            else if (p37.length > LONG_STRING) checkText(p37, "properties.birthday", c);
           } else fail(c, "properties.birthday", "type", "a string", p37);
         }
         if (p38 === undefined) fail(c, "properties.confirmed_at", "required", "a value (the property is required)", undefined);
@@ -534,6 +536,7 @@ const validators = (() => {
               if (badText(p38)) checkText(p38, "properties.confirmed_at", c);
             }
             else if (!PATTERN_48.test(p38)) fail(c, "properties.confirmed_at", "pattern", "text matching /^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$/", p38);
+            else if (p38.length > LONG_STRING) checkText(p38, "properties.confirmed_at", c);
           } else fail(c, "properties.confirmed_at", "type", "a string", p38);
         }
         if (p39 === undefined) fail(c, "properties.email", "required", "a value (the property is required)", undefined);
