@@ -31,7 +31,7 @@ const FORMAT_CHECKS: Readonly<
 > = {
   'date-time': { test: 'isDateTime', expected: 'an ISO-8601 date-time with a zone (2024-05-01T12:00:00Z)' },
   date: { test: 'isDate', expected: 'an ISO-8601 date (2024-05-01)' },
-  email: { test: 'EMAIL.test', expected: 'an email address' },
+  email: { test: 'isEmail', expected: 'an email address' },
   uuid: { test: 'isUuid', expected: 'a UUID' },
   uri: { test: 'isUri', expected: 'an absolute URL' },
 };

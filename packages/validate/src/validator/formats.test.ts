@@ -1,4 +1,5 @@
 import { type PlanDocument, toPlanDocument } from '@tributary/schema';
+import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { strictPlan } from '../test-fixtures/fixture-plan.js';
 import { compileValidators } from './compile-validators.js';
@@ -85,7 +86,17 @@ test.each([
   ['no-at.example.org', false],
   ['a@b', false],
   ['a b@c.io', false],
+  ['a@b.c.', true],
+  ['a@.bc', false],
+  ['a@b.', false],
+  ['@b.io', false],
+  ['a@b@c.io', false],
+  ['a@b.i\u00a0o', false],
+  ['a@b.i\u3000o', false],
+  ['a@b.i\u200bo', true],
+  ['a@b.io\n', false],
 ])('email %j → %s', (value, valid) => {
+  expect(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), 'the reference regex').toBe(valid);
   expect(signUp({ email: value })).toEqual(valid ? [] : ['properties.email:format']);
 });
 
@@ -97,4 +108,69 @@ test.each([
   ['http://exa mple.com', false],
 ])('uri %j → %s (as zod: the URL parser on the trimmed text)', (value, valid) => {
   expect(signUp({ website: value })).toEqual(valid ? [] : ['properties.website:format']);
+});
+
+test('the hand-written email and date-time parsers agree with their reference regexes on random text', () => {
+  const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  const emailChars = fc.constantFrom('a', 'b', '@', '.', ' ', '\u00a0', '\u2028', '\ufeff', '\t', '-', 'é');
+  fc.assert(
+    fc.property(fc.string({ unit: emailChars, maxLength: 12 }), (value) => {
+      expect(signUp({ email: value }).length === 0).toBe(email.test(value));
+    }),
+    { numRuns: 3_000 },
+  );
+  const dateTime =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
+  const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const reference = (s: string) => {
+    const m = dateTime.exec(s);
+    if (!m) return false;
+    const [y, mo, d, h, mi, se, oh, om] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+    if (mo === undefined || mo < 1 || mo > 12 || d === undefined || d < 1 || d > daysIn(y ?? 0, mo))
+      return false;
+    if ((h ?? 0) > 23 || (mi ?? 0) > 59 || (se !== undefined && se > 60)) return false;
+    return oh === undefined || (oh <= 23 && (om ?? 0) <= 59);
+  };
+  const pieces = fc.constantFrom(
+    '2024',
+    '2023',
+    '0000',
+    '-',
+    '02',
+    '29',
+    '30',
+    '13',
+    '00',
+    'T',
+    't',
+    ' ',
+    ':',
+    '59',
+    '60',
+    '24',
+    '.',
+    '5',
+    'Z',
+    'z',
+    '+',
+    '05',
+    '0530',
+    'x',
+  );
+  fc.assert(
+    fc.property(fc.array(pieces, { maxLength: 14 }), (parts) => {
+      const value = parts.join('');
+      expect(signUp({ confirmed_at: value }).length === 0, value).toBe(reference(value));
+    }),
+    { numRuns: 3_000 },
+  );
+  // Near-misses of valid values, which random joins rarely reach.
+  for (const value of [
+    '2024-02-29T12:00:00Z',
+    '2024-02-29 12:00+05:30',
+    '2023-02-29T12:00:00Z',
+    '2024-02-29T12:00:60.5z',
+  ]) {
+    expect(signUp({ confirmed_at: value }).length === 0, value).toBe(reference(value));
+  }
 });

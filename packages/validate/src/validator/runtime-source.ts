@@ -10,7 +10,6 @@ const LONG_STRING = Math.floor(MAX_STRING_BYTES / 3);
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // One native scan each for NUL and lone surrogates where String.prototype.isWellFormed exists (ES2024).
 const badText = typeof "".isWellFormed === "function"
@@ -189,6 +188,23 @@ function isUuid(s) {
       if (c !== 45) return false;
     } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
   }
+  return true;
+}
+
+// JavaScript's \s: ASCII tab, LF, VT, FF, CR, space, and the Unicode space separators.
+function isSpace(c) {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+// The same as /^[^\s@]+@[^\s@]+\.[^\s@]+$/ without the regex: one @ with text before it, a dot
+// with text on both sides after it, no whitespace.
+function isEmail(s) {
+  const at = s.indexOf("@");
+  if (at < 1 || s.indexOf("@", at + 1) !== -1) return false;
+  const dot = s.indexOf(".", at + 2);
+  if (dot === -1 || dot >= s.length - 1) return false;
+  for (let i = 0; i < s.length; i++) if (isSpace(s.charCodeAt(i))) return false;
   return true;
 }
 
