@@ -26,6 +26,12 @@ export async function readBody(request: Request, limits: CollectorLimits): Promi
   if (Number.isFinite(declared) && declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
   if (!request.body) return { text: '', bytes: 0 };
 
+  const gzip = encoding !== 'identity';
+  if (!gzip) {
+    // Plain bodies: `collect` itself stops at the limit, no extra stream stage per request.
+    const bytes = await collect(request.body, limits.maxBodyBytes, false);
+    return { text: decodeUtf8(bytes), bytes: bytes.byteLength };
+  }
   let wireBytes = 0;
   const counted = request.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -36,14 +42,16 @@ export async function readBody(request: Request, limits: CollectorLimits): Promi
       },
     }),
   );
-  const gzip = encoding !== 'identity';
-  const stream = gzip
-    ? counted.pipeThrough(new DecompressionStream('gzip') as TransformStream<Uint8Array, Uint8Array>)
-    : counted;
-  const limit = gzip ? limits.maxDecompressedBytes : limits.maxBodyBytes;
-  const bytes = await collect(stream, limit, gzip);
+  const stream = counted.pipeThrough(
+    new DecompressionStream('gzip') as TransformStream<Uint8Array, Uint8Array>,
+  );
+  const bytes = await collect(stream, limits.maxDecompressedBytes, true);
+  return { text: decodeUtf8(bytes), bytes: wireBytes };
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes: wireBytes };
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new CollectorError('invalid_encoding', 'The body is not valid UTF-8; send JSON encoded as UTF-8.');
   }

@@ -9,6 +9,8 @@ export interface EnrichmentContext {
   readonly receivedAtIso?: string;
   /** The batch's `sentAt`, used when the message has none. */
   readonly batchSentAt: unknown;
+  /** `parseClientTime(batchSentAt)`, computed once per request. */
+  readonly batchSentAtMs?: number | undefined;
   /** The batch's `context`, merged under the message's. */
   readonly batchContext: Readonly<Record<string, unknown>> | undefined;
   readonly ip: string | undefined;
@@ -34,9 +36,11 @@ export function enrichMessage(
   enriched.receivedAt = ctx.receivedAtIso ?? ctx.receivedAt.toISOString();
   if (enriched.messageId === undefined || enriched.messageId === null || enriched.messageId === '')
     enriched.messageId = ctx.generateId();
-  const sentAt = Object.hasOwn(message, 'sentAt') ? message.sentAt : ctx.batchSentAt;
+  const ownSentAt = Object.hasOwn(message, 'sentAt');
+  const sentAt = ownSentAt ? message.sentAt : ctx.batchSentAt;
   if (sentAt !== undefined) enriched.sentAt = sentAt;
-  correctTimestamp(enriched, ctx.receivedAt, enriched.receivedAt as string, sentAt);
+  const sentAtMs = ownSentAt || !('batchSentAtMs' in ctx) ? parseClientTime(sentAt) : ctx.batchSentAtMs;
+  correctTimestamp(enriched, ctx.receivedAt, enriched.receivedAt as string, sentAtMs);
   if (enriched.context === undefined || isPlainObject(enriched.context)) {
     const context: Record<string, unknown> = {
       ...ctx.batchContext,
@@ -56,7 +60,7 @@ function correctTimestamp(
   message: Record<string, unknown>,
   receivedAt: Date,
   receivedAtIso: string,
-  sentAt: unknown,
+  clientSentAt: number | undefined,
 ): void {
   const original = message.timestamp;
   if (original === undefined || original === null) {
@@ -64,14 +68,14 @@ function correctTimestamp(
     return;
   }
   message.originalTimestamp = original;
-  const clientTime = parseTime(original);
-  const clientSentAt = parseTime(sentAt);
+  const clientTime = parseClientTime(original);
   if (clientTime === undefined || clientSentAt === undefined) return;
   const corrected = new Date(receivedAt.getTime() - (clientSentAt - clientTime));
   if (!Number.isNaN(corrected.getTime())) message.timestamp = corrected.toISOString();
 }
 
-function parseTime(value: unknown): number | undefined {
+/** Milliseconds of an ISO-8601 date-time string sent by a client; undefined for anything else. */
+export function parseClientTime(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;

@@ -36,17 +36,8 @@ export function prepareMessage(
   index: number,
   ctx: EnrichmentContext & { readonly validate: MessageValidator; readonly limits: CollectorLimits },
 ): PreparedMessage {
-  const reject = (reasons: readonly Reason[]): PreparedMessage => ({
-    kind: 'rejected',
-    index,
-    row: {
-      messageId: messageIdOf(message),
-      reasons: reasons.map(storableReason),
-      payload: storableText(JSON.stringify(message) ?? 'null'),
-    },
-  });
   if (!isPlainObject(message))
-    return reject([
+    return rejected(message, index, [
       {
         path: '',
         rule: 'type',
@@ -55,12 +46,12 @@ export function prepareMessage(
         message: `Message ${index} is not an object.`,
       },
     ]);
-  if (!isStorable(message)) return reject(findUnstorableValues(message));
+  if (!isStorable(message)) return rejected(message, index, findUnstorableValues(message));
   const enriched = enrichMessage(message, ctx);
   const payload = JSON.stringify(enriched);
   const bytes = Buffer.byteLength(payload, 'utf8');
   if (bytes > ctx.limits.maxEventBytes)
-    return reject([
+    return rejected(message, index, [
       {
         path: '',
         rule: 'max_event_bytes',
@@ -70,7 +61,7 @@ export function prepareMessage(
       },
     ]);
   const validation = ctx.validate(enriched);
-  if (!validation.valid) return reject(validation.violations);
+  if (!validation.valid) return rejected(message, index, validation.violations);
   return {
     kind: 'event',
     index,
@@ -95,5 +86,17 @@ function storableReason(reason: Reason): Reason {
     expected: storableText(reason.expected),
     received: storableText(reason.received),
     message: storableText(reason.message),
+  };
+}
+
+function rejected(message: unknown, index: number, reasons: readonly Reason[]): PreparedMessage {
+  return {
+    kind: 'rejected',
+    index,
+    row: {
+      messageId: messageIdOf(message),
+      reasons: reasons.map(storableReason),
+      payload: storableText(JSON.stringify(message) ?? 'null'),
+    },
   };
 }

@@ -8,6 +8,7 @@ import type { CollectorDeps } from '../collector-deps.js';
 import type { CollectorEnv } from '../collector-env.js';
 import { CollectorError } from '../errors/collector-error.js';
 import type { IngestRoute } from '../messages/message-types.js';
+import { parseClientTime } from '../messages/enrich-message.js';
 import { prepareMessage } from '../messages/prepare-message.js';
 import type { Reason } from '../messages/reason.js';
 import { splitMessages } from '../messages/split-messages.js';
@@ -59,6 +60,7 @@ export function ingestHandler(deps: CollectorDeps, route: IngestRoute) {
       receivedAt,
       receivedAtIso: receivedAt.toISOString(),
       batchSentAt: split.sentAt,
+      batchSentAtMs: parseClientTime(split.sentAt),
       batchContext: split.context,
       ip: clientIp(c, deps.trustProxy),
       ipAnonymization: deps.ipAnonymization,
