@@ -120,9 +120,12 @@ const messages = sampleEvents(plan.events, EVENTS, 0.1).map((e) => ({
   },
   properties: e.properties,
 }));
-const whole = measure((m) => tributary.validateMessage(m).valid, messages);
+const wholeRates = Array.from(
+  { length: ROUNDS },
+  () => measure((m) => tributary.validateMessage(m).valid, messages).perSecond,
+);
 console.log(
-  `\ntributary validateMessage (whole Segment message incl. envelope and context): ${format(whole.perSecond)} messages/s`,
+  `\ntributary validateMessage (whole Segment message incl. envelope and context, 10% broken): ${format(best(wholeRates))} messages/s (median ${format(median(wholeRates))})`,
 );
 console.log(
   `\nTarget ≥ 1.00× ajv: ${ratios.every((r) => r >= 1) ? 'met' : 'NOT met'} (${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')})`,
