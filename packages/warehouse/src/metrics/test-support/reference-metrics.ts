@@ -112,19 +112,42 @@ function dimensionValue(e: SyntheticEvent, dimension: 'platform' | 'country'): s
   return (dimension === 'platform' ? e.platform : e.country) ?? '(none)';
 }
 
-/** Computes the rows of one metric spec from the events. */
-export function referenceMetric(events: readonly SyntheticEvent[], spec: ReferenceSpec): Row[] {
+interface UserFacts {
+  readonly days: Map<string, SyntheticEvent[]>;
+  readonly installDay: string | null;
+  readonly firstPurchaseDay: string | null;
+}
+
+/** One slice (a breakdown value, or everything): its users' active days, with day indexes. */
+interface Slice {
+  /** user → day → the user's events of that day in the slice. */
+  readonly perUser: Map<string, Map<string, SyntheticEvent[]>>;
+  readonly usersByDay: Map<string, Set<string>>;
+  readonly eventsByDay: Map<string, SyntheticEvent[]>;
+}
+
+interface Universe {
+  readonly users: Map<string, UserFacts>;
+  readonly slices: Map<string, Slice>;
+}
+
+const universes = new WeakMap<readonly SyntheticEvent[], Map<string, Universe>>();
+
+/** Users and slices for a zone, breakdown, filters and exclusions (cached: many metrics share them). */
+function universe(events: readonly SyntheticEvent[], spec: ReferenceSpec): Universe {
+  const key = JSON.stringify([spec.timeZone, spec.breakdown, spec.filters, spec.excludeUsers]);
+  let cache = universes.get(events);
+  if (!cache) {
+    cache = new Map();
+    universes.set(events, cache);
+  }
+  const hit = cache.get(key);
+  if (hit) return hit;
   const { byUser } = prepare(events, spec.timeZone);
   const excluded = new Set(spec.excludeUsers ?? []);
   const filters = spec.filters ?? [];
-  const last = spec.lastCompleteDay && spec.lastCompleteDay < spec.to ? spec.lastCompleteDay : spec.to;
 
   // Per user: local days with events, the events of each day, install day, first purchase day.
-  interface UserFacts {
-    days: Map<string, SyntheticEvent[]>;
-    installDay: string | null;
-    firstPurchaseDay: string | null;
-  }
   const users = new Map<string, UserFacts>();
   for (const [user, list] of byUser) {
     const days = new Map<string, SyntheticEvent[]>();
@@ -146,46 +169,86 @@ export function referenceMetric(events: readonly SyntheticEvent[], spec: Referen
       dayEvents.some((e) => (f.op === 'in') === f.values.includes(dimensionValue(e, f.dimension))),
     );
 
-  // slice value → user → day → the user's events of that day in the slice.
-  const slices = new Map<string, Map<string, Map<string, SyntheticEvent[]>>>();
+  const slices = new Map<string, Slice>();
   for (const [user, facts] of users) {
     for (const [day, dayEvents] of facts.days) {
       if (!passes(user, dayEvents)) continue;
       for (const e of dayEvents) {
-        const slice = spec.breakdown ? dimensionValue(e, spec.breakdown) : '';
-        if (!slices.has(slice)) slices.set(slice, new Map());
-        const perUser = slices.get(slice) as Map<string, Map<string, SyntheticEvent[]>>;
-        if (!perUser.has(user)) perUser.set(user, new Map());
-        const perDay = perUser.get(user) as Map<string, SyntheticEvent[]>;
+        const name = spec.breakdown ? dimensionValue(e, spec.breakdown) : '';
+        let slice = slices.get(name);
+        if (!slice) {
+          slice = { perUser: new Map(), usersByDay: new Map(), eventsByDay: new Map() };
+          slices.set(name, slice);
+        }
+        if (!slice.perUser.has(user)) slice.perUser.set(user, new Map());
+        const perDay = slice.perUser.get(user) as Map<string, SyntheticEvent[]>;
         if (!perDay.has(day)) perDay.set(day, []);
         perDay.get(day)?.push(e);
+        if (!slice.usersByDay.has(day)) slice.usersByDay.set(day, new Set());
+        slice.usersByDay.get(day)?.add(user);
+        if (!slice.eventsByDay.has(day)) slice.eventsByDay.set(day, []);
+        slice.eventsByDay.get(day)?.push(e);
       }
     }
   }
+  const result = { users, slices };
+  cache.set(key, result);
+  return result;
+}
+
+const sessionBounds = new WeakMap<readonly SyntheticEvent[], Map<string, { min: number; max: number }>>();
+
+/** First and last event time of every session, over all its events. */
+function boundsOfSessions(events: readonly SyntheticEvent[]): Map<string, { min: number; max: number }> {
+  let bounds = sessionBounds.get(events);
+  if (!bounds) {
+    bounds = new Map();
+    for (const e of events) {
+      const b = bounds.get(e.sessionId);
+      if (!b) bounds.set(e.sessionId, { min: e.at, max: e.at });
+      else {
+        b.min = Math.min(b.min, e.at);
+        b.max = Math.max(b.max, e.at);
+      }
+    }
+    sessionBounds.set(events, bounds);
+  }
+  return bounds;
+}
+
+const EMPTY_SLICE: Slice = { perUser: new Map(), usersByDay: new Map(), eventsByDay: new Map() };
+
+/** Computes the rows of one metric spec from the events. */
+export function referenceMetric(events: readonly SyntheticEvent[], spec: ReferenceSpec): Row[] {
+  const { users, slices } = universe(events, spec);
+  const last = spec.lastCompleteDay && spec.lastCompleteDay < spec.to ? spec.lastCompleteDay : spec.to;
   const rangeDays = daysBetween(spec.from, spec.to);
+  // Breakdown values: those with activity (after filters) in the range.
   const sliceNames = spec.breakdown
     ? [...slices.entries()]
-        .filter(([, perUser]) =>
-          [...perUser.values()].some((d) => [...d.keys()].some((day) => day >= spec.from && day <= spec.to)),
-        )
+        .filter(([, slice]) => [...slice.usersByDay.keys()].some((day) => day >= spec.from && day <= spec.to))
         .map(([name]) => name)
     : [''];
 
   const rows: Row[] = [];
   for (const slice of sliceNames) {
-    const perUser = slices.get(slice) ?? new Map<string, Map<string, SyntheticEvent[]>>();
+    const { perUser, usersByDay, eventsByDay } = slices.get(slice) ?? EMPTY_SLICE;
     const withSlice = (row: Row): Row => (spec.breakdown ? { ...row, breakdown: slice } : row);
     const activeIn = (from: string, to: string): Set<string> => {
       const out = new Set<string>();
-      for (const [user, days] of perUser)
-        for (const day of days.keys()) if (day >= from && day <= to) out.add(user);
+      for (let day = from; day <= to; day = addDays(day, 1))
+        for (const user of usersByDay.get(day) ?? []) out.add(user);
       return out;
     };
-    const dau = (day: string) => activeIn(day, day).size;
-    const eventsOn = (day: string) => [...perUser.values()].flatMap((d) => d.get(day) ?? []);
+    const dau = (day: string) => usersByDay.get(day)?.size ?? 0;
+    const eventsOn = (day: string) => eventsByDay.get(day) ?? [];
     const revenueCentsOn = (day: string) => eventsOn(day).reduce((sum, e) => sum + (e.revenueCents ?? 0), 0);
     const payingOn = (day: string) =>
-      [...perUser.values()].filter((d) => (d.get(day) ?? []).some((e) => (e.revenueCents ?? 0) > 0)).length;
+      new Set(
+        eventsOn(day)
+          .filter((e) => (e.revenueCents ?? 0) > 0)
+          .map((e) => e.userKey),
+      ).size;
     const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
     const cohortMembers = (from: string, to: string) =>
       [...perUser.entries()].filter(([user, days]) => {
@@ -200,10 +263,10 @@ export function referenceMetric(events: readonly SyntheticEvent[], spec: Referen
       case 'stickiness':
         for (const day of rangeDays) {
           const d = dau(day);
-          const w = activeIn(addDays(day, -6), day).size;
-          const m = activeIn(addDays(day, -29), day).size;
           if (spec.metric === 'dau') rows.push(withSlice({ day, dau: d }));
-          if (spec.metric === 'wau') rows.push(withSlice({ day, wau: w }));
+          if (spec.metric === 'wau') rows.push(withSlice({ day, wau: activeIn(addDays(day, -6), day).size }));
+          if (spec.metric === 'dau' || spec.metric === 'wau') continue;
+          const m = activeIn(addDays(day, -29), day).size;
           if (spec.metric === 'mau') rows.push(withSlice({ day, mau: m }));
           if (spec.metric === 'stickiness')
             rows.push(withSlice({ day, dau: d, mau: m, stickiness: ratio(d, m) }));
@@ -228,19 +291,10 @@ export function referenceMetric(events: readonly SyntheticEvent[], spec: Referen
         break;
       case 'avg_session_length_seconds': {
         // Whole sessions (all their events, any value) of the users active in the slice that day.
-        const bounds = new Map<string, { min: number; max: number }>();
-        for (const e of events) {
-          const b = bounds.get(e.sessionId);
-          if (!b) bounds.set(e.sessionId, { min: e.at, max: e.at });
-          else {
-            b.min = Math.min(b.min, e.at);
-            b.max = Math.max(b.max, e.at);
-          }
-        }
+        const bounds = boundsOfSessions(events);
         for (const day of rangeDays) {
           const sessions = new Set<string>();
-          for (const user of perUser.keys()) {
-            if (!perUser.get(user)?.has(day)) continue;
+          for (const user of usersByDay.get(day) ?? []) {
             for (const e of users.get(user)?.days.get(day) ?? []) sessions.add(e.sessionId);
           }
           const lengths = [...sessions].map((s) => {
@@ -280,8 +334,8 @@ export function referenceMetric(events: readonly SyntheticEvent[], spec: Referen
       case 'conversion':
         for (const day of rangeDays) {
           const d = dau(day);
-          const converted = [...perUser.entries()].filter(
-            ([user, days]) => days.has(day) && users.get(user)?.firstPurchaseDay === day,
+          const converted = [...(usersByDay.get(day) ?? [])].filter(
+            (user) => users.get(user)?.firstPurchaseDay === day,
           ).length;
           rows.push(withSlice({ day, converted, dau: d, conversion: ratio(converted, d) }));
         }
