@@ -2,7 +2,7 @@ import type { PlanDocument } from '@tributary/schema';
 import { formatSql } from '../format-sql.js';
 import { chunkSettingsSql, lockQuery, resetQueries } from './etl-bookkeeping.js';
 import { type EtlPlan, etlPlanOf } from './etl-plan.js';
-import type { EtlStatement } from './etl-statement.js';
+import { analyzeStatement, type EtlStatement } from './etl-statement.js';
 import { cookStatements } from './stage-cook.js';
 import { classifyStatements } from './stage-classify.js';
 import { extractStatement } from './stage-extract.js';
@@ -32,6 +32,7 @@ export function compileEtl(document: PlanDocument): EtlProgram {
     plan,
     chunk: [
       extractStatement(plan),
+      analyzeStatement('extract', 'etl_stage', ['seq', 'type', 'event', 'version', 'user_key']),
       ...plan.versions.map((version) => validateStatement(plan, version)),
       ...classifyStatements(plan),
       rejectStatement(),

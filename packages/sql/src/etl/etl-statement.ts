@@ -37,3 +37,12 @@ export function statement(
 ): EtlStatement {
   return { stage, name, sql, params, result };
 }
+
+/** `ANALYZE <temporary table>`: without statistics the planner joins staged rows by nested loops. */
+export function analyzeStatement(stage: EtlStage, table: string, columns: readonly string[]): EtlStatement {
+  return statement(
+    stage,
+    `statistics of ${table} for the planner`,
+    `ANALYZE ${table} (${columns.join(', ')})`,
+  );
+}

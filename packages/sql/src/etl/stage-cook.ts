@@ -1,6 +1,6 @@
 import { quoteIdentifier } from '../identifiers.js';
 import type { EtlPlan } from './etl-plan.js';
-import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
+import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { literal, textLiteral } from './sql-text.js';
 
 const TS = quoteIdentifier('timestamp');
@@ -30,6 +30,7 @@ FROM processed.tracks AS p
 JOIN ${STAGE_TABLE} AS s ON s.message_id = p.message_id
 WHERE ${LOADED}`,
     ),
+    analyzeStatement('cook', 'etl_new', ['user_key', 'session_id']),
     cook(
       'tracker sessions touched by the chunk',
       `CREATE TEMPORARY TABLE etl_tracker_sessions ON COMMIT DROP AS
@@ -114,6 +115,7 @@ SELECT DISTINCT z.time_zone, n.user_key, (n.${TS} AT TIME ZONE z.time_zone)::dat
 FROM etl_new AS n CROSS JOIN ${ZONES}`,
       ['timeZones'],
     ),
+    analyzeStatement('cook', 'etl_affected', ['time_zone', 'user_key', 'day']),
     cook(
       'every event of the affected user-days, with its session key',
       `CREATE TEMPORARY TABLE etl_day_events ON COMMIT DROP AS
@@ -129,6 +131,7 @@ JOIN processed.tracks AS p ON p.user_key = a.user_key
   AND p.${TS} >= a.day::timestamp AT TIME ZONE a.time_zone
   AND p.${TS} < (a.day + 1)::timestamp AT TIME ZONE a.time_zone`,
     ),
+    analyzeStatement('cook', 'etl_day_events', ['time_zone', 'day', 'user_key']),
     cook(
       'drop the affected user-days',
       `DELETE FROM cooked.user_days AS d

@@ -162,7 +162,8 @@ function fingerprintSql(): string {
  * Stage 1 (extract) with the envelope part of stage 2: copies raw rows with seq in ($1, $2] into
  * a temporary staging table, resolving the version (context.eventVersion, else the latest), the
  * user key (userId, else anonymousId), the clock-skew corrected timestamp, and every envelope
- * violation; status is `rejected` when there is one, else `ok`.
+ * violation; status is `rejected` when there is one, else `ok`. (`OFFSET 0` keeps PostgreSQL from
+ * inlining each step into the next, which would evaluate its expressions once per reference.)
  */
 export function extractStatement(plan: EtlPlan): EtlStatement {
   const userId = `CASE ${typeOf('userId')} WHEN 'string' THEN nullif(${S}.payload ->> 'userId', '') WHEN 'number' THEN ${S}.payload ->> 'userId' END`;
@@ -176,15 +177,18 @@ WITH extracted AS (
     ${anonymousId} AS anonymous_id
   FROM raw.events AS ${S}
   WHERE ${S}.seq > $1 AND ${S}.seq <= $2
+  OFFSET 0
 ), resolved AS (
   SELECT ${S}.*, coalesce(${S}.user_id, ${S}.anonymous_id) AS user_key,
     ${versionSql(plan)} AS version,
     CASE WHEN ${typeOf('timestamp')} IS NULL OR ${typeOf('timestamp')} = 'null' THEN ${S}.received_at ELSE ${timestampSql('timestamp')} END AS ts,
     ${sessionId} AS session_id
   FROM extracted AS ${S}
+  OFFSET 0
 ), checked AS (
   SELECT ${S}.*, ${reasons} AS reasons
   FROM resolved AS ${S}
+  OFFSET 0
 )
 SELECT ${S}.*,
   CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,
