@@ -67,3 +67,18 @@ export {
   renderReportHtml,
   reportAssets,
 } from './report/index.js';
+export {
+  DEFAULT_CHUNK_SIZE,
+  documentOf,
+  type EtlErrorCode,
+  EtlError,
+  type EtlHooks,
+  type EtlMode,
+  type EtlProgress,
+  type EtlRunResult,
+  RAW_EVENTS_CHANNEL,
+  type RunEtlOptions,
+  runEtl,
+  type WatchEtlOptions,
+  watchEtl,
+} from './etl/index.js';
