@@ -147,6 +147,13 @@ function normalize(input: unknown, ctx: Context, path: string): JsonSchema {
     else fail(ctx, path, 'a schema without "type" accepts any value and has no column type; give it a type.');
   }
 
+  if (typeof type !== 'string' || !Object.hasOwn(ALLOWED_KEYWORDS, type)) {
+    fail(
+      ctx,
+      path,
+      `type ${JSON.stringify(type)} is not supported; use string, integer, number, boolean, object, array or null.`,
+    );
+  }
   for (const key of Object.keys(raw)) {
     if (IGNORED.has(key) || key === 'description' || key.startsWith('x-tributary-') || key.startsWith('x-'))
       continue;

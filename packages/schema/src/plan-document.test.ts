@@ -57,6 +57,10 @@ describe('plan documents', () => {
         /"\$ref" is not supported/,
       ],
       [{ ...good, events: [good.events[0], good.events[0]] }, /defined twice/],
+      [
+        { ...good, events: [{ ...good.events[0], properties: { a: { type: 'weird' } }, required: [] }] },
+        /a: type "weird" is not supported; use string, integer, number, boolean, object, array or null/,
+      ],
     ];
     for (const [doc, message] of cases) {
       expect(() => fromPlanDocument(doc)).toThrow(SchemaDefinitionError);
