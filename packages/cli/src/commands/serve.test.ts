@@ -95,5 +95,6 @@ describe('tributary serve', () => {
     ]);
     expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '[{"name":"x"}]' })).toThrow(/writeKey/);
     expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '{' })).toThrow(/not valid JSON/);
+    expect(sourcesFromEnv({}, { required: false })).toEqual([]);
   });
 });

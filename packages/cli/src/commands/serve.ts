@@ -73,7 +73,7 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
           enabled: source.enabled ?? true,
           corsOrigins: source.corsOrigins ?? [],
         })),
-        ...sourcesFromEnv(io.env),
+        ...sourcesFromEnv(io.env, { required: !collectorConfig?.sources?.length }),
       ];
       const plan = await loadPlanDocument(options.plan as string | undefined, io.cwd);
       const target = resolveDatabaseTarget(
@@ -144,8 +144,14 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-/** Sources from TRIBUTARY_SOURCES (JSON) and/or TRIBUTARY_WRITE_KEY; keys are hashed at once. */
-export function sourcesFromEnv(env: Readonly<Record<string, string | undefined>>): SourceConfig[] {
+/**
+ * Sources from TRIBUTARY_SOURCES (JSON) and/or TRIBUTARY_WRITE_KEY; keys are hashed at once. Throws
+ * when there are none unless `required` is false (the config file supplies sources).
+ */
+export function sourcesFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly required?: boolean } = {},
+): SourceConfig[] {
   const sources: SourceConfig[] = [];
   const single = env.TRIBUTARY_WRITE_KEY?.trim();
   if (single) {
@@ -192,7 +198,7 @@ export function sourcesFromEnv(env: Readonly<Record<string, string | undefined>>
       });
     });
   }
-  if (sources.length === 0)
+  if (sources.length === 0 && options.required !== false)
     throw new CliUsageError(
       'tributary serve: no write key configured. Set TRIBUTARY_WRITE_KEY=<key> (or TRIBUTARY_SOURCES; see tributary serve --help).',
     );
