@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { etlCommand } from './etl.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { metricsCommand } from './metrics.js';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   generateCommand,
   migrateCommand,
   serveCommand,
+  etlCommand,
   metricsCommand,
   reportCommand,
 ];

@@ -47,8 +47,12 @@ export function compileEtl(document: PlanDocument): EtlProgram {
 
 /** Formats one statement for people; falls back to the generated text if the formatter cannot parse it. */
 function readable(text: string): string {
+  // sql-formatter does not know `CREATE TEMPORARY TABLE … ON COMMIT DROP AS`: keep that line as is.
+  const create = /^(CREATE TEMPORARY TABLE \S+ ON COMMIT DROP AS)\n/.exec(text);
+  const head = create ? `${create[1]}\n` : '';
+  const body = create ? text.slice(head.length) : text;
   try {
-    return formatSql(text);
+    return `${head}${formatSql(body)}`;
   } catch {
     return text;
   }

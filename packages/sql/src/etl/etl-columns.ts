@@ -114,7 +114,8 @@ export function transformedColumns(
       'divideBy' in transform.unit
         ? `/ ${literal(transform.unit.divideBy)}`
         : `* ${literal(transform.unit.multiplyBy)}`;
-    expr = `(${expr})::numeric ${op}`;
+    // trim_scale (PostgreSQL 13+): 199 / 100 is 1.99, not 1.9900000000000000.
+    expr = `trim_scale((${expr})::numeric ${op})`;
     type = { name: 'numeric' };
     allowed = undefined;
   }

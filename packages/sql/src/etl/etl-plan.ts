@@ -118,7 +118,7 @@ export function etlPlanOf(
         ? {
             revenue: {
               event: revenue.event,
-              amount: `(${STAGE_ALIAS}.payload #>> ${jsonPathLiteral(['properties', ...revenue.amount.split('.')])})::numeric${revenue.unit === 'minor' ? ' / 100' : ''}`,
+              amount: `trim_scale((${STAGE_ALIAS}.payload #>> ${jsonPathLiteral(['properties', ...revenue.amount.split('.')])})::numeric${revenue.unit === 'minor' ? ' / 100' : ''})`,
               currency:
                 typeof revenue.currency === 'object'
                   ? literal(revenue.currency.fixed)

@@ -1,0 +1,3 @@
+import { etlTestPlan } from '@tributary/warehouse/testing';
+
+export default etlTestPlan;

@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashKey } from '@tributary/collector';
+import { createCollector } from '@tributary/collector';
+import { compileDdl, planToWarehouse } from '@tributary/sql';
+import { connect, RAW_EVENTS_CHANNEL, watchEtl } from '@tributary/warehouse';
+import {
+  databaseStats,
+  describeEachDatabase,
+  etlTestDocument,
+  freshDatabase,
+  generateDataset,
+  insertRawRows,
+  postgresTestEngine,
+  referenceStats,
+} from '@tributary/warehouse/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../__fixtures__/run-cli.js';
+
+const fixtures = join(import.meta.dirname, '..', '__fixtures__');
+const PLAN = join(fixtures, 'etl-plan.ts');
+const WRITE_KEY = 'wk_etl_test';
+
+describe('tributary etl (embedded database)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tributary-etl-cli-'));
+  const env = { TRIBUTARY_DATA_DIR: dataDir };
+  const rows = generateDataset({ events: 3_000, seed: 5 });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('--sql prints every stage of the generated SQL without a database', async () => {
+    const { code, stdout } = await runCli(['etl', '--sql', '--plan', PLAN], { cwd: fixtures, env: {} });
+    expect(code).toBe(0);
+    for (const stage of ['extract', 'validate', 'classify', 'load', 'cook'])
+      expect(stdout).toContain(`-- [${stage}]`);
+    expect(stdout).toContain('-- [validate] validate level_up v3');
+    expect(stdout).toMatch(/insert into\s+"processed"\."level_up_v3"/i);
+    expect(stdout).toMatch(/INSERT INTO\s+cooked\.user_days/);
+    expect(stdout).toContain('CREATE TEMPORARY TABLE etl_stage ON COMMIT DROP AS\nWITH');
+    expect(stdout).toMatch(/TRUNCATE "processed"\."app_install"/);
+  });
+
+  it('runs incrementally with progress per chunk, then --full gives the same tables', async () => {
+    const db = await connect(undefined, { dataDir });
+    await db.exec(compileDdl(planToWarehouse(etlTestDocument)));
+    await insertRawRows(db, rows);
+    await db.close();
+    const first = await runCli(['etl', '--plan', PLAN, '--chunk-size', '1000'], { cwd: fixtures, env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const chunks = Math.ceil(rows.length / 1000);
+    expect(first.stdout).toMatch(
+      new RegExp(`chunk 1/${chunks}: seq ≤ 1000 of ${rows.length}, 1000 rows, \\d+ rows/s`),
+    );
+    expect(first.stdout).toContain(`chunk ${chunks}/${chunks}: seq ≤ ${rows.length} of ${rows.length}`);
+    expect(first.stdout).toMatch(
+      new RegExp(`${rows.length} extracted = \\d+ loaded \\+ \\d+ rejected \\+ \\d+ duplicates`),
+    );
+    expect(first.stdout).toContain('rejected by rule:');
+    const again = await runCli(['etl', '--plan', PLAN], { cwd: fixtures, env });
+    expect(again.stdout).toContain('0 extracted = 0 loaded + 0 rejected + 0 duplicates');
+    const full = await runCli(['etl', '--full', '--plan', PLAN], { cwd: fixtures, env });
+    expect(full.code).toBe(0);
+    expect(full.stdout).toContain('ETL (full)');
+    const check = await connect(undefined, { dataDir });
+    try {
+      expect(await databaseStats(check)).toEqual(referenceStats(rows));
+    } finally {
+      await check.close();
+    }
+  }, 120_000);
+
+  it('usage errors name the problem', async () => {
+    const bad = await runCli(['etl', '--chunk-size', 'lots', '--plan', PLAN], { cwd: fixtures, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--chunk-size must be a positive integer, got "lots"');
+    const mixed = await runCli(['etl', '--sql', '--full', '--plan', PLAN], { cwd: fixtures, env });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--sql only prints the SQL');
+  });
+});
+
+describeEachDatabase(
+  'acceptance 4: an event posted to the collector is in its processed table within seconds (watch)',
+  (getDb) => {
+    it('POST /v1/batch → NOTIFY → watchEtl → processed.purchase', async () => {
+      const db = getDb();
+      await db.exec(compileDdl(planToWarehouse(etlTestDocument)));
+      const collector = await createCollector({
+        plan: etlTestDocument,
+        warehouse: db,
+        sources: [{ name: 'server', writeKeyHash: hashKey(WRITE_KEY) }],
+      });
+      const controller = new AbortController();
+      const runs: number[] = [];
+      const watching = watchEtl({
+        warehouse: db,
+        document: etlTestDocument,
+        signal: controller.signal,
+        debounceMs: 20,
+        pollMs: 60_000,
+        onRun: (r) => runs.push(r.loaded),
+      });
+      try {
+        const latencies: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const messageId = `watch-${i}`;
+          const sent = performance.now();
+          const response = await collector.app.request('/v1/batch', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${WRITE_KEY}:`)}` },
+            body: JSON.stringify({
+              batch: [
+                {
+                  type: 'track',
+                  event: 'purchase',
+                  messageId,
+                  userId: `buyer-${i}`,
+                  timestamp: new Date().toISOString(),
+                  context: { platform: 'ios' },
+                  properties: { sku: 'gems', price_cents: 499, currency: 'USD' },
+                },
+              ],
+            }),
+          });
+          expect(response.status).toBe(200);
+          expect(await response.json()).toMatchObject({ accepted: 1 });
+          for (;;) {
+            const found = await db.query(
+              'SELECT price_cents::text FROM processed.purchase WHERE message_id = $1',
+              [messageId],
+            );
+            if (found.length > 0) {
+              expect(found[0]).toEqual({ price_cents: '4.99' });
+              break;
+            }
+            if (performance.now() - sent > 10_000)
+              throw new Error(`${messageId} not in processed.purchase after 10 s`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          latencies.push(performance.now() - sent);
+        }
+        expect(Math.max(...latencies)).toBeLessThan(10_000);
+        controller.abort();
+        await watching;
+        expect(runs.reduce((a, b) => a + b, 0)).toBe(5);
+        const [user] = await db.query<{ revenue: string }>(
+          "SELECT revenue::text FROM cooked.users WHERE time_zone = 'UTC' AND user_key = 'buyer-4'",
+        );
+        expect(Number(user?.revenue)).toBe(4.99);
+      } finally {
+        controller.abort();
+        await watching;
+        await collector.close();
+      }
+    }, 60_000);
+  },
+);
+
+const postgres = postgresTestEngine();
+describe.skipIf(!postgres)(
+  'tributary etl --watch (PostgreSQL: the CLI and the test share the database)',
+  () => {
+    it('loads a notified event and stops cleanly on SIGINT', async () => {
+      if (!postgres) return;
+      const fresh = await freshDatabase(postgres);
+      try {
+        await fresh.warehouse.exec(compileDdl(planToWarehouse(etlTestDocument)));
+        let out = '';
+        const io = {
+          cwd: fixtures,
+          env: {},
+          stdout: (t: string) => {
+            out += t;
+          },
+          stderr: (t: string) => {
+            out += t;
+          },
+        };
+        const { main } = await import('../main.js');
+        const exited = main(['etl', '--watch', '--plan', PLAN, '--database-url', fresh.url], io);
+        const until = async (text: string) => {
+          const start = Date.now();
+          while (!out.includes(text)) {
+            if (Date.now() - start > 15_000) throw new Error(`no "${text}" in:\n${out}`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        await until('Watching');
+        const [row] = generateDataset({ events: 50, seed: 3 }).filter(
+          (r) => r.intent === 'valid' && r.type === 'track',
+        );
+        if (!row) throw new Error('no valid row');
+        await insertRawRows(fresh.warehouse, [row]);
+        await fresh.warehouse.notify(RAW_EVENTS_CHANNEL, '1');
+        await until('1 extracted = 1 loaded');
+        process.emit('SIGINT');
+        expect(await exited).toBe(0);
+        expect(out).toContain('Stopped watching.');
+      } finally {
+        await fresh.dispose();
+      }
+    }, 60_000);
+  },
+);

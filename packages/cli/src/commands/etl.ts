@@ -1,0 +1,162 @@
+import { TributaryError, toPlanDocument } from '@tributary/schema';
+import { compileEtlSql } from '@tributary/sql';
+import {
+  connect,
+  type EtlProgress,
+  type EtlRunResult,
+  runEtl,
+  type Warehouse,
+  watchEtl,
+} from '@tributary/warehouse';
+import { type Command, type CommandIo, EXIT } from '../command.js';
+import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
+import { CliUsageError } from '../errors.js';
+import { loadPlanModule } from '../load-plan.js';
+import { parseArgs } from '../parse-args.js';
+
+export const etlCommand: Command = {
+  name: 'etl',
+  summary: 'load raw events into the processed and cooked tables (incremental, --full or --watch)',
+  help: `Usage: tributary etl [--full] [--watch] [--sql] [--plan <file>] [--database-url <url>] [--chunk-size <n>]
+
+Runs the staging-area ETL: raw.events rows after the watermark are extracted, validated in SQL
+(types, required fields, bounds, enums, formats, thresholds, duplicates, spam, bots), loaded into
+processed.<event> tables and processed.tracks, and the cooked tables (user_days, users, sessions,
+…) are re-cooked for the users and days they touch. Each chunk is one transaction; rejected rows
+go to raw.rejected (stage 'etl') with their reasons. Every chunk reconciles
+extracted = loaded + rejected + duplicates, or fails and is rolled back.
+
+Options:
+  --full                 rebuild: empty processed and cooked, drop the ETL's raw.rejected rows,
+                         reset the watermark, then load everything from raw.events
+  --watch                stay running: LISTEN for the collector's notifications (and poll every
+                         5 s), run incrementally after each; stop with Ctrl-C (SIGINT) or SIGTERM
+  --sql                  print the generated SQL of every stage and exit (no database needed)
+  --chunk-size <n>       raw rows per chunk and transaction (default 50000)
+  --plan <file>          plan module (default: the plan of tributary.config.ts)
+  --database-url <url>   postgres://… (default: DATABASE_URL, else the embedded database)
+
+Exit codes: 0 done, 1 a chunk failed (rolled back; the message says why), 2 wrong usage.
+
+Examples:
+  tributary etl
+  tributary etl --full --chunk-size 100000
+  tributary etl --watch
+  tributary etl --sql > etl.sql
+`,
+  async run(args, io) {
+    const { options, positionals } = parseArgs('etl', args, {
+      full: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      sql: { type: 'boolean' },
+      'chunk-size': { type: 'string' },
+      plan: { type: 'string' },
+      'database-url': { type: 'string' },
+    });
+    if (positionals.length > 0)
+      throw new CliUsageError(
+        `tributary etl: unexpected argument "${positionals[0]}". See tributary etl --help.`,
+      );
+    const chunkSize = options['chunk-size'] === undefined ? undefined : Number(options['chunk-size']);
+    if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1))
+      throw new CliUsageError(
+        `tributary etl: --chunk-size must be a positive integer, got "${String(options['chunk-size'])}".`,
+      );
+    if (options.sql && (options.full || options.watch))
+      throw new CliUsageError(
+        'tributary etl: --sql only prints the SQL; it cannot be combined with --full or --watch.',
+      );
+    const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
+    const document = toPlanDocument(await loadPlanModule(planFile, io.cwd));
+    if (options.sql) {
+      io.stdout(compileEtlSql(document));
+      return EXIT.ok;
+    }
+    const target = resolveDatabaseTarget(
+      options['database-url'] as string | undefined,
+      io.env,
+      io.cwd,
+      io.config,
+    );
+    const warehouse = await open(target, io);
+    if (!warehouse) return EXIT.failure;
+    const onProgress = progressPrinter(io);
+    try {
+      if (options.full || !options.watch) {
+        const mode = options.full ? 'full' : 'incremental';
+        io.stdout(`ETL (${mode}) on ${target.description}\n`);
+        const result = await runEtl({
+          warehouse,
+          document,
+          mode,
+          ...(chunkSize ? { chunkSize } : {}),
+          onProgress,
+        });
+        io.stdout(summary(result));
+      }
+      if (options.watch) {
+        io.stdout(`Watching ${target.description} for new raw events (Ctrl-C to stop)…\n`);
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await watchEtl({
+            warehouse,
+            document,
+            signal: controller.signal,
+            ...(chunkSize ? { chunkSize } : {}),
+            onRun: (result) => io.stdout(summary(result)),
+            onError: (error) => io.stderr(`tributary etl: ${(error as Error).message}\n`),
+          });
+        } finally {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+        }
+        io.stdout('Stopped watching.\n');
+      }
+      return EXIT.ok;
+    } catch (error) {
+      if (!TributaryError.isInstance(error)) throw error;
+      io.stderr(`tributary etl: ${error.message}\n`);
+      return EXIT.failure;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};
+
+/** Prints `chunk n/N … rows/s` after each chunk (the ETL of a large backlog takes a while). */
+function progressPrinter(io: CommandIo): (progress: EtlProgress) => void {
+  return (p) =>
+    io.stdout(
+      `  chunk ${p.chunk}/${p.chunks}: seq ≤ ${p.toSeq} of ${p.highSeq}, ${p.extracted} rows, ${p.rowsPerSecond} rows/s\n`,
+    );
+}
+
+function summary(r: EtlRunResult): string {
+  const reasons = Object.entries(r.rejectedByReason)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
+  return (
+    `${r.extracted} extracted = ${r.loaded} loaded + ${r.rejected} rejected + ${r.duplicates} duplicates` +
+    ` (seq ${r.fromSeq}→${r.toSeq}, ${r.chunks} chunk(s), ${Math.round(r.durationMs)} ms)` +
+    `${reasons ? `\n  rejected by rule: ${reasons}` : ''}\n`
+  );
+}
+
+async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
+  try {
+    return target.kind === 'url'
+      ? await connect(target.url)
+      : await connect(undefined, { dataDir: target.dataDir });
+  } catch (error) {
+    if (TributaryError.isInstance(error)) throw error;
+    io.stderr(
+      `tributary etl: cannot connect to ${target.description}: ${(error as Error).message}\n` +
+        'Check --database-url / DATABASE_URL, or unset it to use the embedded database.\n',
+    );
+    return undefined;
+  }
+}
