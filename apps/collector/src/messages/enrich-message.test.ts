@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { anonymizeIp } from './anonymize-ip.js';
-import { type EnrichmentContext, enrichMessage } from './enrich-message.js';
+import fc from 'fast-check';
+import {
+  type EnrichmentContext,
+  enrichMessage,
+  parseCanonicalUtc,
+  parseClientTime,
+} from './enrich-message.js';
 
 const ctx: EnrichmentContext = {
   receivedAt: new Date('2026-03-01T12:00:10.000Z'),
@@ -88,5 +94,30 @@ describe('anonymizeIp', () => {
   });
   it('keeps the address under "none"', () => {
     expect(anonymizeIp('203.0.113.7', 'none')).toBe('203.0.113.7');
+  });
+});
+
+describe('parseClientTime', () => {
+  it('agrees with Date.parse on canonical UTC timestamps, including invalid calendar dates', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        (date) => {
+          const text = date.toISOString();
+          expect(parseCanonicalUtc(text)).toBe(Date.parse(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(parseCanonicalUtc('2026-02-30T00:00:00.000Z')).toBeUndefined();
+    expect(parseCanonicalUtc('2026-13-01T00:00:00.000Z')).toBeUndefined();
+    expect(parseCanonicalUtc('2026-01-01T24:00:00.000Z')).toBeUndefined();
+    expect(parseCanonicalUtc('2026-01-01T00:00:00.00xZ')).toBeUndefined();
+  });
+  it('falls back to Date.parse for other ISO forms and refuses non-ISO text', () => {
+    expect(parseClientTime('2026-01-01T01:00:00+01:00')).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
+    expect(parseClientTime('2026-01-01T00:00:00Z')).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
+    expect(parseClientTime('Thu, 01 Jan 2026 00:00:00 GMT')).toBeUndefined();
+    expect(parseClientTime(1767225600000)).toBeUndefined();
   });
 });

@@ -76,7 +76,48 @@ function correctTimestamp(
 
 /** Milliseconds of an ISO-8601 date-time string sent by a client; undefined for anything else. */
 export function parseClientTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
+  const fast = parseCanonicalUtc(value);
+  if (fast !== undefined) return fast;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` (what `Date#toISOString` and most SDKs send) without Date.parse,
+ * which is several times slower; anything else returns undefined and takes the general path.
+ */
+export function parseCanonicalUtc(text: string): number | undefined {
+  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return undefined;
+  const digits = (from: number, count: number): number => {
+    let n = 0;
+    for (let i = from; i < from + count; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return Number.NaN;
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== '.'
+  )
+    return undefined;
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  const ms = digits(20, 3);
+  if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls 2026-02-30 over to March; such a date is not valid.
+  return new Date(time).getUTCDate() === day ? time : undefined;
 }

@@ -49,7 +49,8 @@ export function prepareMessage(
   if (!isStorable(message)) return rejected(message, index, findUnstorableValues(message));
   const enriched = enrichMessage(message, ctx);
   const payload = JSON.stringify(enriched);
-  const bytes = Buffer.byteLength(payload, 'utf8');
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short payloads need no exact count.
+  const bytes = payload.length * 3 <= ctx.limits.maxEventBytes ? 0 : Buffer.byteLength(payload, 'utf8');
   if (bytes > ctx.limits.maxEventBytes)
     return rejected(message, index, [
       {
