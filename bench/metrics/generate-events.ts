@@ -8,8 +8,8 @@ select 'm' || x.i, x.ts, 'bench', 'track', x.event,
   jsonb_build_object(
     'type', 'track', 'event', x.event, 'messageId', 'm' || x.i, 'userId', 'u' || x.u,
     'timestamp', to_char(x.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    'properties', case when x.event = 'purchase' then jsonb_build_object('amount_cents', 99 + x.i % 4900) else '{}'::jsonb end,
-    'context', jsonb_build_object('sessionId', 'u' || x.u || '-' || x.day, 'platform', (array['ios', 'android', 'web'])[1 + x.u % 3])
+    'properties', case when x.event = 'purchase' then jsonb_build_object('amount_cents', 99 + x.i % 4900, 'currency', 'USD') else '{}'::jsonb end,
+    'context', jsonb_build_object('eventVersion', 1, 'sessionId', 'u' || x.u || '-' || x.day, 'platform', (array['ios', 'android', 'web'])[1 + x.u % 3])
   )
 from (
   select i, u, day, event,
@@ -24,14 +24,3 @@ from (
   select -u, u, ((u * 7919) % 90)::int, 'app_install', timestamptz '2026-01-01 00:00:00+00' + make_interval(days => ((u * 7919) % 90)::int)
   from generate_series(1, $2::bigint) as u
 ) as x`;
-
-/** raw.events → processed.tracks (what the ETL does, minus validation and dedupe). */
-export const RAW_TO_TRACKS = `
-insert into processed.tracks (message_id, seq, event, event_version, user_key, user_id, "timestamp", session_id,
-  revenue, currency, context_platform)
-select message_id, seq, event, 1, payload->>'userId', payload->>'userId', (payload->>'timestamp')::timestamptz,
-  payload->'context'->>'sessionId',
-  case when event = 'purchase' then (payload->'properties'->>'amount_cents')::numeric / 100 end,
-  case when event = 'purchase' then 'USD' end,
-  payload->'context'->>'platform'
-from raw.events`;

@@ -4,13 +4,12 @@
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test TRIBUTARY_BENCH_EVENTS=5000000 \
 //   node --conditions=@tributary/source --import tsx metrics/run.ts   (from bench/)
 import { isDeepStrictEqual } from 'node:util';
-import type { MetricName, MetricSpec } from '@tributary/sql';
-import { connect, runMetric } from '@tributary/warehouse';
+import { compileDdl, type MetricName, type MetricSpec, planToWarehouse } from '@tributary/sql';
+import { connect, runEtl, runMetric } from '@tributary/warehouse';
 import { databaseUrl, dropDatabase } from '@tributary/warehouse/testing';
 import pg from 'pg';
-import { cookTracks } from '../../packages/warehouse/src/metrics/test-support/cook-sql.ts';
-import { COOKED_TEST_DDL } from '../../packages/warehouse/src/metrics/test-support/cooked-ddl.ts';
-import { GENERATE_RAW_EVENTS, RAW_TO_TRACKS } from './generate-events.ts';
+import { metricsTestDocument } from '../../packages/warehouse/src/metrics/test-support/metrics-test-plan.ts';
+import { GENERATE_RAW_EVENTS } from './generate-events.ts';
 import { NAIVE_DAU, NAIVE_MAU, NAIVE_RETENTION } from './naive-queries.ts';
 
 const EVENTS = Number(process.env.TRIBUTARY_BENCH_EVENTS ?? 1_000_000);
@@ -47,10 +46,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: num
 
 try {
   let start = process.hrtime.bigint();
-  await db.exec(`create schema raw;
-    create table raw.events (seq bigserial primary key, message_id text not null unique, received_at timestamptz not null,
-      source text not null, type text not null, event text, payload jsonb not null);
-    ${COOKED_TEST_DDL}`);
+  const document = metricsTestDocument(['UTC']);
+  await db.exec(compileDdl(planToWarehouse(document)));
   await db.query(GENERATE_RAW_EVENTS, [EVENTS, USERS]);
   await db.exec('analyze raw.events');
   const [{ count }] = await db.query<{ count: string }>('select count(*) from raw.events');
@@ -58,11 +55,10 @@ try {
     `bench/metrics: ${Number(count).toLocaleString('en')} raw events of ${USERS.toLocaleString('en')} users over 90 days generated in ${seconds(start).toFixed(1)} s`,
   );
   start = process.hrtime.bigint();
-  await db.exec(RAW_TO_TRACKS);
-  await cookTracks(db, { timeZones: ['UTC'], installEvent: 'app_install', purchaseEvent: 'purchase' });
+  const etl = await runEtl({ warehouse: db, document, mode: 'full' });
   await db.exec('analyze');
   console.log(
-    `processed + cooked in ${seconds(start).toFixed(1)} s (once; the ETL keeps them up to date incrementally)`,
+    `ETL (validate, load processed, cook): ${etl.loaded.toLocaleString('en')} loaded, ${etl.rejected} rejected, in ${seconds(start).toFixed(1)} s (once; incremental runs keep the cooked tables current)`,
   );
 
   const catalog = { reportingTimeZones: ['UTC'], dimensions: ['platform'] };

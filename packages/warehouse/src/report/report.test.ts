@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runMetric } from '../metrics/run-metric.js';
-import { loadAndCook } from '../metrics/test-support/load-events.js';
+import { loadThroughEtl } from '../metrics/test-support/load-through-etl.js';
 import { syntheticEvents } from '../metrics/test-support/synthetic-events.js';
 import { describeEachDatabase } from '../testing/index.js';
 import { collectReportData } from './report-data.js';
@@ -33,7 +33,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => {
   beforeAll(async () => {
-    await loadAndCook(getDb(), events, catalog.reportingTimeZones);
+    await loadThroughEtl(getDb(), events, catalog.reportingTimeZones);
   }, 300_000);
 
   it('draws every chart with the queried values, offline, and saves a screenshot', async () => {
