@@ -42,6 +42,19 @@ export function violationSql(check: SqlCheck): string {
 }
 
 /**
+ * The jsonb array of every violated check: `'[]'` when none is, so valid rows (nearly all) only
+ * evaluate the conditions once and never build the array.
+ */
+export function violationsSql(checks: readonly SqlCheck[]): string {
+  if (checks.length === 0) return "'[]'::jsonb";
+  return `CASE WHEN ${checks.map((c) => `(${c.condition})`).join('\n  OR ')}
+THEN to_jsonb(array_remove(ARRAY[
+${checks.map(violationSql).join(',\n')}
+]::jsonb[], NULL))
+ELSE '[]'::jsonb END`;
+}
+
+/**
  * True when a text value is an RFC 3339 date-time PostgreSQL can cast without error: the shape,
  * an offset PostgreSQL accepts (up to ±15:59) and a real calendar day (no 31 April).
  */

@@ -1,10 +1,9 @@
 import {
   type CheckOptions,
-  guarded,
   isDateTimeSql,
   objectChecks,
   type SqlCheck,
-  violationSql,
+  violationsSql,
 } from './json-checks.js';
 import { STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlPlan } from './etl-plan.js';
@@ -48,13 +47,17 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
     condition,
     received,
   });
-  const dateTimes = ['timestamp', 'originalTimestamp', 'sentAt'].flatMap((key) => {
-    const text = `(${S}.payload ->> ${textLiteral(key)})`;
-    return [
-      check(key, 'type', 'string', `${typeOf(key)} NOT IN ('string', 'null')`),
-      check(key, 'format', 'date-time', guarded(`${typeOf(key)} = 'string'`, `NOT (${isDateTimeSql(text)})`)),
-    ];
-  });
+  // The staged ts / original_ts / sent_ts are NULL exactly when the string is not a date-time.
+  const dateTimes = (
+    [
+      ['timestamp', 'ts'],
+      ['originalTimestamp', 'original_ts'],
+      ['sentAt', 'sent_ts'],
+    ] as const
+  ).flatMap(([key, column]) => [
+    check(key, 'type', 'string', `${typeOf(key)} NOT IN ('string', 'null')`),
+    check(key, 'format', 'date-time', `${typeOf(key)} = 'string' AND ${S}.${column} IS NULL`),
+  ]);
   const known = plan.versions.length > 0;
   const events = [...plan.latestVersion.keys()];
   const versionsOf = [...plan.latestVersion.keys()].map(
@@ -168,7 +171,7 @@ function fingerprintSql(): string {
 export function extractStatement(plan: EtlPlan): EtlStatement {
   const userId = `CASE ${typeOf('userId')} WHEN 'string' THEN nullif(${S}.payload ->> 'userId', '') WHEN 'number' THEN ${S}.payload ->> 'userId' END`;
   const anonymousId = `CASE ${typeOf('anonymousId')} WHEN 'string' THEN nullif(${S}.payload ->> 'anonymousId', '') END`;
-  const reasons = `to_jsonb(array_remove(ARRAY[\n${envelopeChecks(plan).map(violationSql).join(',\n')}\n]::jsonb[], NULL))`;
+  const reasons = violationsSql(envelopeChecks(plan));
   const sessionId = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionId}') = 'string' THEN nullif(${S}.payload #>> '{context,sessionId}', '') END`;
   const sql = `CREATE TEMPORARY TABLE ${STAGE_TABLE} ON COMMIT DROP AS
 WITH extracted AS (
@@ -182,6 +185,8 @@ WITH extracted AS (
   SELECT ${S}.*, coalesce(${S}.user_id, ${S}.anonymous_id) AS user_key,
     ${versionSql(plan)} AS version,
     CASE WHEN ${typeOf('timestamp')} IS NULL OR ${typeOf('timestamp')} = 'null' THEN ${S}.received_at ELSE ${timestampSql('timestamp')} END AS ts,
+    ${timestampSql('originalTimestamp')} AS original_ts,
+    ${timestampSql('sentAt')} AS sent_ts,
     ${sessionId} AS session_id
   FROM extracted AS ${S}
   OFFSET 0

@@ -4,7 +4,6 @@ import type { EtlEventVersion, EtlPlan } from './etl-plan.js';
 import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { NON_TRACK_TABLES } from './etl-tables.js';
 import { identList, tableRef, textLiteral } from './sql-text.js';
-import { timestampSql } from './stage-extract.js';
 
 interface Assignment {
   readonly column: string;
@@ -18,8 +17,8 @@ function messageEnvelope(): Assignment[] {
     { column: 'user_id', expr: `${S}.user_id` },
     { column: 'anonymous_id', expr: `${S}.anonymous_id` },
     { column: 'timestamp', expr: `${S}.ts` },
-    { column: 'original_timestamp', expr: timestampSql('originalTimestamp') },
-    { column: 'sent_at', expr: timestampSql('sentAt') },
+    { column: 'original_timestamp', expr: `${S}.original_ts` },
+    { column: 'sent_at', expr: `${S}.sent_ts` },
     { column: 'received_at', expr: `${S}.received_at` },
   ];
 }

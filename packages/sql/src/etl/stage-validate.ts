@@ -1,7 +1,7 @@
 import { thresholdChecks, STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlEventVersion, EtlPlan } from './etl-plan.js';
 import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
-import { objectChecks, type SqlCheck, violationSql } from './json-checks.js';
+import { objectChecks, type SqlCheck, violationsSql } from './json-checks.js';
 import { textLiteral } from './sql-text.js';
 
 /** The property checks of one event version: its JSON Schema plus `reject` thresholds. */
@@ -24,9 +24,7 @@ export function validateStatement(plan: EtlPlan, version: EtlEventVersion): EtlS
   const sql = `UPDATE ${STAGE_TABLE} AS t
 SET status = 'rejected', reasons = t.reasons || v.found
 FROM (
-  SELECT ${S}.seq, to_jsonb(array_remove(ARRAY[
-${checks.map(violationSql).join(',\n')}
-  ]::jsonb[], NULL)) AS found
+  SELECT ${S}.seq, ${violationsSql(checks)} AS found
   FROM ${STAGE_TABLE} AS ${S}
   WHERE ${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}
 ) AS v

@@ -23,8 +23,12 @@ export interface DatasetOptions {
   readonly seed?: number;
   /** First day of the data (UTC). */
   readonly start?: string;
-  /** Message ids get this prefix (to add more data to an existing set). */
+  /** Message ids and user names get this prefix (to add more data to an existing set). */
   readonly idPrefix?: string;
+  /** Share of track events turned invalid (default 0.02). */
+  readonly invalidRate?: number;
+  /** Share of valid track events sent twice under a new message id (default 0.01). */
+  readonly duplicateRate?: number;
 }
 
 /** mulberry32: a small seeded PRNG. */
@@ -167,7 +171,7 @@ export function generateDataset(options: DatasetOptions): RawRow[] {
   // 2% invalid rows of several kinds (turned from valid track events).
   const tracks = planned.filter((p) => p.type === 'track');
   for (const row of tracks) {
-    if (random() >= 0.02) continue;
+    if (random() >= (options.invalidRate ?? 0.02)) continue;
     const problem = pick(PROBLEMS);
     const p = row.payload;
     const props = { ...(p.properties as Record<string, unknown>) };
@@ -216,7 +220,7 @@ export function generateDataset(options: DatasetOptions): RawRow[] {
   const valid = planned.filter((p) => p.type === 'track' && p.intent === 'valid');
   const duplicates: Planned[] = [];
   for (const row of valid) {
-    if (random() >= 0.01) continue;
+    if (random() >= (options.duplicateRate ?? 0.01)) continue;
     duplicates.push({
       ...row,
       payload: structuredClone(row.payload),

@@ -1,0 +1,3465 @@
+-- Tributary ETL for plan "etl-fixture": one transaction per chunk of raw.events seq in ($1, $2].
+
+-- Reporting time zones: UTC.
+
+BEGIN;
+
+SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on;
+
+select
+  pg_advisory_xact_lock(7455317001);
+
+-- [extract] extract raw rows (watermark, high] into staging, with envelope checks ($1 = fromSeq, $2 = toSeq)
+CREATE TEMPORARY TABLE etl_stage ON COMMIT DROP AS
+WITH
+  extracted AS (
+    SELECT
+      s.seq,
+      s.message_id,
+      s.received_at,
+      s.source,
+      s.type,
+      coalesce(s.event, s.payload ->> 'event') AS event,
+      s.payload,
+      CASE jsonb_typeof(s.payload -> 'userId')
+        WHEN 'string' THEN nullif(s.payload ->> 'userId', '')
+        WHEN 'number' THEN s.payload ->> 'userId'
+      END AS user_id,
+      CASE jsonb_typeof(s.payload -> 'anonymousId')
+        WHEN 'string' THEN nullif(s.payload ->> 'anonymousId', '')
+      END AS anonymous_id
+    FROM
+      raw.events AS s
+    WHERE
+      s.seq > $1
+      AND s.seq <= $2
+    OFFSET
+      0
+  ),
+  resolved AS (
+    SELECT
+      s.*,
+      coalesce(s.user_id, s.anonymous_id) AS user_key,
+      CASE
+        WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN CASE
+          WHEN (s.payload #> '{context,eventVersion}')::numeric % 1 = 0
+          AND (s.payload #> '{context,eventVersion}')::numeric BETWEEN 1 AND 2147483647 THEN (s.payload #> '{context,eventVersion}')::numeric::integer
+        END
+        WHEN (s.payload #> '{context,eventVersion}') IS NULL
+        OR jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'null' THEN CASE s.event
+          WHEN 'purchase' THEN 1
+        END
+      END AS version,
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'timestamp') IS NULL
+        OR jsonb_typeof(s.payload -> 'timestamp') = 'null' THEN s.received_at
+        ELSE CASE
+          WHEN jsonb_typeof(s.payload -> 'timestamp') = 'string'
+          AND CASE
+            WHEN (s.payload ->> 'timestamp') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+            AND left((s.payload ->> 'timestamp'), 4) <> '0000' THEN substr((s.payload ->> 'timestamp'), 9, 2)::integer <= extract(
+              day
+              from
+                make_date(
+                  left((s.payload ->> 'timestamp'), 4)::integer,
+                  substr((s.payload ->> 'timestamp'), 6, 2)::integer,
+                  1
+                ) + interval '1 month' - interval '1 day'
+            )
+            ELSE false
+          END THEN (s.payload ->> 'timestamp')::timestamptz
+        END
+      END AS ts,
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+        AND CASE
+          WHEN (s.payload ->> 'originalTimestamp') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+          AND left((s.payload ->> 'originalTimestamp'), 4) <> '0000' THEN substr((s.payload ->> 'originalTimestamp'), 9, 2)::integer <= extract(
+            day
+            from
+              make_date(
+                left((s.payload ->> 'originalTimestamp'), 4)::integer,
+                substr((s.payload ->> 'originalTimestamp'), 6, 2)::integer,
+                1
+              ) + interval '1 month' - interval '1 day'
+          )
+          ELSE false
+        END THEN (s.payload ->> 'originalTimestamp')::timestamptz
+      END AS original_ts,
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'sentAt') = 'string'
+        AND CASE
+          WHEN (s.payload ->> 'sentAt') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+          AND left((s.payload ->> 'sentAt'), 4) <> '0000' THEN substr((s.payload ->> 'sentAt'), 9, 2)::integer <= extract(
+            day
+            from
+              make_date(
+                left((s.payload ->> 'sentAt'), 4)::integer,
+                substr((s.payload ->> 'sentAt'), 6, 2)::integer,
+                1
+              ) + interval '1 month' - interval '1 day'
+          )
+          ELSE false
+        END THEN (s.payload ->> 'sentAt')::timestamptz
+      END AS sent_ts,
+      CASE
+        WHEN jsonb_typeof(s.payload #> '{context,sessionId}') = 'string' THEN nullif(s.payload #>> '{context,sessionId}', '')
+      END AS session_id
+    FROM
+      extracted AS s
+    OFFSET
+      0
+  ),
+  checked AS (
+    SELECT
+      s.*,
+      CASE
+        WHEN (
+          s.type <> ALL (
+            ARRAY[
+              'track',
+              'identify',
+              'page',
+              'screen',
+              'group',
+              'alias'
+            ]
+          )
+        )
+        OR (char_length(s.message_id) > 100)
+        OR (s.user_key IS NULL)
+        OR (
+          jsonb_typeof(s.payload -> 'userId') NOT IN ('string', 'number', 'null')
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'anonymousId') NOT IN ('string', 'null')
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'timestamp') NOT IN ('string', 'null')
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'timestamp') = 'string'
+          AND s.ts IS NULL
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'originalTimestamp') NOT IN ('string', 'null')
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+          AND s.original_ts IS NULL
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'sentAt') NOT IN ('string', 'null')
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'sentAt') = 'string'
+          AND s.sent_ts IS NULL
+        )
+        OR (
+          jsonb_typeof(s.payload -> 'context') NOT IN ('object', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN (s.payload #> '{context,eventVersion}')::numeric % 1 <> 0
+            OR (s.payload #> '{context,eventVersion}')::numeric < 1
+            OR (s.payload #> '{context,eventVersion}')::numeric > 2147483647
+            ELSE jsonb_typeof((s.payload #> '{context,eventVersion}')) <> 'null'
+          END
+        )
+        OR (
+          s.type = 'track'
+          AND coalesce(s.event, '') = ''
+        )
+        OR (
+          s.type = 'track'
+          AND s.event <> ''
+          AND s.event <> ALL (ARRAY['purchase'])
+        )
+        OR (
+          s.type = 'track'
+          AND s.version IS NOT NULL
+          AND CASE s.event
+            WHEN 'purchase' THEN s.version <> ALL (ARRAY[1])
+            ELSE false
+          END
+        )
+        OR (
+          s.type IN ('track', 'page', 'screen')
+          AND jsonb_typeof(s.payload -> 'properties') IS NOT NULL
+          AND jsonb_typeof(s.payload -> 'properties') <> 'object'
+        )
+        OR (
+          s.type IN ('identify', 'group')
+          AND jsonb_typeof(s.payload -> 'traits') IS NOT NULL
+          AND jsonb_typeof(s.payload -> 'traits') <> 'object'
+        )
+        OR (
+          s.type IN ('group')
+          AND jsonb_typeof(s.payload -> 'groupId') NOT IN ('string', 'number')
+        )
+        OR (
+          s.type IN ('alias')
+          AND jsonb_typeof(s.payload -> 'previousId') NOT IN ('string', 'number')
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'locale'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'locale'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'locale'
+              )
+            ) = 'string' THEN char_length(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'locale'
+                ) #>> '{}'
+              )
+            ) > 35
+            ELSE false
+          END
+        )
+        OR (
+          (
+            (
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                ELSE '{}'::jsonb
+              END
+            ) -> 'platform'
+          ) IS NULL
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'platform'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'platform'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'platform'
+              )
+            ) = 'string' THEN (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'platform'
+              ) #>> '{}'
+            ) <> ALL (ARRAY['ios', 'web']::text[])
+            ELSE false
+          END
+        )
+        OR ((s.payload #>> '{context,userAgent}') ~* 'bot') THEN to_jsonb(
+          array_remove(
+            ARRAY[
+              CASE
+                WHEN s.type <> ALL (
+                  ARRAY[
+                    'track',
+                    'identify',
+                    'page',
+                    'screen',
+                    'group',
+                    'alias'
+                  ]
+                ) THEN '{"expected":"one of track, identify, page, screen, group, alias","message":"type must be one of track, identify, page, screen, group, alias","path":"type","rule":"enum"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(left((s.type)::text, 200), 'missing')
+                )
+              END,
+              CASE
+                WHEN char_length(s.message_id) > 100 THEN '{"expected":"at most 100 characters","message":"messageId must be at most 100 characters","path":"messageId","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(left((s.message_id)::text, 200), 'missing')
+                )
+              END,
+              CASE
+                WHEN s.user_key IS NULL THEN '{"expected":"userId or anonymousId","message":"userId must be userId or anonymousId","path":"userId","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'userId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'userId') NOT IN ('string', 'number', 'null') THEN '{"expected":"string or number","message":"userId must be string or number","path":"userId","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'userId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'anonymousId') NOT IN ('string', 'null') THEN '{"expected":"string","message":"anonymousId must be string","path":"anonymousId","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'anonymousId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'timestamp') NOT IN ('string', 'null') THEN '{"expected":"string","message":"timestamp must be string","path":"timestamp","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'timestamp')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'timestamp') = 'string'
+                AND s.ts IS NULL THEN '{"expected":"date-time","message":"timestamp must be date-time","path":"timestamp","rule":"format"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'timestamp')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'originalTimestamp') NOT IN ('string', 'null') THEN '{"expected":"string","message":"originalTimestamp must be string","path":"originalTimestamp","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'originalTimestamp')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+                AND s.original_ts IS NULL THEN '{"expected":"date-time","message":"originalTimestamp must be date-time","path":"originalTimestamp","rule":"format"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'originalTimestamp')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'sentAt') NOT IN ('string', 'null') THEN '{"expected":"string","message":"sentAt must be string","path":"sentAt","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'sentAt')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'sentAt') = 'string'
+                AND s.sent_ts IS NULL THEN '{"expected":"date-time","message":"sentAt must be date-time","path":"sentAt","rule":"format"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'sentAt')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'context') NOT IN ('object', 'null') THEN '{"expected":"object","message":"context must be object","path":"context","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'context')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN (s.payload #> '{context,eventVersion}')::numeric % 1 <> 0
+                  OR (s.payload #> '{context,eventVersion}')::numeric < 1
+                  OR (s.payload #> '{context,eventVersion}')::numeric > 2147483647
+                  ELSE jsonb_typeof((s.payload #> '{context,eventVersion}')) <> 'null'
+                END THEN '{"expected":"a positive integer","message":"context.eventVersion must be a positive integer","path":"context.eventVersion","rule":"integer"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      ((s.payload #> '{context,eventVersion}'))::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN s.type = 'track'
+                AND coalesce(s.event, '') = '' THEN '{"expected":"an event name","message":"event must be an event name","path":"event","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'event')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN s.type = 'track'
+                AND s.event <> ''
+                AND s.event <> ALL (ARRAY['purchase']) THEN '{"expected":"one of purchase","message":"event must be one of purchase","path":"event","rule":"unknown_event"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(left((s.event)::text, 200), 'missing')
+                )
+              END,
+              CASE
+                WHEN s.type = 'track'
+                AND s.version IS NOT NULL
+                AND CASE s.event
+                  WHEN 'purchase' THEN s.version <> ALL (ARRAY[1])
+                  ELSE false
+                END THEN '{"expected":"a version of the event in the plan","message":"context.eventVersion must be a version of the event in the plan","path":"context.eventVersion","rule":"unknown_version"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(left((s.version)::text, 200), 'missing')
+                )
+              END,
+              CASE
+                WHEN s.type IN ('track', 'page', 'screen')
+                AND jsonb_typeof(s.payload -> 'properties') IS NOT NULL
+                AND jsonb_typeof(s.payload -> 'properties') <> 'object' THEN '{"expected":"object","message":"properties must be object","path":"properties","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'properties')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN s.type IN ('identify', 'group')
+                AND jsonb_typeof(s.payload -> 'traits') IS NOT NULL
+                AND jsonb_typeof(s.payload -> 'traits') <> 'object' THEN '{"expected":"object","message":"traits must be object","path":"traits","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'traits')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN s.type IN ('group')
+                AND jsonb_typeof(s.payload -> 'groupId') NOT IN ('string', 'number') THEN '{"expected":"a group id","message":"groupId must be a group id","path":"groupId","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'groupId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN s.type IN ('alias')
+                AND jsonb_typeof(s.payload -> 'previousId') NOT IN ('string', 'number') THEN '{"expected":"the previous id","message":"previousId must be the previous id","path":"previousId","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload -> 'previousId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'locale'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"context.locale must be string, not null","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'locale'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'locale'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.locale must be string","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'locale'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'locale'
+                    )
+                  ) = 'string' THEN char_length(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'locale'
+                      ) #>> '{}'
+                    )
+                  ) > 35
+                  ELSE false
+                END THEN '{"expected":"at most 35 characters","message":"context.locale must be at most 35 characters","path":"context.locale","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'locale'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'platform'
+                ) IS NULL THEN '{"expected":"present","message":"context.platform must be present","path":"context.platform","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'platform'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'platform'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"context.platform must be string, not null","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'platform'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'platform'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.platform must be string","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'platform'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'platform'
+                    )
+                  ) = 'string' THEN (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'platform'
+                    ) #>> '{}'
+                  ) <> ALL (ARRAY['ios', 'web']::text[])
+                  ELSE false
+                END THEN '{"expected":"one of ios, web","message":"context.platform must be one of ios, web","path":"context.platform","rule":"enum"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'platform'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN (s.payload #>> '{context,userAgent}') ~* 'bot' THEN '{"expected":"a user agent not matching bot","message":"context.userAgent must be a user agent not matching bot","path":"context.userAgent","rule":"bot"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left((s.payload #> '{context,userAgent}')::text, 200),
+                    'missing'
+                  )
+                )
+              END
+            ]::jsonb[],
+            NULL
+          )
+        )
+        ELSE '[]'::jsonb
+      END AS reasons
+    FROM
+      resolved AS s
+    OFFSET
+      0
+  )
+SELECT
+  s.*,
+  CASE
+    WHEN s.reasons = '[]'::jsonb THEN 'ok'
+    ELSE 'rejected'
+  END AS status,
+  CASE
+    WHEN s.type = 'track'
+    AND s.ts IS NOT NULL THEN md5(
+      s.user_key || '|' || s.event || '|' || coalesce(s.payload -> 'properties', '{}'::jsonb)::text || '|' || extract(
+        epoch
+        from
+          s.ts
+      )::text
+    )
+  END AS fingerprint
+FROM
+  checked AS s;
+
+-- [extract] statistics of etl_stage for the planner
+ANALYZE etl_stage (seq, type, event, version, user_key);
+
+-- [validate] validate purchase v1
+UPDATE etl_stage AS t
+SET
+  status = 'rejected',
+  reasons = t.reasons || v.found
+FROM
+  (
+    SELECT
+      s.seq,
+      CASE
+        WHEN (
+          (
+            (
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                ELSE '{}'::jsonb
+              END
+            ) -> 'currency'
+          ) IS NULL
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'currency'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'currency'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'currency'
+              )
+            ) = 'string' THEN (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'currency'
+              ) #>> '{}'
+            ) <> ALL (ARRAY['EUR', 'USD']::text[])
+            ELSE false
+          END
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'note'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'note'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'player'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'player'
+            )
+          ) NOT IN ('object', 'null')
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'player'
+              ) -> 'age'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'player'
+              ) -> 'age'
+            )
+          ) NOT IN ('number', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'player'
+                ) -> 'age'
+              )
+            ) = 'number' THEN (
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'player'
+                ) -> 'age'
+              )
+            )::numeric % 1 <> 0
+            OR abs(
+              (
+                (
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'player'
+                  ) -> 'age'
+                )
+              )::numeric
+            ) > 9007199254740991
+            ELSE false
+          END
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'player'
+                ) -> 'age'
+              )
+            ) = 'number' THEN (
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'player'
+                ) -> 'age'
+              )
+            )::numeric < 0
+            ELSE false
+          END
+        )
+        OR (
+          (
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'player'
+            ) -> 'tag'
+          ) IS NULL
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'player'
+              ) -> 'tag'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'player'
+              ) -> 'tag'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'player'
+              )
+            ) = 'object' THEN EXISTS (
+              SELECT
+                k
+              FROM
+                jsonb_object_keys(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'player'
+                  )
+                ) AS k
+              WHERE
+                k <> ALL (ARRAY['age', 'tag']::text[])
+            )
+            ELSE false
+          END
+        )
+        OR (
+          (
+            (
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                ELSE '{}'::jsonb
+              END
+            ) -> 'price_cents'
+          ) IS NULL
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'price_cents'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'price_cents'
+            )
+          ) NOT IN ('number', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'price_cents'
+              )
+            ) = 'number' THEN (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'price_cents'
+              )
+            )::numeric % 1 <> 0
+            OR abs(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'price_cents'
+                )
+              )::numeric
+            ) > 9007199254740991
+            ELSE false
+          END
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'price_cents'
+              )
+            ) = 'number' THEN (
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'price_cents'
+              )
+            )::numeric < 0
+            ELSE false
+          END
+        )
+        OR (
+          (
+            (
+              CASE
+                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                ELSE '{}'::jsonb
+              END
+            ) -> 'sku'
+          ) IS NULL
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'sku'
+            )
+          ) = 'null'
+        )
+        OR (
+          jsonb_typeof(
+            (
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              ) -> 'sku'
+            )
+          ) NOT IN ('string', 'null')
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'sku'
+              )
+            ) = 'string' THEN char_length(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'sku'
+                ) #>> '{}'
+              )
+            ) < 1
+            ELSE false
+          END
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                (
+                  CASE
+                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                    ELSE '{}'::jsonb
+                  END
+                ) -> 'sku'
+              )
+            ) = 'string' THEN char_length(
+              (
+                (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'sku'
+                ) #>> '{}'
+              )
+            ) > 64
+            ELSE false
+          END
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof(
+              (
+                CASE
+                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                  ELSE '{}'::jsonb
+                END
+              )
+            ) = 'object' THEN EXISTS (
+              SELECT
+                k
+              FROM
+                jsonb_object_keys(
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  )
+                ) AS k
+              WHERE
+                k <> ALL (
+                  ARRAY[
+                    'currency',
+                    'note',
+                    'player',
+                    'price_cents',
+                    'sku'
+                  ]::text[]
+                )
+            )
+            ELSE false
+          END
+        )
+        OR (
+          CASE
+            WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
+              ((s.payload #> '{"properties","player","age"}'))::numeric > 150
+            )
+            ELSE false
+          END
+        ) THEN to_jsonb(
+          array_remove(
+            ARRAY[
+              CASE
+                WHEN (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'currency'
+                ) IS NULL THEN '{"expected":"present","message":"properties.currency must be present","path":"properties.currency","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'currency'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'currency'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"properties.currency must be string, not null","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'currency'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'currency'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.currency must be string","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'currency'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'currency'
+                    )
+                  ) = 'string' THEN (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'currency'
+                    ) #>> '{}'
+                  ) <> ALL (ARRAY['EUR', 'USD']::text[])
+                  ELSE false
+                END THEN '{"expected":"one of EUR, USD","message":"properties.currency must be one of EUR, USD","path":"properties.currency","rule":"enum"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'currency'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'note'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"properties.note must be string, not null","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'note'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'note'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.note must be string","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'note'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'player'
+                  )
+                ) = 'null' THEN '{"expected":"object, not null","message":"properties.player must be object, not null","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'player'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'player'
+                  )
+                ) NOT IN ('object', 'null') THEN '{"expected":"object","message":"properties.player must be object","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'player'
+                    ) -> 'age'
+                  )
+                ) = 'null' THEN '{"expected":"integer, not null","message":"properties.player.age must be integer, not null","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          ) -> 'age'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'player'
+                    ) -> 'age'
+                  )
+                ) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.player.age must be integer","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              (
+                                CASE
+                                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                  ELSE '{}'::jsonb
+                                END
+                              ) -> 'player'
+                            ) -> 'age'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'player'
+                      ) -> 'age'
+                    )
+                  ) = 'number' THEN (
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'player'
+                      ) -> 'age'
+                    )
+                  )::numeric % 1 <> 0
+                  OR abs(
+                    (
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'player'
+                        ) -> 'age'
+                      )
+                    )::numeric
+                  ) > 9007199254740991
+                  ELSE false
+                END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.player.age must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.player.age","rule":"integer"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          ) -> 'age'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'player'
+                      ) -> 'age'
+                    )
+                  ) = 'number' THEN (
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'player'
+                      ) -> 'age'
+                    )
+                  )::numeric < 0
+                  ELSE false
+                END THEN '{"expected":">= 0","message":"properties.player.age must be >= 0","path":"properties.player.age","rule":"minimum"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          ) -> 'age'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN (
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'player'
+                  ) -> 'tag'
+                ) IS NULL THEN '{"expected":"present","message":"properties.player.tag must be present","path":"properties.player.tag","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          ) -> 'tag'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'player'
+                    ) -> 'tag'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"properties.player.tag must be string, not null","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'player'
+                          ) -> 'tag'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'player'
+                    ) -> 'tag'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.player.tag must be string","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              (
+                                CASE
+                                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                  ELSE '{}'::jsonb
+                                END
+                              ) -> 'player'
+                            ) -> 'tag'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'player'
+                    )
+                  ) = 'object' THEN EXISTS (
+                    SELECT
+                      k
+                    FROM
+                      jsonb_object_keys(
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'player'
+                        )
+                      ) AS k
+                    WHERE
+                      k <> ALL (ARRAY['age', 'tag']::text[])
+                  )
+                  ELSE false
+                END THEN '{"expected":"only age, tag","message":"properties.player must be only age, tag","path":"properties.player","rule":"additional_property"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          SELECT
+                            string_agg(k, ', ')
+                          FROM
+                            (
+                              SELECT
+                                k
+                              FROM
+                                jsonb_object_keys(
+                                  (
+                                    (
+                                      CASE
+                                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                        ELSE '{}'::jsonb
+                                      END
+                                    ) -> 'player'
+                                  )
+                                ) AS k
+                              WHERE
+                                k <> ALL (ARRAY['age', 'tag']::text[])
+                            ) AS extra
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'price_cents'
+                ) IS NULL THEN '{"expected":"present","message":"properties.price_cents must be present","path":"properties.price_cents","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'price_cents'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'price_cents'
+                  )
+                ) = 'null' THEN '{"expected":"integer, not null","message":"properties.price_cents must be integer, not null","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'price_cents'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'price_cents'
+                  )
+                ) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.price_cents must be integer","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'price_cents'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'price_cents'
+                    )
+                  ) = 'number' THEN (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'price_cents'
+                    )
+                  )::numeric % 1 <> 0
+                  OR abs(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'price_cents'
+                      )
+                    )::numeric
+                  ) > 9007199254740991
+                  ELSE false
+                END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.price_cents must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.price_cents","rule":"integer"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'price_cents'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'price_cents'
+                    )
+                  ) = 'number' THEN (
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'price_cents'
+                    )
+                  )::numeric < 0
+                  ELSE false
+                END THEN '{"expected":">= 0","message":"properties.price_cents must be >= 0","path":"properties.price_cents","rule":"minimum"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'price_cents'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN (
+                  (
+                    CASE
+                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                      ELSE '{}'::jsonb
+                    END
+                  ) -> 'sku'
+                ) IS NULL THEN '{"expected":"present","message":"properties.sku must be present","path":"properties.sku","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'sku'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'sku'
+                  )
+                ) = 'null' THEN '{"expected":"string, not null","message":"properties.sku must be string, not null","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'sku'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN jsonb_typeof(
+                  (
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    ) -> 'sku'
+                  )
+                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.sku must be string","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        jsonb_typeof(
+                          (
+                            (
+                              CASE
+                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                ELSE '{}'::jsonb
+                              END
+                            ) -> 'sku'
+                          )
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'sku'
+                    )
+                  ) = 'string' THEN char_length(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'sku'
+                      ) #>> '{}'
+                    )
+                  ) < 1
+                  ELSE false
+                END THEN '{"expected":"at least 1 characters","message":"properties.sku must be at least 1 characters","path":"properties.sku","rule":"min_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'sku'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      (
+                        CASE
+                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                          ELSE '{}'::jsonb
+                        END
+                      ) -> 'sku'
+                    )
+                  ) = 'string' THEN char_length(
+                    (
+                      (
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        ) -> 'sku'
+                      ) #>> '{}'
+                    )
+                  ) > 64
+                  ELSE false
+                END THEN '{"expected":"at most 64 characters","message":"properties.sku must be at most 64 characters","path":"properties.sku","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          (
+                            CASE
+                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                              ELSE '{}'::jsonb
+                            END
+                          ) -> 'sku'
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof(
+                    (
+                      CASE
+                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                        ELSE '{}'::jsonb
+                      END
+                    )
+                  ) = 'object' THEN EXISTS (
+                    SELECT
+                      k
+                    FROM
+                      jsonb_object_keys(
+                        (
+                          CASE
+                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                            ELSE '{}'::jsonb
+                          END
+                        )
+                      ) AS k
+                    WHERE
+                      k <> ALL (
+                        ARRAY[
+                          'currency',
+                          'note',
+                          'player',
+                          'price_cents',
+                          'sku'
+                        ]::text[]
+                      )
+                  )
+                  ELSE false
+                END THEN '{"expected":"only currency, note, player, price_cents, sku","message":"properties must be only currency, note, player, price_cents, sku","path":"properties","rule":"additional_property"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        (
+                          SELECT
+                            string_agg(k, ', ')
+                          FROM
+                            (
+                              SELECT
+                                k
+                              FROM
+                                jsonb_object_keys(
+                                  (
+                                    CASE
+                                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+                                      ELSE '{}'::jsonb
+                                    END
+                                  )
+                                ) AS k
+                              WHERE
+                                k <> ALL (
+                                  ARRAY[
+                                    'currency',
+                                    'note',
+                                    'player',
+                                    'price_cents',
+                                    'sku'
+                                  ]::text[]
+                                )
+                            ) AS extra
+                        )
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN CASE
+                  WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
+                    ((s.payload #> '{"properties","player","age"}'))::numeric > 150
+                  )
+                  ELSE false
+                END THEN '{"expected":"<= 150","message":"properties.player.age must be <= 150","path":"properties.player.age","rule":"threshold"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      ((s.payload #> '{"properties","player","age"}'))::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END
+            ]::jsonb[],
+            NULL
+          )
+        )
+        ELSE '[]'::jsonb
+      END AS found
+    FROM
+      etl_stage AS s
+    WHERE
+      s.type = 'track'
+      AND s.event = 'purchase'
+      AND s.version = 1
+  ) AS v
+WHERE
+  t.seq = v.seq
+  AND v.found <> '[]'::jsonb;
+
+-- [classify] message id already in processed.tracks → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."tracks" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'track';
+
+-- [classify] message id already in processed.identifies → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."identifies" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'identify';
+
+-- [classify] message id already in processed.pages → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."pages" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'page';
+
+-- [classify] message id already in processed.screens → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."screens" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'screen';
+
+-- [classify] message id already in processed.groups → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."groups" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'group';
+
+-- [classify] message id already in processed.aliases → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  "processed"."aliases" AS p
+WHERE
+  p.message_id = s.message_id
+  AND s.status = 'ok'
+  AND s.type = 'alias';
+
+-- [classify] same fingerprint earlier in the chunk → duplicate
+UPDATE etl_stage AS t
+SET
+  status = 'duplicate'
+FROM
+  (
+    SELECT
+      s.seq,
+      row_number() OVER (
+        PARTITION BY
+          s.fingerprint
+        ORDER BY
+          s.seq
+      ) AS rank
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'track'
+  ) AS d
+WHERE
+  d.seq = t.seq
+  AND d.rank > 1;
+
+-- [classify] fingerprint already loaded → duplicate
+UPDATE etl_stage AS s
+SET
+  status = 'duplicate'
+FROM
+  processed.tracks AS p
+WHERE
+  p.fingerprint = s.fingerprint
+  AND s.status = 'ok'
+  AND s.type = 'track';
+
+-- [classify] more than 5 events of a user in one minute → rejected (spam)
+WITH
+  candidates AS (
+    SELECT
+      s.seq,
+      s.user_key,
+      date_trunc('minute', s.ts) AS minute,
+      row_number() OVER (
+        PARTITION BY
+          s.user_key,
+          date_trunc('minute', s.ts)
+        ORDER BY
+          s.seq
+      ) AS rank
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'track'
+  ),
+  loaded AS (
+    SELECT
+      m.user_key,
+      m.minute,
+      count(*) AS events
+    FROM
+      (
+        SELECT DISTINCT
+          user_key,
+          minute
+        FROM
+          candidates
+      ) AS m
+      JOIN processed.tracks AS p ON p.user_key = m.user_key
+      AND p."timestamp" >= m.minute
+      AND p."timestamp" < m.minute + interval '1 minute'
+    GROUP BY
+      m.user_key,
+      m.minute
+  )
+UPDATE etl_stage AS t
+SET
+  status = 'rejected',
+  reasons = t.reasons || jsonb_build_array(
+    '{"expected":"at most 5 events per user per minute","message":"userId must send at most 5 events per minute (spam)","path":"userId","rule":"spam"}'::jsonb || jsonb_build_object(
+      'received',
+      (c.rank + coalesce(l.events, 0))::text
+    )
+  )
+FROM
+  candidates AS c
+  LEFT JOIN loaded AS l ON l.user_key = c.user_key
+  AND l.minute = c.minute
+WHERE
+  t.seq = c.seq
+  AND c.rank + coalesce(l.events, 0) > 5;
+
+-- [load] rejected rows into raw.rejected (stage 'etl')
+INSERT INTO
+  raw.rejected (
+    received_at,
+    stage,
+    source,
+    message_id,
+    reasons,
+    payload
+  )
+SELECT
+  s.received_at,
+  'etl',
+  s.source,
+  s.message_id,
+  s.reasons,
+  s.payload::text
+FROM
+  etl_stage AS s
+WHERE
+  s.status = 'rejected'
+ORDER BY
+  s.seq;
+
+-- [load] load every valid track event into processed.tracks
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."tracks" (
+        "message_id",
+        "seq",
+        "event",
+        "event_version",
+        "user_key",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "session_id",
+        "fingerprint",
+        "revenue",
+        "currency",
+        "context_locale",
+        "context_language",
+        "context_country",
+        "context_platform",
+        "user_agent"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.event AS "event",
+      s.version AS "event_version",
+      s.user_key AS "user_key",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.session_id AS "session_id",
+      s.fingerprint AS "fingerprint",
+      CASE
+        WHEN s.event = 'purchase' THEN trim_scale(
+          (s.payload #>> '{"properties","price_cents"}')::numeric / 100
+        )
+      END AS "revenue",
+      CASE
+        WHEN s.event = 'purchase' THEN (s.payload #>> '{"properties","currency"}')
+      END AS "currency",
+      (s.payload #>> '{"context","locale"}') AS "context_locale",
+      lower(
+        nullif(
+          split_part(
+            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+            '-',
+            1
+          ),
+          ''
+        )
+      ) AS "context_language",
+      upper(
+        nullif(
+          split_part(
+            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+            '-',
+            2
+          ),
+          ''
+        )
+      ) AS "context_country",
+      (s.payload #>> '{"context","platform"}') AS "context_platform",
+      (s.payload #>> '{context,userAgent}') AS "user_agent"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'track'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load purchase v1 into processed.purchase
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."purchase" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "event_version",
+        "session_id",
+        "session_index",
+        "context_locale",
+        "context_language",
+        "context_country",
+        "context_platform",
+        "currency",
+        "player_age",
+        "tag_name",
+        "tag_number",
+        "price_cents",
+        "sku",
+        "sku_note"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      s.version AS "event_version",
+      s.session_id AS "session_id",
+      CASE
+        WHEN jsonb_typeof(s.payload #> '{context,sessionIndex}') = 'number'
+        AND (s.payload #> '{context,sessionIndex}')::numeric BETWEEN 0 AND 2147483647
+        AND (s.payload #> '{context,sessionIndex}')::numeric % 1 = 0 THEN (s.payload #>> '{context,sessionIndex}')::integer
+      END AS "session_index",
+      (s.payload #>> '{"context","locale"}') AS "context_locale",
+      lower(
+        nullif(
+          split_part(
+            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+            '-',
+            1
+          ),
+          ''
+        )
+      ) AS "context_language",
+      upper(
+        nullif(
+          split_part(
+            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+            '-',
+            2
+          ),
+          ''
+        )
+      ) AS "context_country",
+      (s.payload #>> '{"context","platform"}') AS "context_platform",
+      lower(
+        btrim(
+          (s.payload #>> '{"properties","currency"}'),
+          E' \t\n\r\f\x0B'
+        )
+      ) AS "currency",
+      (s.payload #>> '{"properties","player","age"}')::numeric::bigint AS "player_age",
+      nullif(
+        split_part(
+          (s.payload #>> '{"properties","player","tag"}'),
+          '#',
+          1
+        ),
+        ''
+      ) AS "tag_name",
+      nullif(
+        split_part(
+          (s.payload #>> '{"properties","player","tag"}'),
+          '#',
+          2
+        ),
+        ''
+      ) AS "tag_number",
+      coalesce(
+        trim_scale(
+          (
+            (s.payload #>> '{"properties","price_cents"}')::numeric::bigint
+          )::numeric / 100
+        ),
+        0
+      ) AS "price_cents",
+      (s.payload #>> '{"properties","sku"}') AS "sku",
+      nullif(
+        concat_ws(
+          '/',
+          ((s.payload #>> '{"properties","sku"}'))::text,
+          ((s.payload #>> '{"properties","note"}'))::text
+        ),
+        ''
+      ) AS "sku_note"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'track'
+      AND s.event = 'purchase'
+      AND s.version = 1
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load identify messages into processed.identifies
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."identifies" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "traits"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'traits') = 'object' THEN s.payload -> 'traits'
+      END AS "traits"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'identify'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load page messages into processed.pages
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."pages" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "name",
+        "properties"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      (s.payload ->> 'name') AS "name",
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+      END AS "properties"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'page'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load screen messages into processed.screens
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."screens" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "name",
+        "properties"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      (s.payload ->> 'name') AS "name",
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+      END AS "properties"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'screen'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load group messages into processed.groups
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."groups" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "group_id",
+        "traits"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      (s.payload ->> 'groupId') AS "group_id",
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'traits') = 'object' THEN s.payload -> 'traits'
+      END AS "traits"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'group'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] load alias messages into processed.aliases
+WITH
+  loaded AS (
+    INSERT INTO
+      "processed"."aliases" (
+        "message_id",
+        "seq",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "previous_id"
+      )
+    SELECT
+      s.message_id AS "message_id",
+      s.seq AS "seq",
+      s.user_id AS "user_id",
+      s.anonymous_id AS "anonymous_id",
+      s.ts AS "timestamp",
+      s.original_ts AS "original_timestamp",
+      s.sent_ts AS "sent_at",
+      s.received_at AS "received_at",
+      (s.payload ->> 'previousId') AS "previous_id"
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'alias'
+    ON CONFLICT DO NOTHING
+    RETURNING
+      1
+  )
+SELECT
+  count(*)::integer AS loaded
+FROM
+  loaded;
+
+-- [load] count the chunk for reconciliation
+SELECT
+  count(*)::integer AS extracted,
+  (
+    count(*) FILTER (
+      WHERE
+        s.status = 'ok'
+    )
+  )::integer AS ok,
+  (
+    count(*) FILTER (
+      WHERE
+        s.status = 'rejected'
+    )
+  )::integer AS rejected,
+  (
+    count(*) FILTER (
+      WHERE
+        s.status = 'duplicate'
+    )
+  )::integer AS duplicates,
+  (
+    count(*) FILTER (
+      WHERE
+        s.status NOT IN ('ok', 'rejected', 'duplicate')
+    )
+  )::integer AS unclassified,
+  (
+    SELECT
+      coalesce(jsonb_object_agg(r.rule, r.rows), '{}'::jsonb)
+    FROM
+      (
+        SELECT
+          reason ->> 'rule' AS rule,
+          count(DISTINCT x.seq) AS rows
+        FROM
+          etl_stage AS x,
+          jsonb_array_elements(x.reasons) AS reason
+        WHERE
+          x.status = 'rejected'
+        GROUP BY
+          reason ->> 'rule'
+      ) AS r
+  ) AS rejected_by_reason
+FROM
+  etl_stage AS s;
+
+-- [cook] the new track rows, as loaded
+CREATE TEMPORARY TABLE etl_new ON COMMIT DROP AS
+SELECT
+  p.*
+FROM
+  processed.tracks AS p
+  JOIN etl_stage AS s ON s.message_id = p.message_id
+WHERE
+  s.status = 'ok'
+  AND s.type = 'track';
+
+-- [cook] statistics of etl_new for the planner
+ANALYZE etl_new (user_key, session_id);
+
+-- [cook] tracker sessions touched by the chunk
+CREATE TEMPORARY TABLE etl_tracker_sessions ON COMMIT DROP AS
+SELECT DISTINCT
+  n.session_id AS session_key
+FROM
+  etl_new AS n
+WHERE
+  n.session_id IS NOT NULL;
+
+-- [cook] users with new events lacking a session id: the sessions they keep
+CREATE TEMPORARY TABLE etl_resession ON COMMIT DROP AS
+SELECT
+  u.user_key,
+  k.kept_until,
+  coalesce(k.kept, 0) AS kept
+FROM
+  (
+    SELECT
+      n.user_key,
+      min(n."timestamp") AS first_new
+    FROM
+      etl_new AS n
+    WHERE
+      n.session_id IS NULL
+    GROUP BY
+      n.user_key
+  ) AS u
+  CROSS JOIN LATERAL (
+    SELECT
+      max(c.ended_at) AS kept_until,
+      count(*)::integer AS kept
+    FROM
+      cooked.sessions AS c
+    WHERE
+      c.user_key = u.user_key
+      AND c.session_number IS NOT NULL
+      AND c.ended_at < u.first_new - interval '30 minutes'
+  ) AS k;
+
+-- [cook] drop session days of sessions that are rebuilt
+DELETE FROM cooked.session_days AS d
+WHERE
+  d.session_key IN (
+    SELECT
+      t.session_key
+    FROM
+      etl_tracker_sessions AS t
+    UNION ALL
+    SELECT
+      c.session_key
+    FROM
+      cooked.sessions AS c
+      JOIN etl_resession AS r ON r.user_key = c.user_key
+    WHERE
+      c.session_number > r.kept
+  );
+
+-- [cook] drop sessions that are rebuilt
+DELETE FROM cooked.sessions AS c
+WHERE
+  c.session_key IN (
+    SELECT
+      t.session_key
+    FROM
+      etl_tracker_sessions AS t
+  )
+  OR (
+    c.session_number IS NOT NULL
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        etl_resession AS r
+      WHERE
+        r.user_key = c.user_key
+        AND c.session_number > r.kept
+    )
+  );
+
+-- [cook] cut sessions by 30 minutes of inactivity after the kept ones
+CREATE TEMPORARY TABLE etl_session_events ON COMMIT DROP AS
+SELECT
+  e.user_key,
+  e."timestamp",
+  e.kept + sum(e.starts) OVER (
+    PARTITION BY
+      e.user_key
+    ORDER BY
+      e."timestamp",
+      e.seq
+  ) AS session_number
+FROM
+  (
+    SELECT
+      p.user_key,
+      p."timestamp",
+      p.seq,
+      r.kept,
+      CASE
+        WHEN p."timestamp" - lag(p."timestamp") OVER w <= interval '30 minutes' THEN 0
+        ELSE 1
+      END AS starts
+    FROM
+      etl_resession AS r
+      JOIN processed.tracks AS p ON p.user_key = r.user_key
+      AND p.session_id IS NULL
+      AND (
+        r.kept_until IS NULL
+        OR p."timestamp" > r.kept_until
+      )
+    WINDOW
+      w AS (
+        PARTITION BY
+          p.user_key
+        ORDER BY
+          p."timestamp",
+          p.seq
+      )
+  ) AS e;
+
+-- [cook] insert the rebuilt inactivity sessions and the touched tracker sessions
+INSERT INTO
+  cooked.sessions (
+    session_key,
+    user_key,
+    started_at,
+    ended_at,
+    events,
+    session_number
+  )
+SELECT
+  e.user_key || '#' || e.session_number,
+  e.user_key,
+  min(e."timestamp"),
+  max(e."timestamp"),
+  count(*)::integer,
+  e.session_number::integer
+FROM
+  etl_session_events AS e
+GROUP BY
+  e.user_key,
+  e.session_number
+UNION ALL
+SELECT
+  p.session_id,
+  min(p.user_key),
+  min(p."timestamp"),
+  max(p."timestamp"),
+  count(*)::integer,
+  NULL
+FROM
+  processed.tracks AS p
+WHERE
+  p.session_id IN (
+    SELECT
+      t.session_key
+    FROM
+      etl_tracker_sessions AS t
+  )
+GROUP BY
+  p.session_id;
+
+-- [cook] session days of the rebuilt sessions, per reporting time zone ($1 = timeZones)
+INSERT INTO
+  cooked.session_days (time_zone, day, session_key, user_key)
+SELECT DISTINCT
+  z.time_zone,
+  (e."timestamp" AT time zone z.time_zone)::date,
+  e.user_key || '#' || e.session_number,
+  e.user_key
+FROM
+  etl_session_events AS e
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+UNION
+SELECT DISTINCT
+  z.time_zone,
+  (p."timestamp" AT time zone z.time_zone)::date,
+  p.session_id,
+  c.user_key
+FROM
+  processed.tracks AS p
+  JOIN cooked.sessions AS c ON c.session_key = p.session_id
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+WHERE
+  p.session_id IN (
+    SELECT
+      t.session_key
+    FROM
+      etl_tracker_sessions AS t
+  );
+
+-- [cook] the (time zone, user, local day) pairs the chunk touches ($1 = timeZones)
+CREATE TEMPORARY TABLE etl_affected ON COMMIT DROP AS
+SELECT DISTINCT
+  z.time_zone,
+  n.user_key,
+  (n."timestamp" AT time zone z.time_zone)::date AS day
+FROM
+  etl_new AS n
+  CROSS JOIN unnest($1::text[]) AS z (time_zone);
+
+-- [cook] statistics of etl_affected for the planner
+ANALYZE etl_affected (time_zone, user_key, day);
+
+-- [cook] every event of the affected user-days, with its session key
+CREATE TEMPORARY TABLE etl_day_events ON COMMIT DROP AS
+SELECT
+  a.time_zone,
+  a.day,
+  p.user_key,
+  p."timestamp",
+  p.event,
+  p.revenue,
+  coalesce(
+    p.session_id,
+    (
+      SELECT
+        c.session_key
+      FROM
+        cooked.sessions AS c
+      WHERE
+        c.user_key = p.user_key
+        AND c.session_number IS NOT NULL
+        AND c.started_at <= p."timestamp"
+      ORDER BY
+        c.started_at DESC
+      LIMIT
+        1
+    )
+  ) AS session_key,
+  p."context_platform",
+  p."context_language"
+FROM
+  etl_affected AS a
+  JOIN processed.tracks AS p ON p.user_key = a.user_key
+  AND p."timestamp" >= a.day::timestamp AT time zone a.time_zone
+  AND p."timestamp" < (a.day + 1)::timestamp AT time zone a.time_zone;
+
+-- [cook] statistics of etl_day_events for the planner
+ANALYZE etl_day_events (time_zone, day, user_key);
+
+-- [cook] drop the affected user-days
+DELETE FROM cooked.user_days AS d USING etl_affected AS a
+WHERE
+  d.time_zone = a.time_zone
+  AND d.user_key = a.user_key
+  AND d.day = a.day;
+
+-- [cook] recount the affected user-days
+INSERT INTO
+  cooked.user_days (
+    time_zone,
+    day,
+    user_key,
+    events,
+    sessions,
+    revenue,
+    purchases,
+    first_event_at,
+    last_event_at
+  )
+SELECT
+  e.time_zone,
+  e.day,
+  e.user_key,
+  count(*)::integer,
+  count(DISTINCT e.session_key)::integer,
+  coalesce(sum(e.revenue), 0),
+  (
+    count(*) FILTER (
+      WHERE
+        e.event = 'purchase'
+    )
+  )::integer,
+  min(e."timestamp"),
+  max(e."timestamp")
+FROM
+  etl_day_events AS e
+GROUP BY
+  e.time_zone,
+  e.day,
+  e.user_key;
+
+-- [cook] drop the affected user-day dimension rows
+DELETE FROM cooked.user_day_dimensions AS d USING etl_affected AS a
+WHERE
+  d.time_zone = a.time_zone
+  AND d.user_key = a.user_key
+  AND d.day = a.day;
+
+-- [cook] recount the affected user-days per dimension value
+INSERT INTO
+  cooked.user_day_dimensions (
+    time_zone,
+    day,
+    user_key,
+    dimension,
+    value,
+    events,
+    sessions,
+    revenue,
+    purchases
+  )
+SELECT
+  e.time_zone,
+  e.day,
+  e.user_key,
+  v.dimension,
+  coalesce(v.value, '(none)'),
+  count(*)::integer,
+  count(DISTINCT e.session_key)::integer,
+  coalesce(sum(e.revenue), 0),
+  (
+    count(*) FILTER (
+      WHERE
+        e.event = 'purchase'
+    )
+  )::integer
+FROM
+  etl_day_events AS e
+  CROSS JOIN LATERAL (
+    VALUES
+      ('platform', e."context_platform"::text),
+      ('language', e."context_language"::text)
+  ) AS v (dimension, value)
+GROUP BY
+  e.time_zone,
+  e.day,
+  e.user_key,
+  v.dimension,
+  coalesce(v.value, '(none)');
+
+-- [cook] merge the new events into cooked.users ($1 = timeZones)
+INSERT INTO
+  cooked.users AS u (
+    time_zone,
+    user_key,
+    user_id,
+    anonymous_id,
+    first_seen_at,
+    last_seen_at,
+    first_day,
+    last_day,
+    install_day,
+    install_at,
+    first_purchase_day,
+    first_purchase_at,
+    revenue,
+    events
+  )
+SELECT
+  z.time_zone,
+  n.user_key,
+  n.user_id,
+  n.anonymous_id,
+  n.first_seen_at,
+  n.last_seen_at,
+  (n.first_seen_at AT time zone z.time_zone)::date,
+  (n.last_seen_at AT time zone z.time_zone)::date,
+  (n.install_at AT time zone z.time_zone)::date,
+  n.install_at,
+  (n.first_purchase_at AT time zone z.time_zone)::date,
+  n.first_purchase_at,
+  n.revenue,
+  n.events
+FROM
+  (
+    SELECT
+      e.user_key,
+      min(e.user_id) AS user_id,
+      min(e.anonymous_id) AS anonymous_id,
+      min(e."timestamp") AS first_seen_at,
+      max(e."timestamp") AS last_seen_at,
+      NULL::timestamptz AS install_at,
+      min(e."timestamp") FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS first_purchase_at,
+      coalesce(sum(e.revenue), 0) AS revenue,
+      count(*) AS events
+    FROM
+      etl_new AS e
+    GROUP BY
+      e.user_key
+  ) AS n
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+ON CONFLICT (time_zone, user_key) DO UPDATE
+SET
+  user_id = least(u.user_id, excluded.user_id),
+  anonymous_id = least(u.anonymous_id, excluded.anonymous_id),
+  first_seen_at = least(u.first_seen_at, excluded.first_seen_at),
+  last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),
+  first_day = least(u.first_day, excluded.first_day),
+  last_day = greatest(u.last_day, excluded.last_day),
+  install_day = least(u.install_day, excluded.install_day),
+  install_at = least(u.install_at, excluded.install_at),
+  first_purchase_day = least(u.first_purchase_day, excluded.first_purchase_day),
+  first_purchase_at = least(u.first_purchase_at, excluded.first_purchase_at),
+  revenue = u.revenue + excluded.revenue,
+  events = u.events + excluded.events;
+
+-- then: watermark := $2, the chunk counts are added to tributary.etl_runs, and the run checks
+
+-- extracted = loaded + rejected + duplicates before COMMIT (a violation rolls the chunk back).
+
+COMMIT;
+
+-- --full starts with (one transaction):
+
+TRUNCATE "processed"."purchase",
+"processed"."tracks",
+"processed"."identifies",
+"processed"."pages",
+"processed"."screens",
+"processed"."groups",
+"processed"."aliases",
+"cooked"."user_days",
+"cooked"."user_day_dimensions",
+"cooked"."users",
+"cooked"."sessions",
+"cooked"."session_days";
+
+delete from "raw"."rejected"
+where
+  "stage" = $1;
+
+insert into
+  "tributary"."watermarks" ("name", "seq", "updated_at")
+values
+  ($1, $2, now())
+on conflict ("name") do update
+set
+  "seq" = "excluded"."seq",
+  "updated_at" = now();
