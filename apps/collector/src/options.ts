@@ -31,6 +31,8 @@ export interface CollectorLimits {
 export interface FlushSettings {
   readonly maxEvents: number;
   readonly maxWaitMs: number;
+  /** Flushes in flight at once (default 1; more only helps when the database has spare cores). */
+  readonly maxConcurrent: number;
 }
 
 /** How `context.ip` is anonymised: `none`, or zero the host part (IPv4 last octet, IPv6 last 80 bits). */
@@ -67,7 +69,7 @@ export const DEFAULT_LIMITS: CollectorLimits = {
 };
 
 /** Default flush settings. */
-export const DEFAULT_FLUSH: FlushSettings = { maxEvents: 500, maxWaitMs: 5 };
+export const DEFAULT_FLUSH: FlushSettings = { maxEvents: 500, maxWaitMs: 5, maxConcurrent: 1 };
 
 /** The limits with defaults filled in (`maxDecompressedBytes` follows `maxBodyBytes` unless set). */
 export function resolveLimits(limits: Partial<CollectorLimits> = {}): CollectorLimits {

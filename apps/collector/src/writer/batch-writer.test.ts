@@ -39,7 +39,7 @@ const request = (...ids: string[]): WriteRequest => ({
 describe('BatchWriter', () => {
   it('commits concurrent requests in one statement and tells each which events were new', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 5 });
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 5, maxConcurrent: 1 });
     const results = await Promise.all([
       writer.write(request('a', 'b')),
       writer.write(request('b', 'c')),
@@ -52,7 +52,7 @@ describe('BatchWriter', () => {
 
   it('flushes as soon as maxEvents are pending instead of waiting for the timer', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 3, maxWaitMs: 60_000 });
+    const writer = new BatchWriter(db, { maxEvents: 3, maxWaitMs: 60_000, maxConcurrent: 1 });
     const started = performance.now();
     await writer.write(request('a', 'b', 'c'));
     expect(performance.now() - started).toBeLessThan(1000);
@@ -66,7 +66,7 @@ describe('BatchWriter', () => {
         ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
         : undefined,
     );
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1 });
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
     const outcomes = await Promise.allSettled([writer.write(request('a')), writer.write(request('b'))]);
     for (const outcome of outcomes) {
       expect(outcome.status).toBe('rejected');
@@ -85,7 +85,7 @@ describe('BatchWriter', () => {
         ? Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' })
         : undefined,
     );
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1 });
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
     const [good, bad] = await Promise.allSettled([
       writer.write(request('ok')),
       writer.write(request('poison')),
@@ -97,7 +97,7 @@ describe('BatchWriter', () => {
 
   it('close() commits what is queued and refuses later writes', async () => {
     const { db, stored } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000 });
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000, maxConcurrent: 1 });
     const pending = writer.write(request('late'));
     expect(writer.pending).toBe(1);
     await writer.close();
@@ -108,11 +108,47 @@ describe('BatchWriter', () => {
 
   it('drain() commits later writes at once instead of waiting for the timer', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000 });
+    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000, maxConcurrent: 1 });
     await writer.drain();
     const started = performance.now();
     expect(await writer.write(request('during-shutdown'))).toEqual({ stored: [true] });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(calls).toHaveLength(1);
+  });
+
+  it('overlaps up to maxConcurrent full flushes, and queues the rest', async () => {
+    let running = 0;
+    let peak = 0;
+    const releases: (() => void)[] = [];
+    const db: FlushDatabase = {
+      async query<T>(_text: string, params: readonly unknown[] = []) {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+        return (JSON.parse(params[0] as string) as { message_id: string }[]).map((e) => ({
+          message_id: e.message_id,
+          seq: '1',
+        })) as T[];
+      },
+    };
+    const writer = new BatchWriter(db, { maxEvents: 2, maxWaitMs: 60_000, maxConcurrent: 2 });
+    const writes = [
+      writer.write(request('a', 'b')),
+      writer.write(request('c', 'd')),
+      writer.write(request('e', 'f')),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([running, releases.length]).toEqual([2, 2]);
+    while (releases.length > 0 || running > 0) {
+      releases.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect((await Promise.all(writes)).map((r) => r.stored)).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+    ]);
+    expect(peak).toBe(2);
   });
 });

@@ -43,8 +43,9 @@ interface Pending {
  * Micro-batches writes from concurrent requests: commits when `maxEvents` events are pending or
  * `maxWaitMs` after the first one, with ONE statement (`FLUSH_SQL`, atomic by itself, one round
  * trip): a multi-row INSERT of events (`ON CONFLICT (message_id) DO NOTHING`), one of rejected
- * messages, and a NOTIFY with the highest new seq. One flush runs at a time, so `seq` order is
- * commit order (the ETL's watermark relies on it). A request's promise settles only after that commit: resolved with which events were new,
+ * messages, and a NOTIFY with the highest new seq. Up to `maxConcurrent` flushes overlap (sending
+ * and parsing one while another inserts); the statement's advisory lock keeps `seq` order equal to
+ * commit order, which the ETL's watermark relies on. A request's promise settles only after that commit: resolved with which events were new,
  * or rejected with a 503 `CollectorError` when the database is unreachable (nothing was written).
  * A non-connection failure is retried request by request, so one bad request cannot fail others.
  */
@@ -52,7 +53,7 @@ export class BatchWriter {
   #queue: Pending[] = [];
   #queuedEvents = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #flushing: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
   #draining = false;
 
@@ -83,9 +84,9 @@ export class BatchWriter {
 
   /** Commits everything queued so far. */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing) {
-      if (this.#flushing) await this.#flushing;
-      else this.#startFlush();
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      if (this.#queue.length > 0 && this.#inFlight.size < this.settings.maxConcurrent) this.#startFlush();
+      else await Promise.race(this.#inFlight);
     }
   }
 
@@ -102,20 +103,24 @@ export class BatchWriter {
   }
 
   #schedule(): void {
-    if (this.#flushing) return;
-    if (this.#draining || this.#queuedEvents >= this.settings.maxEvents) this.#startFlush();
-    else this.#timer ??= setTimeout(() => this.#startFlush(), this.settings.maxWaitMs);
+    const busy = this.#inFlight.size;
+    if (busy >= this.settings.maxConcurrent) return;
+    const full = this.#draining || this.#queuedEvents >= this.settings.maxEvents;
+    // While a flush runs, only a full batch starts another: small overlapping flushes cost more.
+    if (full) this.#startFlush();
+    else if (busy === 0) this.#timer ??= setTimeout(() => this.#startFlush(), this.settings.maxWaitMs);
   }
 
   #startFlush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#flushing || this.#queue.length === 0) return;
+    if (this.#inFlight.size >= this.settings.maxConcurrent || this.#queue.length === 0) return;
     const batch = this.#take();
-    this.#flushing = this.#commit(batch).finally(() => {
-      this.#flushing = undefined;
+    const flushing: Promise<void> = this.#commit(batch).finally(() => {
+      this.#inFlight.delete(flushing);
       if (this.#queue.length > 0) this.#schedule();
     });
+    this.#inFlight.add(flushing);
   }
 
   /** Takes queued requests up to `maxEvents` rows (at least one request). */
