@@ -90,15 +90,7 @@ export function parseClientTime(value: unknown): number | undefined {
  */
 export function parseCanonicalUtc(text: string): number | undefined {
   if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return undefined;
-  const digits = (from: number, count: number): number => {
-    let n = 0;
-    for (let i = from; i < from + count; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      n = n * 10 + d;
-    }
-    return n;
-  };
+
   if (
     text[4] !== '-' ||
     text[7] !== '-' ||
@@ -108,16 +100,26 @@ export function parseCanonicalUtc(text: string): number | undefined {
     text[19] !== '.'
   )
     return undefined;
-  const year = digits(0, 4);
-  const month = digits(5, 2);
-  const day = digits(8, 2);
-  const hour = digits(11, 2);
-  const minute = digits(14, 2);
-  const second = digits(17, 2);
-  const ms = digits(20, 3);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const ms = digitsAt(text, 20, 3);
   if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   // Date.UTC rolls 2026-02-30 over to March; such a date is not valid.
   return new Date(time).getUTCDate() === day ? time : undefined;
+}
+
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
 }

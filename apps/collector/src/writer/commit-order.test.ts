@@ -39,16 +39,16 @@ describe.skipIf(!engine)(
         await other.query('BEGIN');
         await other.query('SELECT pg_advisory_xact_lock($1)', [RAW_EVENTS_LOCK_KEY]);
         let answered = false;
-        const response = collector.app
-          .request('/v1/batch', {
+        const response = Promise.resolve(
+          collector.app.request('/v1/batch', {
             method: 'POST',
             headers: { authorization: basicAuth(KEYS.server) },
             body: JSON.stringify({ batch: [levelUp('ordered')] }),
-          })
-          .then((r) => {
-            answered = true;
-            return r;
-          });
+          }),
+        ).then((r) => {
+          answered = true;
+          return r;
+        });
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(answered).toBe(false);
         await other.query('COMMIT');
