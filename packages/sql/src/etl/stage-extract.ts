@@ -136,13 +136,13 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
       'groupId',
       'required',
       'a group id',
-      `${isType('group')} AND ${typeOf('groupId')} NOT IN ('string', 'number')`,
+      `${isType('group')} AND coalesce(${typeOf('groupId')}, 'missing') NOT IN ('string', 'number')`,
     ),
     check(
       'previousId',
       'required',
       'the previous id',
-      `${isType('alias')} AND ${typeOf('previousId')} NOT IN ('string', 'number')`,
+      `${isType('alias')} AND coalesce(${typeOf('previousId')}, 'missing') NOT IN ('string', 'number')`,
     ),
     ...objectChecks(plan.context, context, 'context', options, true),
     ...plan.userAgentPatterns.map((pattern) =>

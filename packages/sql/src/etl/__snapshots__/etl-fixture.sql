@@ -195,11 +195,14 @@ WITH
         )
         OR (
           s.type IN ('group')
-          AND jsonb_typeof(s.payload -> 'groupId') NOT IN ('string', 'number')
+          AND coalesce(jsonb_typeof(s.payload -> 'groupId'), 'missing') NOT IN ('string', 'number')
         )
         OR (
           s.type IN ('alias')
-          AND jsonb_typeof(s.payload -> 'previousId') NOT IN ('string', 'number')
+          AND coalesce(
+            jsonb_typeof(s.payload -> 'previousId'),
+            'missing'
+          ) NOT IN ('string', 'number')
         )
         OR (
           jsonb_typeof(
@@ -496,7 +499,7 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('group')
-                AND jsonb_typeof(s.payload -> 'groupId') NOT IN ('string', 'number') THEN '{"expected":"a group id","message":"groupId must be a group id","path":"groupId","rule":"required"}'::jsonb || jsonb_build_object(
+                AND coalesce(jsonb_typeof(s.payload -> 'groupId'), 'missing') NOT IN ('string', 'number') THEN '{"expected":"a group id","message":"groupId must be a group id","path":"groupId","rule":"required"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'groupId')::text, 200),
@@ -506,7 +509,10 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('alias')
-                AND jsonb_typeof(s.payload -> 'previousId') NOT IN ('string', 'number') THEN '{"expected":"the previous id","message":"previousId must be the previous id","path":"previousId","rule":"required"}'::jsonb || jsonb_build_object(
+                AND coalesce(
+                  jsonb_typeof(s.payload -> 'previousId'),
+                  'missing'
+                ) NOT IN ('string', 'number') THEN '{"expected":"the previous id","message":"previousId must be the previous id","path":"previousId","rule":"required"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'previousId')::text, 200),
