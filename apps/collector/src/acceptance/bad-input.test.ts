@@ -8,7 +8,7 @@ import {
   levelUp,
   testCollectorOptions,
 } from '../test-helpers/test-collector.js';
-import { BAD_MESSAGE_CASES, BAD_REQUEST_CASES, type BadInputCase } from './bad-input-cases.js';
+import { BAD_MESSAGE_CASES, BAD_REQUEST_CASES, type BadInputCase } from '../test-helpers/bad-input-cases.js';
 
 // Acceptance 2: every malformed or hostile request gets its documented status and error body, a
 // valid event sent right after (or beside) it is still stored, and the server keeps running.

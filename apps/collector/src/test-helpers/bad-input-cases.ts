@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { basicAuth, KEYS, levelUp, WEB_ORIGIN } from '../test-helpers/test-collector.js';
+import { basicAuth, KEYS, levelUp, WEB_ORIGIN } from './test-collector.js';
 
 /** One hostile or malformed request and what the collector must answer. */
 export interface BadInputCase {
