@@ -14,7 +14,12 @@ export interface RequestBody {
  * `Content-Encoding: gzip` as a stream and aborting as soon as either the wire size or the
  * decompressed size passes its limit, so a gzip bomb costs at most `maxDecompressedBytes`.
  */
-export async function readBody(request: Request, limits: CollectorLimits): Promise<RequestBody> {
+export async function readBody(
+  request: Request,
+  limits: CollectorLimits,
+  /** The Node request stream when served by Node: read directly, without a web stream per request. */
+  nodeBody?: AsyncIterable<Uint8Array>,
+): Promise<RequestBody> {
   assertContentType(request.headers.get('content-type'));
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip')
@@ -24,9 +29,12 @@ export async function readBody(request: Request, limits: CollectorLimits): Promi
     );
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
-  if (!request.body) return { text: '', bytes: 0 };
-
   const gzip = encoding !== 'identity';
+  if (!gzip && nodeBody) {
+    const bytes = await collectNode(nodeBody, limits.maxBodyBytes);
+    return { text: decodeUtf8(bytes), bytes: bytes.byteLength };
+  }
+  if (!request.body) return { text: '', bytes: 0 };
   if (!gzip) {
     // Plain bodies: `collect` itself stops at the limit, no extra stream stage per request.
     const bytes = await collect(request.body, limits.maxBodyBytes, false);
@@ -98,6 +106,17 @@ async function collect(
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+async function collectNode(stream: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += chunk.byteLength;
+    if (total > limit) throw bodyTooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, total);
 }
 
 function assertContentType(header: string | null): void {

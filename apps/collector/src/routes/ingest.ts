@@ -35,7 +35,7 @@ export interface IngestResponse {
 export function ingestHandler(deps: CollectorDeps, route: IngestRoute) {
   return async function ingest(c: Context<CollectorEnv>): Promise<Response> {
     const receivedAt = deps.clock();
-    const body = await readBody(c.req.raw, deps.limits);
+    const body = await readBody(c.req.raw, deps.limits, c.env?.incoming);
     const headers = c.req.raw.headers;
     let parsed: unknown;
     let parseError: CollectorError | undefined;
