@@ -138,6 +138,7 @@ describe('compileEtl', () => {
     ).toMatchInlineSnapshot(`
       [
         "extract: extract raw rows (watermark, high] into staging, with envelope checks (fromSeq, toSeq)",
+        "extract: index the staged rows by seq (the validate and classify updates join on it)",
         "extract: statistics of etl_stage for the planner",
         "validate: validate purchase v1",
         "classify: message id already in processed.tracks → duplicate",

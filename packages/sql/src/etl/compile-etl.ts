@@ -2,7 +2,7 @@ import type { PlanDocument } from '@tributary/schema';
 import { formatSql } from '../format-sql.js';
 import { chunkSettingsSql, lockQuery, resetQueries } from './etl-bookkeeping.js';
 import { type EtlPlan, etlPlanOf } from './etl-plan.js';
-import { analyzeStatement, type EtlStatement } from './etl-statement.js';
+import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { cookStatements } from './stage-cook.js';
 import { classifyStatements } from './stage-classify.js';
 import { extractStatement } from './stage-extract.js';
@@ -32,6 +32,11 @@ export function compileEtl(document: PlanDocument): EtlProgram {
     plan,
     chunk: [
       extractStatement(plan),
+      statement(
+        'extract',
+        'index the staged rows by seq (the validate and classify updates join on it)',
+        `CREATE INDEX ON ${STAGE_TABLE} (seq)`,
+      ),
       analyzeStatement('extract', 'etl_stage', ['seq', 'type', 'event', 'version', 'user_key']),
       ...plan.versions.map((version) => validateStatement(plan, version)),
       ...classifyStatements(plan),

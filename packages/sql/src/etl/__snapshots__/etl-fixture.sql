@@ -797,6 +797,9 @@ SELECT
 FROM
   checked AS s;
 
+-- [extract] index the staged rows by seq (the validate and classify updates join on it)
+CREATE INDEX ON etl_stage (seq);
+
 -- [extract] statistics of etl_stage for the planner
 ANALYZE etl_stage (seq, type, event, version, user_key);
 
