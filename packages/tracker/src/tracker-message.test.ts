@@ -53,6 +53,24 @@ describe('Tracker messages', () => {
     expect(sessions[2]![1]).toBe(2);
   });
 
+  it('derives sessions from explicit timestamps when events are backfilled', async () => {
+    const { tracker, net } = harness({ sessionTimeoutMs: 60_000 });
+    const at = (s: number) => ({ timestamp: new Date(Date.UTC(2026, 2, 1, 10, 0, s)) });
+    tracker.track('ping', { n: 1 }, at(0));
+    tracker.track('ping', { n: 2 }, at(30));
+    tracker.track('ping', { n: 3 }, at(200));
+    await tracker.flush();
+    const messages = net.messages();
+    expect(messages.map((m) => m.timestamp)).toEqual([
+      '2026-03-01T10:00:00.000Z',
+      '2026-03-01T10:00:30.000Z',
+      '2026-03-01T10:03:20.000Z',
+    ]);
+    expect(messages[1]!.context.sessionId).toBe(messages[0]!.context.sessionId);
+    expect(messages[2]!.context.sessionId).not.toBe(messages[0]!.context.sessionId);
+    expect(messages[2]!.context.sessionIndex).toBe(2);
+  });
+
   it('persists anonymousId and userId in storage', async () => {
     const storage = memoryStorage();
     const first = harness({ storage }).tracker;

@@ -287,7 +287,9 @@ export class Tracker<P extends AnyPlan> {
         'The tracker is closed; create a new one to send more messages.',
       );
     const now = this.clock.now();
-    const session = this.session(now);
+    // Sessions follow the event's own time, so backfilled events (an explicit timestamp) still
+    // fall into the right sessions; for live events the two are the same.
+    const session = this.session(options.timestamp?.getTime() ?? now);
     const messageId = this.nextId();
     const userId = options.userId ?? this.userId;
     const message = {
