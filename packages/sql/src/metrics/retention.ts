@@ -37,11 +37,13 @@ export function retentionQuery(spec: ResolvedMetricSpec<'retention' | 'retention
   const lastComplete = dateParam(spec.lastCompleteDay);
   const b = breakdownColumn(spec);
   const cb = breakdownColumn(spec, 'c');
+  // A user has one active row per day (and value), so daily cells count rows; weekly cells count users.
+  const retainedCount = weekly ? sql`count(distinct c.user_key)` : sql`count(*)`;
   const joinActivity = sql`join active as a on a.user_key = c.user_key${sameBreakdown(spec, 'a', 'c')}`;
   const hits =
     spec.retentionMode === 'on'
       ? sql`hits as (
-    select c.cohort${cb}, (${bucket(raw('a.day'))} - c.cohort) / ${unit} as n, count(distinct c.user_key) as retained
+    select c.cohort${cb}, (${bucket(raw('a.day'))} - c.cohort) / ${unit} as n, ${retainedCount} as retained
     from cohort_users as c
     ${joinActivity}
       and a.day >= c.cohort + ${unit} * ${intParam(first)}
