@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runMetric } from '../metrics/run-metric.js';
@@ -139,7 +139,10 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
       expect(blocked).toEqual([]);
       expect(requests.every((url) => url.startsWith('file:') || url.startsWith('data:'))).toBe(true);
 
-      const screenshot = join(dir, `report-${engine.kind}.png`);
+      // Kept for people to look at: .tributary/ is git-ignored.
+      const shots = fileURLToPath(new URL('../../.tributary/', import.meta.url));
+      mkdirSync(shots, { recursive: true });
+      const screenshot = join(shots, `report-${engine.kind}.png`);
       await page.screenshot({ path: screenshot, fullPage: true });
       expect(statSync(screenshot).size).toBeGreaterThan(10_000);
     } finally {
