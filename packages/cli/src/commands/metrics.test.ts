@@ -131,6 +131,14 @@ describe('tributary metrics', () => {
     expect(zone.stderr).toContain(
       'Time zone "Asia/Tokyo" is not a reporting time zone of the plan (UTC); add it to etl.reportingTimeZones and run tributary etl --full.',
     );
+    const empty = await runCli(['metrics', 'dau', ...range], {
+      cwd: root,
+      env: { TRIBUTARY_DATA_DIR: join(root, 'empty') },
+    });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe(
+      'tributary metrics: This warehouse has no cooked tables yet: run tributary migrate, then tributary etl, before asking for metrics.\n',
+    );
     const dimension = await cli('metrics', 'dau', ...range, '--by', 'os');
     expect(dimension.code).toBe(1);
     expect(dimension.stderr).toContain('Unknown dimension "os"');

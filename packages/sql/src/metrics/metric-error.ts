@@ -7,9 +7,10 @@ export type MetricErrorCode =
   | 'invalid_range'
   | 'unknown_time_zone'
   | 'unknown_dimension'
-  | 'invalid_metric_option';
+  | 'invalid_metric_option'
+  | 'cooked_tables_missing';
 
-/** A metric spec the query builders cannot compile; the message says what to change. */
+/** A metric spec the query builders cannot compile, or a warehouse without cooked tables; the message says what to change. */
 export class MetricError extends TributaryError {
   override readonly code: MetricErrorCode;
 

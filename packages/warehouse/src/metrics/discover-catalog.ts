@@ -1,4 +1,4 @@
-import type { MetricCatalog } from '@tributary/sql';
+import { type MetricCatalog, MetricError } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
 
 /**
@@ -6,6 +6,14 @@ import type { SqlRunner } from '../warehouse.js';
  * (one index probe per distinct value), for callers that have no plan at hand.
  */
 export async function discoverMetricCatalog(warehouse: SqlRunner): Promise<MetricCatalog> {
+  const [tables] = await warehouse.query<{ days: string | null; dimensions: string | null }>(
+    `select to_regclass('cooked.user_days')::text as days, to_regclass('cooked.user_day_dimensions')::text as dimensions`,
+  );
+  if (!tables?.days || !tables.dimensions)
+    throw new MetricError(
+      'cooked_tables_missing',
+      'This warehouse has no cooked tables yet: run tributary migrate, then tributary etl, before asking for metrics.',
+    );
   const zones = await warehouse.query<{ v: string }>(
     `with recursive z as (
        select min(time_zone) as v from cooked.user_days
