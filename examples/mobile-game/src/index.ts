@@ -1,2 +1,9 @@
-export { runDemo } from './main.js';
+export { type DemoOptions, type DemoResult, runDemo } from './demo/run-demo.js';
+export { type DemoSummary, formatSummary, pooledRatio, pooledRetention } from './demo/summary.js';
 export { appInstall, levelUpV1, levelUpV2, plan, purchase, sessionEnd, sessionStart } from './plan.js';
+export {
+  type SimulatedMessage,
+  type SimulatedUser,
+  type SimulationOptions,
+  simulate,
+} from './simulate/simulate.js';

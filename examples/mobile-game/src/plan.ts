@@ -72,6 +72,17 @@ export const plan = definePlan({
     locale: z.string().max(35).optional(),
     country: z.string().length(2).optional(),
   }),
+  roles: {
+    install: 'app_install',
+    revenue: { event: 'purchase', amount: 'price_cents', unit: 'minor', currency: 'currency' },
+    session: { inactivityMinutes: 30 },
+    dimensions: ['platform', 'country', 'app_version'],
+  },
+  etl: {
+    reportingTimeZones: ['UTC', 'America/New_York'],
+    spam: { maxEventsPerUserPerMinute: 120, userAgentPatterns: ['bot|crawler|spider'] },
+    context: { locale: { split: { kind: 'locale', into: ['language', 'region'] } } },
+  },
 });
 
 export default plan;

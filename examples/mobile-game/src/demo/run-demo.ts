@@ -1,0 +1,174 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashKey, startCollectorServer } from '@tributary/collector';
+import { toPlanDocument } from '@tributary/schema';
+import { metricCatalogOf } from '@tributary/sql';
+import {
+  collectReportData,
+  generateMigration,
+  migrate,
+  renderReportHtml,
+  runEtl,
+  runMetric,
+} from '@tributary/warehouse';
+import pino from 'pino';
+import { plan } from '../plan.js';
+import { simulate } from '../simulate/simulate.js';
+import { addDays } from '../simulate/zoned-time.js';
+import { openDemoDatabase } from './demo-database.js';
+import { sendTraffic } from './send-traffic.js';
+import { type DemoSummary, formatSummary, pooledRatio, pooledRetention } from './summary.js';
+
+export interface DemoOptions {
+  readonly users: number;
+  readonly days: number;
+  readonly seed: number;
+  /** PostgreSQL server URL; the demo works in a fresh `tributary_demo` database there. */
+  readonly databaseUrl?: string;
+  /** Where the embedded database, migrations and report go. */
+  readonly workDir: string;
+  readonly reportPath: string;
+  readonly log?: (line: string) => void;
+  /** Today (ms); the simulation ends yesterday. */
+  readonly now?: number;
+}
+
+export interface DemoResult {
+  readonly summary: DemoSummary;
+  readonly reportPath: string;
+  readonly etl: {
+    readonly extracted: number;
+    readonly loaded: number;
+    readonly rejected: number;
+    readonly duplicates: number;
+  };
+  readonly sent: number;
+}
+
+const WRITE_KEY = 'demo-write-key-not-secret';
+
+/**
+ * The mobile game end to end: migrate → collector → simulated players sending through the real
+ * tracker over HTTP → ETL → metrics summary → report.html. Prints progress as it goes.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const step = (text: string) => log(`\n▸ ${text}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const document = toPlanDocument(plan);
+  const today = new Date(options.now ?? Date.now()).toISOString().slice(0, 10);
+  const startDay = addDays(today, -options.days);
+  const lastDay = addDays(today, -1);
+  mkdirSync(options.workDir, { recursive: true });
+
+  step('Database and migrations');
+  const database = await openDemoDatabase({
+    databaseUrl: options.databaseUrl,
+    dataDir: join(options.workDir, 'data'),
+  });
+  log(`  ${database.description}`);
+  try {
+    const db = database.warehouse;
+    const migrationsDir = join(options.workDir, 'migrations');
+    const generated = await generateMigration({ document, dir: migrationsDir, name: 'mobile_game' });
+    if (generated.fileName) log(`  generated ${generated.fileName}`);
+    const migrated = await migrate({ db, dir: migrationsDir });
+    if (migrated.outcome !== 'ok')
+      throw new Error(
+        `migration ${migrated.outcome}: ${JSON.stringify(migrated.failed ?? migrated.refused)}`,
+      );
+    log(`  applied ${migrated.applied.map((m) => m.name).join(', ') || 'nothing (up to date)'}`);
+
+    step('Collector');
+    const server = await startCollectorServer({
+      plan: document,
+      warehouse: db,
+      sources: [{ name: 'game', writeKeyHash: hashKey(WRITE_KEY) }],
+      port: 0,
+      handleSignals: false,
+      logger: pino({ level: 'silent' }),
+    });
+    log(`  listening on ${server.url}`);
+    let sent = 0;
+    try {
+      step(
+        `Simulating ${options.users.toLocaleString('en')} players over ${options.days} days (${startDay} … ${lastDay})`,
+      );
+      const messages = simulate({ seed: options.seed, users: options.users, days: options.days, startDay });
+      log(`  ${messages.length.toLocaleString('en')} messages; sending through @tributary/tracker over HTTP`);
+      let lastShown = -1;
+      const traffic = await sendTraffic(messages, {
+        endpoint: server.url,
+        writeKey: WRITE_KEY,
+        onProgress: (done, total) => {
+          const pct = Math.floor((done / total) * 100);
+          if (pct >= lastShown + 10 || done === total) {
+            lastShown = pct;
+            log(
+              `  ${String(pct).padStart(3)}%  ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`,
+            );
+          }
+        },
+      });
+      if (traffic.deadLettered > 0)
+        throw new Error(`${traffic.deadLettered} messages could not be delivered`);
+      sent = traffic.sent;
+    } finally {
+      await server.close();
+    }
+
+    step('ETL (raw → staging → processed → cooked)');
+    const etl = await runEtl({
+      warehouse: db,
+      document,
+      mode: 'full',
+      onProgress: (p) =>
+        log(
+          `  chunk ${p.chunk}/${p.chunks}: ${p.extracted.toLocaleString('en')} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s`,
+        ),
+    });
+    log(
+      `  extracted ${etl.extracted}, loaded ${etl.loaded}, rejected ${etl.rejected}, duplicates ${etl.duplicates}`,
+    );
+
+    step('Metrics');
+    const catalog = metricCatalogOf(document);
+    const range = { from: startDay, to: lastDay, timeZone: 'UTC' };
+    const run = { catalog, now: () => options.now ?? Date.now() };
+    const stickiness = (await runMetric(db, { metric: 'stickiness', ...range }, run)).rows;
+    const d1 = (await runMetric(db, { metric: 'retention', ...range, days: 1 }, run)).rows;
+    const d7 = (await runMetric(db, { metric: 'retention', ...range, days: 7 }, run)).rows;
+    const revenue = (await runMetric(db, { metric: 'revenue', ...range }, run)).rows;
+    const conversion = (await runMetric(db, { metric: 'conversion', ...range }, run)).rows;
+    const installs = (await runMetric(db, { metric: 'installs', ...range }, run)).rows;
+    const last = stickiness.at(-1);
+    const dauByDay = new Map(stickiness.map((r) => [r.day, r.dau]));
+    const summary: DemoSummary = {
+      lastDay,
+      dau: last?.dau ?? 0,
+      mau: last?.mau ?? 0,
+      stickiness: last?.stickiness ?? null,
+      d1: pooledRetention(d1),
+      d7: pooledRetention(d7),
+      arpdau: pooledRatio(revenue.map((r) => ({ num: r.revenue, den: dauByDay.get(r.day) ?? 0 }))),
+      conversion: pooledRatio(conversion.map((r) => ({ num: r.converted, den: r.dau }))),
+      revenue: revenue.reduce((s, r) => s + r.revenue, 0),
+      installs: installs.reduce((s, r) => s + r.installs, 0),
+    };
+    log(formatSummary(summary));
+
+    step('Report');
+    const data = await collectReportData(db, {
+      ...range,
+      title: 'Mobile game — Tributary demo',
+      catalog,
+      now: run.now,
+    });
+    writeFileSync(options.reportPath, renderReportHtml(data));
+    log(`  wrote ${options.reportPath}`);
+    log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return { summary, reportPath: options.reportPath, etl, sent };
+  } finally {
+    await database.close();
+  }
+}
