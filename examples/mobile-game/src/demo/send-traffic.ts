@@ -45,7 +45,7 @@ export async function sendTraffic(
     return tracker;
   };
   const lastMessage = new Map<number, number>();
-  messages.forEach((m, i) => lastMessage.set(m.user.index, i));
+  for (const [i, m] of messages.entries()) lastMessage.set(m.user.index, i);
   const closing: Promise<void>[] = [];
   const step = Math.max(1, Math.floor(messages.length / 20));
   for (const [i, m] of messages.entries()) {
