@@ -94,6 +94,7 @@ describe('anonymizeIp', () => {
   });
   it('keeps the address under "none"', () => {
     expect(anonymizeIp('203.0.113.7', 'none')).toBe('203.0.113.7');
+    expect(anonymizeIp('::ffff:203.0.113.7', 'none')).toBe('203.0.113.7');
   });
 });
 
