@@ -4,7 +4,7 @@
 
 BEGIN;
 
-SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on;
+SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off;
 
 select
   pg_advisory_xact_lock(7455317001);
