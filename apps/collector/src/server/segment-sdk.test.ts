@@ -79,6 +79,12 @@ describeEachDatabase('@segment/analytics-node → collector', (getDb) => {
     expect(rows.filter((row) => row.type === 'track')).toHaveLength(TRACKS);
     expect(rows.filter((row) => row.type === 'identify')).toHaveLength(IDENTIFIES);
     expect(new Set(rows.map((row) => row.source))).toEqual(new Set(['node-sdk']));
+    // Enriched from the connection: the socket's address and the SDK's User-Agent header.
+    const [sample] = await getDb().query<{ ip: string; user_agent: string; received: string | null }>(
+      "SELECT payload->'context'->>'ip' AS ip, payload->'context'->>'userAgent' AS user_agent, payload->>'receivedAt' AS received FROM raw.events LIMIT 1",
+    );
+    expect(sample).toMatchObject({ ip: '127.0.0.1', user_agent: expect.stringContaining('analytics-node') });
+    expect(sample?.received).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const [rejected] = await getDb().query<{ count: string }>('SELECT count(*) AS count FROM raw.rejected');
     expect(rejected?.count).toBe('0');
   });
