@@ -9,7 +9,7 @@ interface PoolLike {
 
 /**
  * Workaround for @tributary/warehouse (reported): a `pg` client checked out by `Warehouse` has no
- * 'error' listener, so a connection cut between two statements of a transaction (server restart,
+ * 'error' listener, so a connection cut while a client is checked out (server restart,
  * pg_terminate_backend, network loss) emits an unhandled 'error' and would crash the collector.
  * A listener on every new client turns that into the failed query the writer already handles
  * (the client is then "not queryable" and the pool discards it).
