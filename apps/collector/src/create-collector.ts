@@ -18,7 +18,6 @@ import { ingestHandler } from './routes/ingest.js';
 import { settingsHandler } from './routes/settings.js';
 import { createMessageValidator } from './validation/message-validator.js';
 import { BatchWriter } from './writer/batch-writer.js';
-import { guardPoolErrors } from './writer/guard-pool-errors.js';
 
 /** A running collector: the Hono app, its metrics, and `close` (flush, then release the database). */
 export interface Collector {
@@ -47,7 +46,6 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const ownsWarehouse = typeof options.warehouse === 'string';
   const warehouse =
     typeof options.warehouse === 'string' ? await connect(options.warehouse) : options.warehouse;
-  guardPoolErrors(warehouse);
   const logger = options.logger ?? pino({ name: 'tributary-collector' });
   const generateId = options.generateId ?? randomUUID;
   const metrics = createCollectorMetrics();

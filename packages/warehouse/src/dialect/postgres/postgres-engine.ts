@@ -21,6 +21,12 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions = {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: typeParsers });
   // An idle client that dies (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A connection cut while a client is checked out (server restart, pg_terminate_backend, network
+  // loss) is emitted on the client: without a listener it would crash the process. The pending
+  // query fails instead, and the client, no longer queryable, is discarded on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
@@ -73,9 +79,35 @@ export class PostgresEngine implements Engine {
       client.on('notification', (message) => {
         for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
       });
+      // The LISTEN connection died: drop it and listen again on a new one (retrying while the
+      // server is away), so subscribers keep getting notifications after a restart.
+      client.once('error', () => {
+        if (this.#listener === undefined) return;
+        this.#listener = undefined;
+        client.release(true);
+        this.#relisten(1);
+      });
       return client;
     });
     return this.#listener;
+  }
+
+  #relisten(attempt: number): void {
+    if (this.pool.ended || this.#handlers.size === 0) return;
+    const timer = setTimeout(
+      async () => {
+        try {
+          const client = await this.#listenerClient();
+          for (const channel of this.#handlers.keys())
+            await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+        } catch {
+          this.#listener = undefined;
+          this.#relisten(attempt + 1);
+        }
+      },
+      Math.min(5_000, 250 * attempt),
+    );
+    timer.unref();
   }
 
   async close(): Promise<void> {
