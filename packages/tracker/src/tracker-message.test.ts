@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from './key-value-storage.js';
+import { settle } from './test-helpers/fake-clock.js';
 import { harness } from './test-helpers/harness.js';
 import { UUID_V7_PATTERN } from './uuid-v7.js';
 
@@ -118,5 +119,38 @@ describe('Tracker messages', () => {
     await clock.runUntil(() => net.requests.length >= 4, 10_000);
     expect(net.requests.map((r) => r.body.batch[0]!.messageId)).toEqual([id, id, id, id]);
     expect(new Set(net.requests.map((r) => r.body.sentAt)).size).toBe(4);
+  });
+});
+
+describe('Tracker transport', () => {
+  it("writeKeyIn 'body' sends text/plain with the key in the body and no Authorization (no CORS preflight)", async () => {
+    const { tracker, net } = harness({ writeKeyIn: 'body', flushAt: 50, maxBatchBytes: 40_000 });
+    for (let n = 0; n < 300; n++) tracker.track('ping', { n }, { context: { pad: 'p'.repeat(400) } });
+    await tracker.flush();
+    expect(
+      net.requests.every(
+        (r) => r.headers['content-type'] === 'text/plain' && !('authorization' in r.headers),
+      ),
+    ).toBe(true);
+    expect(
+      net.requests.every((r) => (r.body as unknown as { writeKey: string }).writeKey === 'test-key'),
+    ).toBe(true);
+    expect(Math.max(...net.requests.map((r) => r.bytes))).toBeLessThanOrEqual(40_000);
+    expect(net.messages()).toHaveLength(300);
+  });
+
+  it('sendBeforeUnload sends one keepalive request under the body limit, critical first; the rest stays queued', async () => {
+    const { tracker, net } = harness({ flushAt: 500, flushIntervalMs: 60_000, flushOnCritical: false });
+    for (let n = 0; n < 400; n++) tracker.track('ping', { n }, { context: { pad: 'p'.repeat(300) } });
+    const purchase = tracker.track('purchase', { sku: 'gem', price: 1 });
+    const sent = tracker.sendBeforeUnload(60_000);
+    await settle();
+    expect(net.requests).toHaveLength(1);
+    expect(net.requests[0]!.keepalive).toBe(true);
+    expect(net.requests[0]!.bytes).toBeLessThanOrEqual(60_000);
+    expect(net.requests[0]!.body.batch[0]!.messageId).toBe(purchase);
+    expect(sent).toBe(net.requests[0]!.body.batch.length);
+    expect(sent).toBeGreaterThan(50);
+    expect(tracker.queuedCount).toBe(401 - sent);
   });
 });

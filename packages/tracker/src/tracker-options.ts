@@ -19,6 +19,12 @@ export interface TrackerOptions<P extends AnyPlan> {
   readonly endpoint: string;
   /** Sent as HTTP Basic auth `writeKey:` (and in the body of page-hide beacons). */
   readonly writeKey: string;
+  /**
+   * Where the write key goes: `header` (HTTP Basic auth, JSON body; the Node default) or `body`
+   * (`writeKey` in a text/plain JSON body: a CORS "simple request" with no preflight, so
+   * cross-origin keepalive sends on page hide work; the browser default, as Segment's analytics.js).
+   */
+  readonly writeKeyIn?: 'header' | 'body';
   /** The user of every message until `identify()` changes it. */
   readonly userId?: string;
   /** Added to every message's context (e.g. `{ platform: 'ios', app_version: '1.2.0' }`). */

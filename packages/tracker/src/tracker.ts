@@ -47,6 +47,7 @@ type Settings = Required<
 >;
 
 const USER_ID_KEY = 'tributary.userId';
+const TEXT_PLAIN: Record<string, string> = { 'content-type': 'text/plain' };
 
 /** Lifecycle of a tracker: open → closing (flushing) → closed. */
 type State = 'open' | 'closing' | 'closed';
@@ -79,6 +80,8 @@ export class Tracker<P extends AnyPlan> {
   private readonly waiters = new Set<FlushWaiter>();
   private readonly inFlightAborts = new Set<AbortController>();
   private readonly payloadBytes: number;
+  private readonly keyInBody: boolean;
+  private readonly keyBytes: number;
   private userId: string | undefined;
   private seq = 0;
   private activeWorkers = 0;
@@ -110,7 +113,9 @@ export class Tracker<P extends AnyPlan> {
         'flushAt, maxAttempts and maxConcurrentRequests must be at least 1.',
       );
     }
-    this.payloadBytes = payloadBudget(this.settings.maxBatchBytes, flushAt);
+    // `,"writeKey":"…"` when the key travels in the body.
+    this.keyBytes = options.writeKeyIn === 'body' ? utf8ByteLength(JSON.stringify(options.writeKey)) + 12 : 0;
+    this.payloadBytes = payloadBudget(this.settings.maxBatchBytes - this.keyBytes, flushAt);
     if (this.payloadBytes < MAX_MESSAGE_BYTES) {
       throw new TrackerError(
         'invalid_options',
@@ -144,6 +149,7 @@ export class Tracker<P extends AnyPlan> {
       ? options.endpoint
       : options.endpoint.replace(/\/+$/, '') + '/v1/batch';
     this.authorization = 'Basic ' + btoa(options.writeKey + ':');
+    this.keyInBody = options.writeKeyIn === 'body';
     this.staticContext = options.context ?? {};
     this.library = options.library ?? LIBRARY;
     for (const event of options.plan.events) {
@@ -412,7 +418,7 @@ export class Tracker<P extends AnyPlan> {
     if (this.state === 'closed' || this.queue.pendingCount === 0) return 0;
     const batch = this.queue.takeBatch(
       this.settings.flushAt,
-      payloadBudget(maxBodyBytes, this.settings.flushAt),
+      payloadBudget(maxBodyBytes - this.keyBytes, this.settings.flushAt),
     );
     void this.send(batch, true).then((outcome) => {
       if (outcome !== undefined) this.settle(batch, outcome);
@@ -435,8 +441,14 @@ export class Tracker<P extends AnyPlan> {
     try {
       const response = await this.fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: this.authorization },
-        body: batchBody(batch, new Date(this.clock.now()).toISOString()),
+        headers: this.keyInBody
+          ? TEXT_PLAIN
+          : { 'content-type': 'application/json', authorization: this.authorization },
+        body: batchBody(
+          batch,
+          new Date(this.clock.now()).toISOString(),
+          this.keyInBody ? this.options.writeKey : undefined,
+        ),
         signal: controller.signal,
         ...(keepalive ? { keepalive } : {}),
       });

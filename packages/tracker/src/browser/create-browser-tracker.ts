@@ -70,6 +70,7 @@ export function createBrowserTracker<P extends AnyPlan>(
   const context = pageContext();
   return new BrowserTracker<P>(
     {
+      writeKeyIn: 'body',
       ...options,
       persistence,
       storage: options.storage ?? browserStorage(warn),

@@ -12,6 +12,7 @@ export interface ReceivedRequest {
   readonly headers: Record<string, string>;
   readonly body: { batch: Record<string, any>[]; sentAt: string };
   readonly bytes: number;
+  readonly keepalive: boolean;
 }
 
 /** A fetch that records requests and answers from `reply` (default 200). */
@@ -25,6 +26,7 @@ export function fakeFetch(
       headers: init.headers,
       body: JSON.parse(init.body),
       bytes: Buffer.byteLength(init.body),
+      keepalive: init.keepalive === true,
     };
     requests.push(request);
     const answer = reply(request, requests.length - 1);

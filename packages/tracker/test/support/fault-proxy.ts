@@ -17,6 +17,8 @@ export interface FaultProxyOptions {
 export interface FaultProxy {
   readonly url: string;
   readonly counts: Record<Fault | 'upstream_down', number>;
+  /** Sum of `duplicates` in the target's answers (batches stored before a reset and sent again). */
+  readonly duplicates: () => number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const sockets = new Set<Socket>();
   let index = 0;
+  let duplicates = 0;
   const server: Server = createServer((req, res) => {
     const fault = options.chooseFault(index++);
     counts[fault]++;
@@ -56,6 +59,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             const body: Buffer[] = [];
             up.on('data', (chunk: Buffer) => body.push(chunk));
             up.on('end', () => {
+              try {
+                duplicates += Number(JSON.parse(Buffer.concat(body).toString('utf8')).duplicates ?? 0);
+              } catch {
+                // Not a JSON answer (an error page): nothing to count.
+              }
               if (fault === 'reset_after') return void req.socket.destroy();
               res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(body));
             });
@@ -79,6 +87,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts,
+    duplicates: () => duplicates,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,10 +9,14 @@ export interface IngestTarget {
   /** Stops accepting connections (refused) until `start()`; restarts keep stored messages, like a database. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Every stored message (the collector: raw.events.payload). */
+  storedMessages(): Promise<Record<string, any>[]>;
   /** Distinct messageIds stored so far. */
   storedIds(): Promise<ReadonlySet<string>>;
   /** Rows stored (equals distinct ids when the target dedupes by messageId). */
   storedCount(): Promise<number>;
+  /** Messages the target refused as invalid (the collector's raw.rejected); none expected. */
+  rejected(): Promise<readonly unknown[]>;
   close(): Promise<void>;
 }
 
@@ -52,7 +56,7 @@ export async function startIngestServer(
   const sockets = new Set<Socket>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const route = options.routes?.[req.url ?? ''];
+    const route = options.routes?.[new URL(req.url ?? '/', 'http://localhost').pathname];
     if (req.method === 'GET' && route) {
       res.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' });
       res.end(route.body);
@@ -132,7 +136,9 @@ export async function startIngestServer(
     start,
     stop,
     storedIds: async () => new Set(log.stored.keys()),
+    storedMessages: async () => [...log.stored.values()],
     storedCount: async () => log.stored.size,
+    rejected: async () => [],
     close: stop,
   };
 }
