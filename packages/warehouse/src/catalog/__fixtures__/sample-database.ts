@@ -177,29 +177,161 @@ export interface ProcessedSessionStart {
   tags: ColumnType<string[] | null, string | null | undefined, string | null>;
 }
 
+/** `processed.tracks` */
+export interface ProcessedTracks {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  event: string;
+  event_version: number;
+  user_key: string;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  session_id: ColumnType<string | null, string | null | undefined, string | null>;
+  fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+  revenue: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  currency: ColumnType<string | null, string | null | undefined, string | null>;
+  context_app_version: ColumnType<string | null, string | null | undefined, string | null>;
+  context_device_model: ColumnType<string | null, string | null | undefined, string | null>;
+  context_device_os_version: ColumnType<string | null, string | null | undefined, string | null>;
+  context_platform: ColumnType<"android" | "ios" | "web" | null, "android" | "ios" | "web" | null | undefined, "android" | "ios" | "web" | null>;
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `processed.identifies` */
+export interface ProcessedIdentifies {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  original_timestamp: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  traits: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `processed.pages` */
+export interface ProcessedPages {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  original_timestamp: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  properties: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `processed.screens` */
+export interface ProcessedScreens {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  original_timestamp: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  properties: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `processed.groups` */
+export interface ProcessedGroups {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  original_timestamp: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  traits: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `processed.aliases` */
+export interface ProcessedAliases {
+  message_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  timestamp: ColumnType<Date, Date | string, Date | string>;
+  original_timestamp: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  previous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  loaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** `cooked.user_days` */
 export interface CookedUserDays {
-  user_key: string;
+  time_zone: string;
   day: string;
+  user_key: string;
   events: ColumnType<number, number | undefined, number>;
   sessions: ColumnType<number, number | undefined, number>;
   revenue: ColumnType<string, string | number | undefined, string | number>;
+  purchases: ColumnType<number, number | undefined, number>;
   first_event_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   last_event_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** `cooked.user_day_dimensions` */
+export interface CookedUserDayDimensions {
+  time_zone: string;
+  day: string;
+  user_key: string;
+  dimension: string;
+  value: string;
+  events: ColumnType<number, number | undefined, number>;
+  sessions: ColumnType<number, number | undefined, number>;
+  revenue: ColumnType<string, string | number | undefined, string | number>;
+  purchases: ColumnType<number, number | undefined, number>;
+}
+
 /** `cooked.users` */
 export interface CookedUsers {
+  time_zone: string;
   user_key: string;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
-  first_seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  last_seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_seen_at: ColumnType<Date, Date | string, Date | string>;
+  last_seen_at: ColumnType<Date, Date | string, Date | string>;
+  first_day: string;
+  last_day: string;
   install_day: ColumnType<string | null, string | null | undefined, string | null>;
+  install_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   first_purchase_day: ColumnType<string | null, string | null | undefined, string | null>;
-  platform: ColumnType<string | null, string | null | undefined, string | null>;
-  country: ColumnType<string | null, string | null | undefined, string | null>;
-  app_version: ColumnType<string | null, string | null | undefined, string | null>;
+  first_purchase_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revenue: ColumnType<string, string | number | undefined, string | number>;
+  events: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+}
+
+/** `cooked.sessions` */
+export interface CookedSessions {
+  session_key: string;
+  user_key: string;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  ended_at: ColumnType<Date, Date | string, Date | string>;
+  events: number;
+  session_number: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** `cooked.session_days` */
+export interface CookedSessionDays {
+  time_zone: string;
+  day: string;
+  session_key: string;
+  user_key: string;
 }
 
 /** Every typed warehouse table, by schema-qualified name: pass it to `connect<Database>()`. */
@@ -212,6 +344,15 @@ export interface Database {
   'processed.level_up_v3': ProcessedLevelUpV3;
   'processed.purchase': ProcessedPurchase;
   'processed.session_start': ProcessedSessionStart;
+  'processed.tracks': ProcessedTracks;
+  'processed.identifies': ProcessedIdentifies;
+  'processed.pages': ProcessedPages;
+  'processed.screens': ProcessedScreens;
+  'processed.groups': ProcessedGroups;
+  'processed.aliases': ProcessedAliases;
   'cooked.user_days': CookedUserDays;
+  'cooked.user_day_dimensions': CookedUserDayDimensions;
   'cooked.users': CookedUsers;
+  'cooked.sessions': CookedSessions;
+  'cooked.session_days': CookedSessionDays;
 }
