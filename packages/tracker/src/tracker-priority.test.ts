@@ -54,8 +54,10 @@ describe('Tracker priorities', () => {
     expect(deadIds().filter((id) => critical.includes(id))).toEqual([]);
     expect(deadLetters.every((d) => d.reason.kind === 'queue_full')).toBe(true);
     const evicted = new Set(deadIds());
-    const lowTracked = others.filter((_, k) => k % 3 === 0);
-    expect(lowTracked.every((id) => evicted.has(id) || net.requests.length > 0)).toBe(true);
+    // i % 4 === 1 were the low-priority pings: most of them were evicted (in-flight ones cannot be).
+    const lows = new Set(others.filter((_, k) => k % 3 === 0));
+    const evictedLows = [...evicted].filter((id) => lows.has(id)).length;
+    expect(evictedLows).toBeGreaterThan(lows.size / 2);
     const failedRequests = net.requests.length;
     up = true;
     await clock.runUntil(() => tracker.queuedCount === 0, 30_000);
