@@ -1,0 +1,43 @@
+import { type ConsumerLag, renderConsumerLag } from './consumer-lag.js';
+
+/** A loader's counters since it started. */
+export interface LoaderStats {
+  /** Batches committed. */
+  readonly batches: number;
+  /** Messages committed and acknowledged. */
+  readonly messages: number;
+  /** Events new in raw.events. */
+  readonly inserted: number;
+  /** Events already stored (redeliveries). */
+  readonly duplicates: number;
+  /** Messages written to raw.rejected. */
+  readonly rejected: number;
+  /** Failed fetches and failed commits (each followed by a retry or a redelivery). */
+  readonly failures: number;
+}
+
+/** Prometheus text of a loader: its counters, then the consumer lag gauges. */
+export function renderLoaderMetrics(stats: LoaderStats, lag: ConsumerLag | undefined): string {
+  const counter = (name: string, help: string, value: number) => [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} counter`,
+    `${name} ${value}`,
+  ];
+  return [
+    ...counter('tributary_loader_batches_total', 'Batches committed to the warehouse.', stats.batches),
+    ...counter('tributary_loader_messages_total', 'Messages committed and acknowledged.', stats.messages),
+    ...counter('tributary_loader_events_inserted_total', 'Events new in raw.events.', stats.inserted),
+    ...counter(
+      'tributary_loader_events_duplicate_total',
+      'Events whose message_id was already stored (redeliveries).',
+      stats.duplicates,
+    ),
+    ...counter('tributary_loader_rejected_total', 'Messages written to raw.rejected.', stats.rejected),
+    ...counter(
+      'tributary_loader_failures_total',
+      'Failed fetches and commits (retried or redelivered).',
+      stats.failures,
+    ),
+    renderConsumerLag(lag),
+  ].join('\n');
+}
