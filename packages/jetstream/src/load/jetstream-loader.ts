@@ -32,7 +32,7 @@ export interface LoaderOptions {
   readonly broker: BrokerConfig;
   /** Messages fetched and committed together (default 1,000). */
   readonly batchSize?: number;
-  /** How long one fetch waits for a full batch before loading what came (default 500 ms). */
+  /** How long one fetch waits for a full batch before loading what came (default and minimum 1,000 ms, JetStream's floor for a pull's expiry). */
   readonly fetchWaitMs?: number;
   /** Redelivery delay after a failed commit, and the pause after a failed fetch (default 1,000 ms). */
   readonly retryDelayMs?: number;
@@ -124,7 +124,7 @@ export class JetStreamLoader {
 
   async #run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
-    const expires = Math.max(this.options.fetchWaitMs ?? 500, 100);
+    const expires = Math.max(this.options.fetchWaitMs ?? 1000, 1000);
     while (!this.#stopping) {
       const messages: JsMsg[] = [];
       try {
