@@ -113,7 +113,7 @@ describe('tributary metrics', () => {
       env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
     });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^-- mau\nwith\n {2}active as \(\n/);
+    expect(stdout).toMatch(/^-- mau\nwith\n {2}active as not materialized \(\n/);
     expect(stdout).toContain('from\n      cooked.user_days as d');
     expect(stdout).toContain('-- $1 = "Europe/Berlin"');
   });

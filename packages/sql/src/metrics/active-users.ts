@@ -57,7 +57,7 @@ export function activeUsersQuery(spec: ResolvedMetricSpec<ActiveUsersMetric>): M
   }[spec.metric];
   return {
     columns: withBreakdownColumn(spec, columns),
-    query: sql`with active as (${activeUserDays(spec, lower)}),
+    query: sql`with active as not materialized (${activeUserDays(spec, lower)}),
   spine as (${daySpine(spec)}),
   ${ctes}
 select ${keyColumns(spec, 's')}, ${select}

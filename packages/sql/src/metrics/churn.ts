@@ -30,7 +30,7 @@ export function inactivityChurnQuery(spec: ResolvedMetricSpec<'inactivity_churn'
   const b = breakdownColumn(spec);
   return {
     columns: withBreakdownColumn(spec, ['day', 'churned', 'base', 'churn']),
-    query: sql`with active as (${activeUserDays(spec, sql`${dateParam(spec.from)} - ${intParam(2 * spec.days - 1)}`)}),
+    query: sql`with active as not materialized (${activeUserDays(spec, sql`${dateParam(spec.from)} - ${intParam(2 * spec.days - 1)}`)}),
   spine as (${daySpine(spec)}),
   marked as (${markedUserDays(spec)}),
   nexts as (select day${b}, lead(day) over (${perUser(spec)} order by day) as next from active),
@@ -67,7 +67,7 @@ export function periodChurnQuery(spec: ResolvedMetricSpec<'period_churn'>): Metr
   const incomplete = sql`cast(p.period_start + cast(${step} as interval) * 2 as date) > ${dateParam(spec.lastCompleteDay)} + 1`;
   return {
     columns: withBreakdownColumn(spec, ['period_start', 'active_users', 'churned_users', 'churn']),
-    query: sql`with active as (${activeUserDays(spec, first)}),
+    query: sql`with active as not materialized (${activeUserDays(spec, first)}),
   periods as (
     select cast(g as date) as period_start${breakdownColumn(spec, 'v')}
     from generate_series(cast(${first} as timestamp), cast(${dateParam(spec.to)} as timestamp), cast(${step} as interval)) as g${crossBreakdownValues(spec)}

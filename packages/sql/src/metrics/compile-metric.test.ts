@@ -20,7 +20,7 @@ describe('formatted metric queries (exact text)', () => {
     ]);
     expect(formatMetricQuery(query)).toMatchInlineSnapshot(`
       "with
-        active as (
+        active as not materialized (
           select
             d.day,
             d.user_key,
@@ -78,7 +78,7 @@ describe('formatted metric queries (exact text)', () => {
     expect(query.parameters).toContainEqual(['XX']);
     expect(formatMetricQuery(query)).toMatchInlineSnapshot(`
       "with
-        active as (
+        active as not materialized (
           select
             d.day,
             d.user_key,
@@ -217,7 +217,7 @@ describe('formatted metric queries (exact text)', () => {
     expect(query.columns).toEqual(['cohort', 'n', 'installs', 'retained', 'retention']);
     expect(formatMetricQuery(query)).toMatchInlineSnapshot(`
       "with
-        active as (
+        active as not materialized (
           select
             d.day,
             d.user_key,

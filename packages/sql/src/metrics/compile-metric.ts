@@ -49,7 +49,7 @@ export interface CompiledMetricQuery<M extends MetricName = MetricName> {
  *
  * @example
  * compileMetricQuery({ metric: 'dau', from: '2026-01-01', to: '2026-01-31' }, { reportingTimeZones: ['UTC'], dimensions: [] })
- * // → { sql: 'with active as (select d.day, d.user_key, … where d.time_zone = $1 …', parameters: ['UTC', …], columns: ['day', 'dau'] }
+ * // → { sql: 'with active as not materialized (select d.day, d.user_key, … where d.time_zone = $1 …', parameters: ['UTC', …], columns: ['day', 'dau'] }
  */
 export function compileMetricQuery<M extends MetricName>(
   spec: MetricSpec<M>,

@@ -23,7 +23,7 @@ export function installsQuery(spec: ResolvedMetricSpec<'installs'>): MetricQuery
   const b = breakdownColumn(spec, 'a');
   return {
     columns: withBreakdownColumn(spec, ['day', 'installs']),
-    query: sql`with active as (${activeUserDays(spec, dateParam(spec.from))}),
+    query: sql`with active as not materialized (${activeUserDays(spec, dateParam(spec.from))}),
   spine as (${daySpine(spec)}),
   installed as (
     select a.day${b}, count(*) as installs

@@ -51,7 +51,8 @@ export function sameBreakdown(spec: ResolvedMetricSpec, a: string, b: string): F
 }
 
 /**
- * The `active` CTE body: the user-days counted by every metric, local days `lower`..`to` of the
+ * The `active` CTE body (declared `not materialized`, so each use is planned into its query and can
+ * use the cooked tables' indexes instead of a full copy): the user-days counted by every metric, local days `lower`..`to` of the
  * spec's zone, after filters and excluded users. With a breakdown the rows come from
  * `cooked.user_day_dimensions` (one per user, day and value; counts are those of the events with
  * that value), else from `cooked.user_days`.

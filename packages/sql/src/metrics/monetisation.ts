@@ -50,7 +50,7 @@ export function monetisationQuery(spec: ResolvedMetricSpec<MoneyMetric>): Metric
       : sql``;
   return {
     columns: withBreakdownColumn(spec, columns),
-    query: sql`with active as (${activeUserDays(spec, dateParam(spec.from))}),
+    query: sql`with active as not materialized (${activeUserDays(spec, dateParam(spec.from))}),
   spine as (${daySpine(spec)}),
   daily as (
     select a.day${b}, count(*) as users, sum(a.revenue) as revenue,

@@ -66,7 +66,7 @@ export function retentionQuery(spec: ResolvedMetricSpec<'retention' | 'retention
   const incomplete = sql`cells.cohort + ${unit} * cells.n + ${unit} - 1 > ${lastComplete}`;
   return {
     columns: withBreakdownColumn(spec, ['cohort', 'n', 'installs', 'retained', 'retention']),
-    query: sql`with active as (${activeUserDays(spec, cohortFrom)}),
+    query: sql`with active as not materialized (${activeUserDays(spec, cohortFrom)}),
   cohort_users as (
     select ${bucket(raw('a.day'))} as cohort${breakdownColumn(spec, 'a')}, a.user_key
     from cooked.users as u
@@ -104,7 +104,7 @@ export function cohortConversionQuery(spec: ResolvedMetricSpec<'cohort_conversio
   const incomplete = sql`s.day + ${n} > ${dateParam(spec.lastCompleteDay)}`;
   return {
     columns: withBreakdownColumn(spec, ['cohort', 'installs', 'converted', 'conversion']),
-    query: sql`with active as (${activeUserDays(spec, dateParam(spec.from))}),
+    query: sql`with active as not materialized (${activeUserDays(spec, dateParam(spec.from))}),
   spine as (
     select ${dateParam(spec.from)} + g as day${breakdownColumn(spec, 'v')}
     from generate_series(0, ${dateParam(spec.to)} - ${dateParam(spec.from)}) as g${crossBreakdownValues(spec)}

@@ -29,7 +29,7 @@ export function sessionsQuery(spec: ResolvedMetricSpec<SessionMetric>): MetricQu
     const ab = breakdownColumn(spec, 'a');
     return {
       columns: withBreakdownColumn(spec, ['day', 'avg_session_length_seconds']),
-      query: sql`with active as (${activeUserDays(spec, dateParam(spec.from))}),
+      query: sql`with active as not materialized (${activeUserDays(spec, dateParam(spec.from))}),
   spine as (${daySpine(spec)}),
   lengths as (
     select a.day${ab}, avg(extract(epoch from (x.ended_at - x.started_at))) as seconds
@@ -55,7 +55,7 @@ ${orderBySpine(spec)}`,
       spec,
       spec.metric === 'sessions' ? ['day', 'sessions'] : ['day', 'sessions', 'dau', 'sessions_per_dau'],
     ),
-    query: sql`with active as (${activeUserDays(spec, dateParam(spec.from))}),
+    query: sql`with active as not materialized (${activeUserDays(spec, dateParam(spec.from))}),
   spine as (${daySpine(spec)}),
   ${daily}
 select ${keyColumns(spec, 's')}, ${select}
