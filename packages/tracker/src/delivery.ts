@@ -129,6 +129,7 @@ export class Delivery {
     this.deps.sender.abortAll();
     const left = this.queue.all();
     if (left.length > 0 && !this.deps.persistence.durable) {
+      this.queue.drainPending();
       this.deadLetter(left, {
         kind: 'closed',
         detail: `close() timed out after ${timeoutMs} ms with ${left.length} messages undelivered`,

@@ -75,3 +75,19 @@ describe('Tracker batching', () => {
     expect(() => tracker.track('ping', { n: 2 })).toThrow(/closed/);
   });
 });
+
+describe('Tracker close without durable persistence', () => {
+  it('close({ timeoutMs }) hands undelivered messages to the backup with reason closed', async () => {
+    const { tracker, clock, deadLetters, deadIds } = harness({ random: () => 0.5 }, () => ({
+      networkError: 'ECONNREFUSED',
+    }));
+    const ids = [tracker.track('purchase', { sku: 'a', price: 1 }), tracker.track('ping', { n: 1 })];
+    const closing = tracker.close({ timeoutMs: 3000 });
+    await clock.advance(3500);
+    await closing;
+    expect(new Set(deadIds())).toEqual(new Set(ids));
+    expect(deadLetters.at(-1)!.reason).toMatchObject({ kind: 'closed' });
+    expect(tracker.queuedCount).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
