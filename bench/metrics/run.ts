@@ -13,7 +13,9 @@ import { GENERATE_RAW_EVENTS } from './generate-events.ts';
 import { NAIVE_DAU, NAIVE_MAU, NAIVE_RETENTION } from './naive-queries.ts';
 
 const EVENTS = Number(process.env.TRIBUTARY_BENCH_EVENTS ?? 1_000_000);
-const USERS = Math.max(1000, Math.round(EVENTS / 40));
+/** Raw events per cooked user-day: what makes the cooked tables smaller than raw (apps see dozens). */
+const EVENTS_PER_USER_DAY = Number(process.env.BENCH_EVENTS_PER_USER_DAY ?? 20);
+const USERS = Math.max(1000, Math.round(EVENTS / (EVENTS_PER_USER_DAY * 10)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) {
@@ -48,17 +50,22 @@ try {
   let start = process.hrtime.bigint();
   const document = metricsTestDocument(['UTC']);
   await db.exec(compileDdl(planToWarehouse(document)));
-  await db.query(GENERATE_RAW_EVENTS, [EVENTS, USERS]);
+  await db.query(GENERATE_RAW_EVENTS, [EVENTS, USERS, EVENTS_PER_USER_DAY]);
   await db.exec('analyze raw.events');
   const [{ count }] = await db.query<{ count: string }>('select count(*) from raw.events');
   console.log(
     `bench/metrics: ${Number(count).toLocaleString('en')} raw events of ${USERS.toLocaleString('en')} users over 90 days generated in ${seconds(start).toFixed(1)} s`,
   );
   start = process.hrtime.bigint();
-  const etl = await runEtl({ warehouse: db, document, mode: 'full' });
+  const etl = await runEtl({ warehouse: db, document, mode: 'full', chunkSize: 200_000 });
   await db.exec('analyze');
   console.log(
     `ETL (validate, load processed, cook): ${etl.loaded.toLocaleString('en')} loaded, ${etl.rejected} rejected, in ${seconds(start).toFixed(1)} s (once; incremental runs keep the cooked tables current)`,
+  );
+
+  const [{ days }] = await db.query<{ days: string }>('select count(*) as days from cooked.user_days');
+  console.log(
+    `cooked.user_days: ${Number(days).toLocaleString('en')} rows (${(Number(count) / Number(days)).toFixed(1)} raw events per user-day)`,
   );
 
   const catalog = { reportingTimeZones: ['UTC'], dimensions: ['platform'] };
