@@ -2,14 +2,14 @@ import type { SourceRegistry } from './auth/source-registry.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import type { CollectorLimits, IpAnonymization } from './options.js';
 import type { MessageValidator } from './validation/message-validator.js';
-import type { BatchWriter } from './writer/batch-writer.js';
+import type { EventSink } from './writer/event-sink.js';
 
 /** What the route handlers share; built once by `createCollector`. */
 export interface CollectorDeps {
   readonly limits: CollectorLimits;
   readonly registry: SourceRegistry;
   readonly validate: MessageValidator;
-  readonly writer: BatchWriter;
+  readonly writer: EventSink;
   readonly metrics: CollectorMetrics;
   readonly clock: () => Date;
   readonly generateId: () => string;
@@ -17,4 +17,6 @@ export interface CollectorDeps {
   readonly trustProxy: boolean;
   readonly retryAfterSeconds: number;
   readonly ping: () => Promise<void>;
+  /** More Prometheus text for `/metrics` (the broker's consumer lag). */
+  readonly extraMetrics?: () => Promise<string>;
 }

@@ -17,13 +17,16 @@ import { healthHandler, metricsHandler, readyHandler } from './routes/health.js'
 import { ingestHandler } from './routes/ingest.js';
 import { settingsHandler } from './routes/settings.js';
 import { createMessageValidator } from './validation/message-validator.js';
-import { BatchWriter } from './writer/batch-writer.js';
+import { BatchWriter, type WriterObserver } from './writer/batch-writer.js';
+import { BrokerSink } from './writer/broker-sink.js';
+import type { EventSink } from './writer/event-sink.js';
 
 /** A running collector: the Hono app, its metrics, and `close` (flush, then release the database). */
 export interface Collector {
   readonly app: Hono<CollectorEnv>;
   readonly metrics: CollectorMetrics;
-  readonly writer: BatchWriter;
+  /** The database writer, or the broker sink when `broker` is set. */
+  readonly writer: EventSink;
   readonly warehouse: Warehouse;
   readonly plan: PlanDocument;
   /** Stops accepting writes, commits what is queued, and closes the database if the collector opened it. */
@@ -49,17 +52,16 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const logger = options.logger ?? pino({ name: 'tributary-collector' });
   const generateId = options.generateId ?? randomUUID;
   const metrics = createCollectorMetrics();
-  const writer = new BatchWriter(
-    warehouse,
-    { ...DEFAULT_FLUSH, ...options.flush },
-    {
-      flushed: ({ ms }) => metrics.observeFlush(ms / 1000),
-      failed: (error, requests) => {
-        metrics.countFlushFailure();
-        logger.warn({ err: error, requests }, 'flush failed');
-      },
+  const observer: WriterObserver = {
+    flushed: ({ ms }) => metrics.observeFlush(ms / 1000),
+    failed: (error, requests) => {
+      metrics.countFlushFailure();
+      logger.warn({ err: error, requests }, 'flush failed');
     },
-  );
+  };
+  const broker = options.broker ? await BrokerSink.connect(options.broker, observer) : undefined;
+  const writer: EventSink =
+    broker ?? new BatchWriter(warehouse, { ...DEFAULT_FLUSH, ...options.flush }, observer);
   const deps: CollectorDeps = {
     limits: resolveLimits(options.limits),
     registry: createSourceRegistry(options.sources),
@@ -71,9 +73,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     ipAnonymization: options.ipAnonymization ?? 'none',
     trustProxy: options.trustProxy ?? false,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
-    ping: async () => {
-      await warehouse.query('SELECT 1');
-    },
+    ping: broker
+      ? () => broker.ping()
+      : async () => {
+          await warehouse.query('SELECT 1');
+        },
+    ...(broker ? { extraMetrics: () => broker.renderLag() } : {}),
   };
 
   const app = new Hono<CollectorEnv>();

@@ -24,4 +24,5 @@ export {
   type CollectorServerOptions,
   startCollectorServer,
 } from './server/start-server.js';
+export type { EventSink } from './writer/event-sink.js';
 export { RAW_EVENTS_CHANNEL } from './writer/insert-statements.js';

@@ -1,3 +1,4 @@
+import type { BrokerConfig } from '@tributary/jetstream';
 import type { PlanDocument } from '@tributary/schema';
 import type { Warehouse } from '@tributary/warehouse';
 import type { Logger } from 'pino';
@@ -57,6 +58,13 @@ export interface CollectorOptions {
   readonly clock?: () => Date;
   /** Fills missing `messageId`s and request ids (default `crypto.randomUUID`). */
   readonly generateId?: () => string;
+  /**
+   * Publish to NATS JetStream instead of writing to the database: `{ url: 'nats://…', stream?,
+   * subjectPrefix?, publishTimeoutMs? }`. Requests are answered after JetStream acknowledged
+   * every message; `tributary load` moves them into raw.events / raw.rejected. Without it (the
+   * default) the collector commits to `warehouse` itself.
+   */
+  readonly broker?: BrokerConfig & { readonly publishTimeoutMs?: number };
 }
 
 /** Default limits (Segment's documented ones). */

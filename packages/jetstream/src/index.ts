@@ -40,3 +40,4 @@ export {
 export type { SinkEventRow, SinkRejectedRow } from './publish/wire-records.js';
 export { ensureStream, type SetupResult } from './setup/ensure-stream.js';
 export { toConsumerConfig, toStreamConfig } from './setup/stream-config.js';
+export { BrokerAdmin, type StreamStatus } from './setup/broker-admin.js';

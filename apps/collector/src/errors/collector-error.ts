@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   unsupported_encoding: 415,
   database_unavailable: 503,
+  broker_unavailable: 503,
   shutting_down: 503,
   internal_error: 500,
 } as const;

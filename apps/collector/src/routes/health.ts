@@ -10,12 +10,13 @@ export function healthHandler() {
   };
 }
 
-/** `GET /ready`: the database answers `SELECT 1`; 503 with Retry-After otherwise. */
+/** `GET /ready`: the database answers `SELECT 1` (or JetStream, with a broker); 503 with Retry-After otherwise. */
 export function readyHandler(deps: CollectorDeps) {
   return async function ready(c: Context<CollectorEnv>): Promise<Response> {
     try {
       await deps.ping();
-    } catch {
+    } catch (error) {
+      if (error instanceof CollectorError) throw error;
       throw new CollectorError('database_unavailable', 'The database is not reachable.');
     }
     return c.json({ status: 'ready' });
@@ -26,6 +27,7 @@ export function readyHandler(deps: CollectorDeps) {
 export function metricsHandler(deps: CollectorDeps) {
   return async function metrics(c: Context<CollectorEnv>): Promise<Response> {
     c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-    return c.body(deps.metrics.render(deps.writer.pending), 200);
+    const extra = deps.extraMetrics ? await deps.extraMetrics() : '';
+    return c.body(deps.metrics.render(deps.writer.pending) + extra, 200);
   };
 }

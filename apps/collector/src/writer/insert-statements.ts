@@ -1,39 +1,4 @@
-/** The channel the ETL listens on; the payload is the highest `raw.events.seq` just committed. */
-export const RAW_EVENTS_CHANNEL = 'tributary_raw_events';
-
-/** Advisory lock key that serialises inserts into raw.events across flushes and collector processes. */
-export const RAW_EVENTS_LOCK_KEY = 7_245_913_001;
-
-/**
- * One flush as ONE statement (atomic on its own, one round trip): accepted events from a jsonb
- * array (`$1`, `n` keeps `seq` in arrival order; `ON CONFLICT (message_id) DO NOTHING` skips
- * duplicates, earlier or in the same statement), rejected messages from `$2` (stage `collector`),
- * and `pg_notify` with the highest new seq, delivered on commit. Returns the inserted rows plus
- * one marker row (message_id NULL) when a notification was sent.
- *
- * The one-time filter takes a transaction advisory lock before the first `seq` is drawn and holds
- * it until commit, so concurrent flushes (and collectors) commit in `seq` order: an ETL reading
- * `seq > watermark` never misses a row that commits later with a smaller seq. The jsonb parameter
- * is parsed at planning time, outside the lock, so overlapping flushes still gain.
- */
-export const FLUSH_SQL = `WITH inserted AS (
-  INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
-  SELECT r.message_id, r.received_at, r.source, r.type, r.event, r.payload
-  FROM jsonb_to_recordset($1::jsonb)
-    AS r(n integer, message_id text, received_at timestamptz, source text, type text, event text, payload jsonb)
-  WHERE (SELECT 1 FROM pg_advisory_xact_lock(${RAW_EVENTS_LOCK_KEY})) = 1
-  ORDER BY r.n
-  ON CONFLICT (message_id) DO NOTHING
-  RETURNING seq, message_id
-), rejected AS (
-  INSERT INTO raw.rejected (received_at, stage, source, message_id, reasons, payload)
-  SELECT r.received_at, 'collector', r.source, r.message_id, r.reasons, r.payload
-  FROM jsonb_to_recordset($2::jsonb)
-    AS r(received_at timestamptz, source text, message_id text, reasons jsonb, payload text)
-  RETURNING 1
-)
-SELECT message_id, seq::text AS seq FROM inserted
-UNION ALL
-SELECT NULL, NULL FROM (
-  SELECT pg_notify('${RAW_EVENTS_CHANNEL}', max(seq)::text) FROM inserted HAVING count(*) > 0
-) AS notified`;
+// The flush statement, its commit-order lock and the NOTIFY channel moved to @tributary/jetstream,
+// whose loader runs the same statement (that package cannot import the collector, which depends
+// on it for the broker sink).
+export { FLUSH_SQL, RAW_EVENTS_CHANNEL, RAW_EVENTS_LOCK_KEY } from '@tributary/jetstream';

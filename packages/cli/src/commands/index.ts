@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { etlCommand } from './etl.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
+import { loadCommand } from './load.js';
 import { metricsCommand } from './metrics.js';
 import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   generateCommand,
   migrateCommand,
   serveCommand,
+  loadCommand,
   etlCommand,
   metricsCommand,
   reportCommand,

@@ -57,6 +57,7 @@ export class JetStreamLoader {
   #current: ConsumerMessages | undefined;
   readonly #done: Promise<void>;
   #wake: (() => void) | undefined;
+  #stopped: Promise<void> | undefined;
 
   private constructor(
     readonly config: ResolvedBrokerConfig,
@@ -111,9 +112,14 @@ export class JetStreamLoader {
 
   /**
    * Graceful stop: no new fetch; the batch in hand is committed and acknowledged; acks are
-   * flushed to the server; then the connection (if the loader opened it) is closed.
+   * flushed to the server; then the connection (if the loader opened it) is closed. Idempotent.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     this.#stopping = true;
     this.#current?.stop();
     this.#wake?.();
