@@ -87,21 +87,27 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
         );
         expect(run.finished_at).not.toBeNull();
       }
-      const reasons = results.flatMap((r) => Object.keys(r.rejectedByReason));
-      for (const rule of [
-        'type',
-        'maximum',
-        'required',
-        'unknown_event',
-        'unknown_version',
-        'format',
-        'enum',
-        'bot',
-        'threshold',
-        'additional_property',
+      // Every kind of invalid row the generator injected shows up under its rule.
+      const ruleOf: Record<string, string> = {
+        level_string: 'type',
+        level_out_of_range: 'maximum',
+        missing_required: 'required',
+        unknown_event: 'unknown_event',
+        unknown_version: 'unknown_version',
+        bad_timestamp: 'format',
+        bad_enum: 'enum',
+        bot: 'bot',
+        threshold: 'threshold',
+        additional_property: 'additional_property',
+        no_user: 'required',
+      };
+      const expectedRules = new Set([
         'spam',
-      ])
-        expect(reasons).toContain(rule);
+        ...rows.flatMap((r) => (r.problem ? [ruleOf[r.problem] as string] : [])),
+      ]);
+      expect(expectedRules.size).toBeGreaterThan(size >= 10_000 ? 10 : 3);
+      const reasons = results.flatMap((r) => Object.keys(r.rejectedByReason));
+      for (const rule of expectedRules) expect(reasons).toContain(rule);
       const [sample] = await db.query<{
         reasons: { path: string; rule: string; expected: string; received: string; message: string }[];
         payload: string;
