@@ -188,6 +188,17 @@ describeEachDatabase('JetStreamLoader', (getDb) => {
     expect(a.stats.duplicates + b.stats.duplicates).toBe(0);
   });
 
+  it('refuses to start on a consumer that does not exist, at once', async () => {
+    const started = Date.now();
+    await expect(
+      JetStreamLoader.start({ warehouse: getDb(), broker: { ...broker, durable: 'missing' } }),
+    ).rejects.toMatchObject({
+      code: 'broker_unavailable',
+      message: expect.stringContaining('tributary load --init'),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('stop() ends the loop and leaves nothing unacknowledged', async () => {
     const loader = await start();
     await sink.write({ source: 'web', receivedAt: new Date(), events: [eventRow('x-1')], rejected: [] });

@@ -2,6 +2,8 @@ import {
   type Consumer,
   type ConsumerMessages,
   type JetStreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JsMsg,
   jetstream,
   jetstreamManager,
@@ -38,6 +40,8 @@ export interface LoaderOptions {
   readonly retryDelayMs?: number;
   /** Connection name shown by the NATS server (default `tributary-loader`). */
   readonly name?: string;
+  /** How long `start` retries a consumer that does not answer (a cluster failing over; default 30,000 ms). */
+  readonly startTimeoutMs?: number;
   /** Use this connection instead of opening one (not closed by `stop`). */
   readonly connection?: NatsConnection;
   readonly observer?: LoaderObserver;
@@ -82,16 +86,30 @@ export class JetStreamLoader {
           `Cannot connect to NATS at ${config.servers.join(', ')}: ${(error as Error).message}.`,
         );
       }
-    try {
-      const jsm = await jetstreamManager(connection, { checkAPI: false });
-      const consumer = await jetstream(connection).consumers.get(config.stream, config.durable);
-      return new JetStreamLoader(config, options, connection, jsm, consumer);
-    } catch (error) {
-      if (!options.connection) await connection.close();
-      throw new BrokerError(
-        'broker_unavailable',
-        `Consumer ${config.durable} on stream ${config.stream} is not available (${(error as Error).message}); run tributary load --init first.`,
-      );
+    const jsm = await jetstreamManager(connection, { checkAPI: false });
+    // During a cluster failover the consumer's info request times out for a few seconds: retry
+    // that, but not a consumer or stream that does not exist.
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        const consumer = await jetstream(connection).consumers.get(config.stream, config.durable);
+        return new JetStreamLoader(config, options, connection, jsm, consumer);
+      } catch (error) {
+        const missing =
+          error instanceof JetStreamApiError &&
+          (error.code === JetStreamApiCodes.ConsumerNotFound ||
+            error.code === JetStreamApiCodes.StreamNotFound);
+        if (missing || Date.now() >= deadline) {
+          if (!options.connection) await connection.close();
+          throw new BrokerError(
+            'broker_unavailable',
+            missing
+              ? `Consumer ${config.durable} on stream ${config.stream} does not exist: run tributary load --init first.`
+              : `Consumer ${config.durable} on stream ${config.stream} did not answer (${(error as Error).message}).`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
 

@@ -104,6 +104,11 @@ export class BrokerAdmin {
     }
   }
 
+  /** Throws unless JetStream answers account requests (on a cluster: once it has a meta leader). */
+  async checkJetStream(): Promise<void> {
+    await this.jsm.getAccountInfo();
+  }
+
   /** Deletes the stream (and its consumers); false when it did not exist. */
   async deleteStream(): Promise<boolean> {
     return this.jsm.streams.delete(this.config.stream).catch((error: unknown) => {
