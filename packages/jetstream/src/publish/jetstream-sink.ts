@@ -1,4 +1,4 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   type BrokerConfig,
@@ -9,6 +9,7 @@ import {
 import { connectBroker } from '../connect-broker.js';
 import { BrokerError } from '../errors.js';
 import { type ConsumerLag, tryReadConsumerLag } from '../metrics/consumer-lag.js';
+import { PubAckMux } from './pub-ack-mux.js';
 import {
   encodeEventRecord,
   encodeRejectedRecord,
@@ -59,7 +60,7 @@ export class JetStreamSink {
   private constructor(
     readonly config: ResolvedBrokerConfig,
     private readonly connection: NatsConnection,
-    private readonly js: JetStreamClient,
+    private readonly mux: PubAckMux,
     private readonly jsm: JetStreamManager,
     private readonly publishTimeoutMs: number,
     private readonly ownsConnection: boolean,
@@ -72,7 +73,7 @@ export class JetStreamSink {
     return new JetStreamSink(
       resolved,
       connection,
-      jetstream(connection),
+      new PubAckMux(connection),
       await jetstreamManager(connection, { checkAPI: false }),
       options.publishTimeoutMs ?? 5000,
       options.connection === undefined,
@@ -109,6 +110,7 @@ export class JetStreamSink {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+    this.mux.close();
     if (this.ownsConnection) await this.connection.drain().catch(() => this.connection.close());
   }
 
@@ -136,17 +138,19 @@ export class JetStreamSink {
     try {
       const eventSubject = recordSubject(this.config, 'events', request.source);
       const rejectedSubject = recordSubject(this.config, 'rejected', request.source);
-      const timeout = this.publishTimeoutMs;
-      const acks = request.events.map((row) =>
-        this.js.publish(eventSubject, encodeEventRecord(request.source, receivedAt, row), {
-          msgID: row.messageId,
-          timeout,
-        }),
-      );
-      const rejectedAcks = request.rejected.map((row) =>
-        this.js.publish(rejectedSubject, encodeRejectedRecord(request.source, receivedAt, row), { timeout }),
-      );
-      const settled = await Promise.allSettled([...acks, ...rejectedAcks]);
+      const publications = [
+        ...request.events.map((row) => ({
+          subject: eventSubject,
+          data: encodeEventRecord(request.source, receivedAt, row),
+          msgId: row.messageId,
+        })),
+        ...request.rejected.map((row) => ({
+          subject: rejectedSubject,
+          data: encodeRejectedRecord(request.source, receivedAt, row),
+        })),
+      ];
+      const acks = this.mux.publishAll(publications, this.publishTimeoutMs);
+      const settled = await Promise.allSettled(acks);
       const failure = settled.find((result) => result.status === 'rejected');
       if (failure)
         throw new BrokerError(
@@ -156,7 +160,7 @@ export class JetStreamSink {
         );
       return {
         stored: settled
-          .slice(0, acks.length)
+          .slice(0, request.events.length)
           .map((result) => (result.status === 'fulfilled' ? !result.value.duplicate : false)),
       };
     } finally {
