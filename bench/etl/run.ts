@@ -6,7 +6,7 @@
 // (without DATABASE_URL it runs on in-memory PGlite). Size: BENCH_ETL_EVENTS (default 200000).
 import os from 'node:os';
 import { createCollector, hashKey } from '@tributary/collector';
-import { compileDdl, compileEtl, planToWarehouse } from '@tributary/sql';
+import { chunkSettingsSql, compileDdl, compileEtl, planToWarehouse } from '@tributary/sql';
 import { connect, runEtl, type Warehouse, watchEtl } from '@tributary/warehouse';
 import { etlTestDocument, freshDatabase, generateDataset, insertRawRows } from '@tributary/warehouse/testing';
 
@@ -68,7 +68,7 @@ WHERE r.type = 'track'`;
   let tracksLoadMs = 0;
   await db
     .transaction(async (tx) => {
-      await tx.exec("SET LOCAL TimeZone = 'UTC'");
+      await tx.exec(chunkSettingsSql());
       await tx.exec(
         'TRUNCATE processed.tracks, processed.level_up, processed.level_up_v3, processed.purchase, processed.app_install, processed.identifies, processed.pages, cooked.user_days, cooked.user_day_dimensions, cooked.users, cooked.sessions, cooked.session_days',
       );
