@@ -1,7 +1,7 @@
 import { TributaryError } from '@tributary/schema';
 
 /** Stable codes of ETL failures. */
-export type EtlErrorCode = 'etl_reconciliation' | 'etl_no_plan' | 'etl_aborted';
+export type EtlErrorCode = 'etl_reconciliation' | 'etl_no_plan';
 
 /** Thrown by the ETL runner; the chunk being processed was rolled back. */
 export class EtlError extends TributaryError {
