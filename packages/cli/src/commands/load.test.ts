@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Collector, createCollector, hashKey } from '@tributary/collector';
 import type { JetStreamLoader, MetricsServer } from '@tributary/jetstream';
 import { compileDdl, planToWarehouse } from '@tributary/sql';
+import { connect } from '@tributary/warehouse';
 import { describeEachDatabase, etlTestDocument } from '@tributary/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../errors.js';
@@ -243,5 +248,99 @@ describe('tributary load usage', () => {
       code: 'broker_unavailable',
       message: expect.stringContaining('nats://127.0.0.1:1'),
     });
+  });
+});
+
+describe('tributary load in a child process', () => {
+  it('SIGTERM: commits and acknowledges the batch in hand, then exits 0', { timeout: 120_000 }, async () => {
+    const { BrokerAdmin, JetStreamSink } = await import('@tributary/jetstream');
+    const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
+    const broker = {
+      url: NATS_URL,
+      stream: `TRIBUTARY_SIGTERM_TEST_${id}`,
+      subjectPrefix: `tributary_st_${id}`,
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'tributary-load-sigterm-'));
+    const admin = await BrokerAdmin.connect(broker);
+    try {
+      await admin.ensure();
+      const sink = await JetStreamSink.connect(broker);
+      const total = 20_000;
+      for (let start = 0; start < total; start += 500)
+        await sink.write({
+          source: 'ios',
+          receivedAt: new Date(),
+          events: Array.from({ length: 500 }, (_, i) => ({
+            messageId: `sig-${start + i}`,
+            type: 'track',
+            event: 'level_up',
+            payload: JSON.stringify(levelUp(`sig-${start + i}`, 1)),
+          })),
+          rejected: [],
+        });
+      await sink.close();
+      const setup = await connect(undefined, { dataDir });
+      await setup.exec(compileDdl(planToWarehouse(etlTestDocument)));
+      await setup.close();
+
+      const main = new URL('../index.ts', import.meta.url).pathname;
+      const script = `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(process.argv.slice(1));`;
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=@tributary/source',
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          script,
+          'load',
+          '--nats',
+          NATS_URL,
+          '--stream',
+          broker.stream,
+          '--subject-prefix',
+          broker.subjectPrefix,
+          '--batch-size',
+          '200',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, DATABASE_URL: '', TRIBUTARY_DATA_DIR: dataDir },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      // SIGTERM while the backlog is being loaded.
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const lag = (await admin.status()).lag;
+        if (lag.pending < total && lag.lag > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(0);
+      expect(stdout).toContain('Stopping: committing the batches in hand');
+      const loaded = Number(/Loader stopped: (\d+) events loaded/.exec(stdout)?.[1]);
+      expect(loaded).toBeGreaterThan(0);
+      const status = await admin.status();
+      expect(status.lag.ackPending).toBe(0);
+      const check = await connect(undefined, { dataDir });
+      const [row] = await check.query<{ n: string }>('SELECT count(*) AS n FROM raw.events');
+      await check.close();
+      expect(Number(row?.n)).toBe(loaded);
+      expect(status.lag.pending).toBe(total - loaded);
+    } finally {
+      await admin.deleteStream();
+      await admin.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,5 @@
 import {
   type Consumer,
-  type ConsumerMessages,
   type JetStreamManager,
   JetStreamApiCodes,
   JetStreamApiError,
@@ -58,7 +57,6 @@ export interface LoaderOptions {
 export class JetStreamLoader {
   readonly #stats = { batches: 0, messages: 0, inserted: 0, duplicates: 0, rejected: 0, failures: 0 };
   #stopping = false;
-  #current: ConsumerMessages | undefined;
   readonly #done: Promise<void>;
   #wake: (() => void) | undefined;
   #stopped: Promise<void> | undefined;
@@ -129,7 +127,8 @@ export class JetStreamLoader {
   }
 
   /**
-   * Graceful stop: no new fetch; the batch in hand is committed and acknowledged; acks are
+   * Graceful stop: no new fetch; the fetch in flight (at most `fetchWaitMs`) and the batch in
+   * hand are committed and acknowledged; acks are
    * flushed to the server; then the connection (if the loader opened it) is closed. Idempotent.
    */
   stop(): Promise<void> {
@@ -139,7 +138,8 @@ export class JetStreamLoader {
 
   async #stop(): Promise<void> {
     this.#stopping = true;
-    this.#current?.stop();
+    // The fetch in flight is not cut short: messages the server already handed out would be
+    // dropped by the iterator and stay unacknowledged until ack_wait. It ends within fetchWaitMs.
     this.#wake?.();
     await this.#done;
     await this.connection.flush().catch(() => undefined);
@@ -152,8 +152,8 @@ export class JetStreamLoader {
     while (!this.#stopping) {
       const messages: JsMsg[] = [];
       try {
-        this.#current = await this.consumer.fetch({ max_messages: batchSize, expires });
-        for await (const message of this.#current) messages.push(message);
+        const fetched = await this.consumer.fetch({ max_messages: batchSize, expires });
+        for await (const message of fetched) messages.push(message);
       } catch (error) {
         this.#stats.failures++;
         this.options.observer?.failed?.(error, 'fetch');
@@ -161,8 +161,6 @@ export class JetStreamLoader {
           await this.#pause();
           continue;
         }
-      } finally {
-        this.#current = undefined;
       }
       if (messages.length > 0) await this.#load(messages);
     }
