@@ -29,7 +29,7 @@ export {
   renderConsumerLag,
   tryReadConsumerLag,
 } from './metrics/consumer-lag.js';
-export { type LoaderStats, renderLoaderMetrics } from './metrics/loader-metrics.js';
+export { type LoaderStats, renderLoaderMetrics, sumLoaderStats } from './metrics/loader-metrics.js';
 export { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js';
 export {
   JetStreamSink,
@@ -39,5 +39,6 @@ export {
 } from './publish/jetstream-sink.js';
 export type { SinkEventRow, SinkRejectedRow } from './publish/wire-records.js';
 export { ensureStream, type SetupResult } from './setup/ensure-stream.js';
+export { formatStreamStatus } from './setup/format-status.js';
 export { toConsumerConfig, toStreamConfig } from './setup/stream-config.js';
 export { BrokerAdmin, type StreamStatus } from './setup/broker-admin.js';

@@ -2,15 +2,15 @@ import {
   BrokerAdmin,
   type BrokerConfig,
   formatDuration,
+  formatStreamStatus,
   JetStreamLoader,
   type LoadDatabase,
   type MetricsServer,
   parseDuration,
-  renderConsumerLag,
   renderLoaderMetrics,
   type StreamSettings,
-  type StreamStatus,
   startMetricsServer,
+  sumLoaderStats,
 } from '@tributary/jetstream';
 import { connect, type Warehouse } from '@tributary/warehouse';
 import { type Command, type CommandIo, EXIT } from '../command.js';
@@ -139,28 +139,11 @@ async function status(broker: BrokerConfig, json: boolean, io: CommandIo): Promi
   const admin = await BrokerAdmin.connect(broker);
   try {
     const state = await admin.status();
-    io.stdout(json ? `${JSON.stringify(state, null, 2)}\n` : formatStatus(state));
+    io.stdout(json ? `${JSON.stringify(state, null, 2)}\n` : formatStreamStatus(state));
     return EXIT.ok;
   } finally {
     await admin.close();
   }
-}
-
-/** The human `--status` text. */
-export function formatStatus(state: StreamStatus): string {
-  const { lag } = state;
-  const peers = state.cluster.replicas.map(
-    (peer) => `${peer.name} (${peer.current ? 'current' : 'behind/offline'})`,
-  );
-  return [
-    `Stream ${state.stream}: ${state.messages} messages (${state.bytes} bytes), sequences ${state.firstSequence}–${state.lastSequence}`,
-    `  retention ${state.retention}, replicas ${state.replicas}, max age ${state.maxAgeMs ? formatDuration(state.maxAgeMs) : 'none'}, duplicate window ${formatDuration(state.duplicateWindowMs)}`,
-    ...(state.cluster.leader
-      ? [`  cluster leader ${state.cluster.leader}${peers.length ? `; replicas ${peers.join(', ')}` : ''}`]
-      : []),
-    `Consumer ${lag.consumer}: lag ${lag.lag} (pending ${lag.pending}, ack pending ${lag.ackPending}), redelivered ${lag.redelivered}, waiting pulls ${lag.waiting}`,
-    '',
-  ].join('\n');
 }
 
 async function load(
@@ -209,14 +192,7 @@ async function load(
     await (hooks.shutdown ?? waitForSignal)();
     io.stdout('Stopping: committing the batches in hand…\n');
     await Promise.all(loaders.map((loader) => loader.stop()));
-    const total = loaders.reduce(
-      (sum, loader) => ({
-        inserted: sum.inserted + loader.stats.inserted,
-        duplicates: sum.duplicates + loader.stats.duplicates,
-        rejected: sum.rejected + loader.stats.rejected,
-      }),
-      { inserted: 0, duplicates: 0, rejected: 0 },
-    );
+    const total = sumLoaderStats(loaders.map((loader) => loader.stats));
     io.stdout(
       `Loader stopped: ${total.inserted} events loaded, ${total.duplicates} duplicates absorbed, ${total.rejected} rejected messages stored.\n`,
     );
@@ -229,21 +205,7 @@ async function load(
 }
 
 async function renderMetrics(loaders: readonly JetStreamLoader[]): Promise<string> {
-  const [first] = loaders;
-  if (!first) return renderConsumerLag(undefined);
-  const stats = loaders.map((loader) => loader.stats);
-  const sum = (key: keyof (typeof stats)[number]) => stats.reduce((total, s) => total + s[key], 0);
-  return renderLoaderMetrics(
-    {
-      batches: sum('batches'),
-      messages: sum('messages'),
-      inserted: sum('inserted'),
-      duplicates: sum('duplicates'),
-      rejected: sum('rejected'),
-      failures: sum('failures'),
-    },
-    await first.lag(),
-  );
+  return renderLoaderMetrics(sumLoaderStats(loaders.map((loader) => loader.stats)), await loaders[0]?.lag());
 }
 
 async function openWarehouse(target: DatabaseTarget): Promise<{ warehouse: Warehouse; owned: boolean }> {

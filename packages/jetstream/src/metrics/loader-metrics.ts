@@ -16,6 +16,19 @@ export interface LoaderStats {
   readonly failures: number;
 }
 
+/** The counters of several loaders added up (one process running `--loaders n`). */
+export function sumLoaderStats(all: readonly LoaderStats[]): LoaderStats {
+  const sum = (key: keyof LoaderStats) => all.reduce((total, stats) => total + stats[key], 0);
+  return {
+    batches: sum('batches'),
+    messages: sum('messages'),
+    inserted: sum('inserted'),
+    duplicates: sum('duplicates'),
+    rejected: sum('rejected'),
+    failures: sum('failures'),
+  };
+}
+
 /** Prometheus text of a loader: its counters, then the consumer lag gauges. */
 export function renderLoaderMetrics(stats: LoaderStats, lag: ConsumerLag | undefined): string {
   const counter = (name: string, help: string, value: number) => [
