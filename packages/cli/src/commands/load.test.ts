@@ -130,7 +130,9 @@ describeEachDatabase('tributary load (NATS at 127.0.0.1:4222)', (getDb) => {
     });
   });
 
-  it('acceptance 1: events sent to two collectors and loaded by two loaders land in raw.events exactly once', async () => {
+  it('acceptance 1: events sent to two collectors and loaded by two loaders land in raw.events exactly once', {
+    timeout: 120_000,
+  }, async () => {
     for (let i = 0; i < 2; i++)
       collectors.push(
         await createCollector({
