@@ -59,7 +59,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       logger.warn({ err: error, requests }, 'flush failed');
     },
   };
-  const broker = options.broker ? await BrokerSink.connect(options.broker, observer) : undefined;
+  const broker = options.broker
+    ? await BrokerSink.connect(options.broker, observer).catch(async (error: unknown) => {
+        if (ownsWarehouse) await warehouse.close();
+        throw error;
+      })
+    : undefined;
   const writer: EventSink =
     broker ?? new BatchWriter(warehouse, { ...DEFAULT_FLUSH, ...options.flush }, observer);
   const deps: CollectorDeps = {

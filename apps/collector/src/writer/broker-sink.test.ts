@@ -93,6 +93,13 @@ describeEachDatabase('collector with a JetStream broker (NATS at 127.0.0.1:4222)
     }
   });
 
+  it('fails to start with broker_unavailable naming the servers when NATS does not answer', async () => {
+    await expect(testCollector(getDb(), { broker: { url: 'nats://127.0.0.1:1' } })).rejects.toMatchObject({
+      code: 'broker_unavailable',
+      message: expect.stringContaining('nats://127.0.0.1:1'),
+    });
+  });
+
   it('answers 503 broker_unavailable with Retry-After when JetStream does not acknowledge; /ready is 503', async () => {
     await admin.deleteStream();
     const response = await post({ batch: [levelUp('b-9')] });
