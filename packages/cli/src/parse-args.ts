@@ -47,7 +47,9 @@ export function parseArgs(
     }
     if (option.type === 'boolean') {
       if (inline !== undefined)
-        throw new CliUsageError(`tributary ${command}: --${name} takes no value (got "${inline}").`);
+        throw new CliUsageError(
+          `tributary ${command}: --${name} takes no value (got "${inline}"); write --${name} alone.`,
+        );
       options[name] = true;
       continue;
     }

@@ -50,11 +50,17 @@ Examples:
       );
     const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
     const to = (options.to as string | undefined) ?? yesterday;
+    if (!isDay(to))
+      throw new CliUsageError(
+        `tributary report: --to must be a day YYYY-MM-DD (got "${to}"), e.g. --to 2026-03-31.`,
+      );
     const from =
       (options.from as string | undefined) ??
       new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
-    if (Number.isNaN(Date.parse(`${to}T00:00:00Z`)))
-      throw new CliUsageError(`tributary report: --to must be a day YYYY-MM-DD (got "${to}").`);
+    if (!isDay(from))
+      throw new CliUsageError(
+        `tributary report: --from must be a day YYYY-MM-DD (got "${from}"), e.g. --from 2026-03-01.`,
+      );
     const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
     const catalog = planFile
       ? metricCatalogOf(toPlanDocument(await loadPlanModule(planFile, io.cwd)))
@@ -96,4 +102,8 @@ async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | 
     io.stderr(`tributary report: cannot connect to ${target.description}: ${(error as Error).message}\n`);
     return undefined;
   }
+}
+
+function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 }
