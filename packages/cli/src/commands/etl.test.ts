@@ -70,6 +70,22 @@ describe('tributary etl (embedded database)', () => {
     }
   }, 120_000);
 
+  it('a database without the warehouse tables gets told to migrate first', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tributary-etl-empty-'));
+    try {
+      const result = await runCli(['etl', '--plan', PLAN], {
+        cwd: fixtures,
+        env: { TRIBUTARY_DATA_DIR: empty },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /relation "(tributary|raw)\.\w+" does not exist .*tributary generate, then tributary migrate/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('usage errors name the problem', async () => {
     const bad = await runCli(['etl', '--chunk-size', 'lots', '--plan', PLAN], { cwd: fixtures, env });
     expect(bad.code).toBe(2);

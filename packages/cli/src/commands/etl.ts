@@ -117,6 +117,12 @@ Examples:
       }
       return EXIT.ok;
     } catch (error) {
+      if ((error as { code?: unknown }).code === '42P01') {
+        io.stderr(
+          `tributary etl: ${(error as Error).message} in ${target.description}. Create the warehouse tables first: tributary generate, then tributary migrate.\n`,
+        );
+        return EXIT.failure;
+      }
       if (!TributaryError.isInstance(error)) throw error;
       io.stderr(`tributary etl: ${error.message}\n`);
       return EXIT.failure;
