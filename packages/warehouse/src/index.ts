@@ -82,3 +82,4 @@ export {
   type WatchEtlOptions,
   watchEtl,
 } from './etl/index.js';
+export { isConnectionError } from './connection-errors.js';

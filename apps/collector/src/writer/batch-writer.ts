@@ -1,7 +1,7 @@
 import { CollectorError } from '../errors/collector-error.js';
 import type { EventRow, RejectedRow } from '../messages/prepare-message.js';
 import type { FlushSettings } from '../options.js';
-import { isConnectionError } from './connection-errors.js';
+import { isConnectionError } from '@tributary/warehouse';
 import { FLUSH_SQL } from './insert-statements.js';
 
 /** What one request asks the writer to store. */

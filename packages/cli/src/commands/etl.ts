@@ -1,15 +1,9 @@
 import { TributaryError, toPlanDocument } from '@tributary/schema';
 import { compileEtlSql } from '@tributary/sql';
-import {
-  connect,
-  type EtlProgress,
-  type EtlRunResult,
-  runEtl,
-  type Warehouse,
-  watchEtl,
-} from '@tributary/warehouse';
+import { type EtlProgress, type EtlRunResult, runEtl, watchEtl } from '@tributary/warehouse';
+import { openWarehouse } from '../database.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
-import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
+import { resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { parseArgs } from '../parse-args.js';
@@ -78,7 +72,7 @@ Examples:
       io.cwd,
       io.config,
     );
-    const warehouse = await open(target, io);
+    const warehouse = await openWarehouse('etl', target, io);
     if (!warehouse) return EXIT.failure;
     const onProgress = progressPrinter(io);
     try {
@@ -150,19 +144,4 @@ function summary(r: EtlRunResult): string {
     ` (seq ${r.fromSeq}→${r.toSeq}, ${r.chunks} chunk(s), ${Math.round(r.durationMs)} ms)` +
     `${reasons ? `\n  rejected by rule: ${reasons}` : ''}\n`
   );
-}
-
-async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
-  try {
-    return target.kind === 'url'
-      ? await connect(target.url)
-      : await connect(undefined, { dataDir: target.dataDir });
-  } catch (error) {
-    if (TributaryError.isInstance(error)) throw error;
-    io.stderr(
-      `tributary etl: cannot connect to ${target.description}: ${(error as Error).message}\n` +
-        'Check --database-url / DATABASE_URL, or unset it to use the embedded database.\n',
-    );
-    return undefined;
-  }
 }

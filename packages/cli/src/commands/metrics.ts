@@ -1,4 +1,4 @@
-import { type PlanDocument, TributaryError, toPlanDocument } from '@tributary/schema';
+import { type PlanDocument, toPlanDocument } from '@tributary/schema';
 import {
   isMetricName,
   METRIC_NAMES,
@@ -8,9 +8,10 @@ import {
   type MetricSpec,
   metricCatalogOf,
 } from '@tributary/sql';
-import { connect, explainMetric, runMetric, type Warehouse } from '@tributary/warehouse';
+import { explainMetric, runMetric } from '@tributary/warehouse';
+import { openWarehouse } from '../database.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
-import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
+import { resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { type OptionSpec, parseArgs } from '../parse-args.js';
@@ -95,7 +96,7 @@ Examples:
       io.cwd,
       io.config,
     );
-    const db = await open(target, io);
+    const db = await openWarehouse('metrics', target, io);
     if (!db) return EXIT.failure;
     try {
       const results: { metric: MetricName; columns: readonly string[]; rows: Record<string, unknown>[] }[] =
@@ -172,18 +173,6 @@ async function planCatalog(planFlag: string | undefined, io: CommandIo): Promise
   if (planFlag) document = toPlanDocument(await loadPlanModule(planFlag, io.cwd));
   else if (io.config) document = toPlanDocument(await loadPlanModule(io.config.planPath, io.cwd));
   return document ? metricCatalogOf(document) : undefined;
-}
-
-async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
-  try {
-    return target.kind === 'url'
-      ? await connect(target.url)
-      : await connect(undefined, { dataDir: target.dataDir });
-  } catch (error) {
-    if (TributaryError.isInstance(error)) throw error;
-    io.stderr(`tributary metrics: cannot connect to ${target.description}: ${(error as Error).message}\n`);
-    return undefined;
-  }
 }
 
 const RATIOS = new Set([

@@ -1,13 +1,12 @@
 import { relative } from 'node:path';
-import { TributaryError } from '@tributary/schema';
 import {
-  connect,
   formatMigrationFailure,
   type MigrateResult,
   migrate,
   migrationStatus,
   type Warehouse,
 } from '@tributary/warehouse';
+import { openWarehouse } from '../database.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
 import {
   configuredDir,
@@ -79,7 +78,7 @@ Examples:
       io.cwd,
       io.config,
     );
-    const db = await open(target, io);
+    const db = await openWarehouse('migrate', target, io);
     if (!db) return EXIT.failure;
     try {
       if (action === 'status') return await printStatus(db, dir, io);
@@ -96,26 +95,6 @@ Examples:
     }
   },
 };
-
-async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
-  try {
-    const db =
-      target.kind === 'url'
-        ? await connect(target.url)
-        : await connect(undefined, { dataDir: target.dataDir });
-    await db.query('SELECT 1');
-    return db;
-  } catch (error) {
-    if (TributaryError.isInstance(error)) throw error;
-    io.stderr(
-      `tributary migrate: cannot connect to ${target.description}: ${(error as Error).message}\n` +
-        (target.kind === 'url'
-          ? 'Check --database-url / DATABASE_URL (is the server running? does the database exist?), or unset it to use the embedded database.\n'
-          : 'Check TRIBUTARY_DATA_DIR, or set DATABASE_URL to use a PostgreSQL server.\n'),
-    );
-    return undefined;
-  }
-}
 
 async function runUp(
   db: Warehouse,

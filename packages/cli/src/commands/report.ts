@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TributaryError, toPlanDocument } from '@tributary/schema';
+import { toPlanDocument } from '@tributary/schema';
 import { metricCatalogOf } from '@tributary/sql';
-import { collectReportData, connect, renderReportHtml, type Warehouse } from '@tributary/warehouse';
-import { type Command, type CommandIo, EXIT } from '../command.js';
-import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
+import { collectReportData, renderReportHtml } from '@tributary/warehouse';
+import { openWarehouse } from '../database.js';
+import { type Command, EXIT } from '../command.js';
+import { resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { parseArgs } from '../parse-args.js';
@@ -72,7 +73,7 @@ Examples:
       io.cwd,
       io.config,
     );
-    const db = await open(target, io);
+    const db = await openWarehouse('report', target, io);
     if (!db) return EXIT.failure;
     try {
       const data = await collectReportData(db, {
@@ -91,18 +92,6 @@ Examples:
     }
   },
 };
-
-async function open(target: DatabaseTarget, io: CommandIo): Promise<Warehouse | undefined> {
-  try {
-    return target.kind === 'url'
-      ? await connect(target.url)
-      : await connect(undefined, { dataDir: target.dataDir });
-  } catch (error) {
-    if (TributaryError.isInstance(error)) throw error;
-    io.stderr(`tributary report: cannot connect to ${target.description}: ${(error as Error).message}\n`);
-    return undefined;
-  }
-}
 
 function isDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));

@@ -17,7 +17,7 @@ import { connectBroker } from '../connect-broker.js';
 import { BrokerError } from '../errors.js';
 import { type ConsumerLag, tryReadConsumerLag } from '../metrics/consumer-lag.js';
 import { type LoaderStats, renderLoaderMetrics } from '../metrics/loader-metrics.js';
-import { isConnectionError } from './connection-errors.js';
+import { isConnectionError } from '@tributary/warehouse';
 import { type BatchOutcome, type LoadDatabase, loadBatch, rejectUnloadable } from './load-batch.js';
 
 /** Hooks for logs and tests. */

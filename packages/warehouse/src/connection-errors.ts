@@ -1,4 +1,4 @@
-// Same classification as the collector's writer (apps/collector/src/writer/connection-errors.ts).
+// Whether a database error means "not reachable right now": shared by the collector and the JetStream loader.
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
