@@ -74,6 +74,88 @@ describe('tributary serve', () => {
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   });
 
+  it('--broker publishes accepted events to JetStream instead of the database', {
+    timeout: 60_000,
+  }, async () => {
+    const { BrokerAdmin } = await import('@tributary/jetstream');
+    const id = `${process.pid}_${Date.now()}`;
+    const broker = {
+      url: process.env.TRIBUTARY_NATS_URL ?? 'nats://127.0.0.1:4222',
+      stream: `TRIBUTARY_SERVE_TEST_${id}`,
+      subjectPrefix: `tributary_st_${id}`,
+    };
+    const admin = await BrokerAdmin.connect(broker);
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    try {
+      await admin.ensure({ replicas: 1 });
+      let listening!: (server: CollectorServer) => void;
+      const started = new Promise<CollectorServer>((resolve) => {
+        listening = resolve;
+      });
+      const { io, out } = capture();
+      const exit = createServeCommand({ shutdown: () => stopped, onListening: listening }).run(
+        [
+          '--port',
+          '0',
+          '--plan',
+          PLAN,
+          '--database-url',
+          'memory://',
+          '--broker',
+          broker.url,
+          '--stream',
+          broker.stream,
+          '--subject-prefix',
+          broker.subjectPrefix,
+        ],
+        io,
+      );
+      const server = await Promise.race([
+        started,
+        exit.then((code) => Promise.reject(new Error(`exited ${code}: ${out.stderr}`))),
+      ]);
+      const response = await fetch(`${server.url}/v1/batch`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('wk_cli:').toString('base64')}`,
+        },
+        body: JSON.stringify({
+          batch: [
+            {
+              type: 'identify',
+              userId: 'u1',
+              messageId: `broker-${id}`,
+              traits: {},
+              context: { platform: 'web' },
+            },
+          ],
+        }),
+      });
+      expect(await response.json()).toMatchObject({ accepted: 1 });
+      expect((await admin.status()).messages).toBe(1);
+      expect(
+        await server.collector.warehouse.query("SELECT 1 FROM raw.events WHERE message_id LIKE 'broker-%'"),
+      ).toEqual([]);
+      stop();
+      expect(await exit).toBe(0);
+    } finally {
+      stop();
+      await admin.deleteStream();
+      await admin.close();
+    }
+  });
+
+  it('refuses a --broker that is not a nats:// URL', async () => {
+    const { io } = capture();
+    await expect(createServeCommand().run(['--plan', PLAN, '--broker', 'http://x'], io)).rejects.toThrow(
+      /--broker must be a nats:\/\/ URL \(got "http:\/\/x"\), e\.g\. --broker nats:\/\/127\.0\.0\.1:4222/,
+    );
+  });
+
   it('refuses to start without a write key, naming the variable', async () => {
     const { io } = capture();
     expect(() => sourcesFromEnv({})).toThrow(/TRIBUTARY_WRITE_KEY/);

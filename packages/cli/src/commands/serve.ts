@@ -27,6 +27,10 @@ Options:
   --host <addr>          address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
   --plan <file>          plan module, or a plan document .json (default: from tributary.config.ts)
   --database-url <url>   postgres://user@host:5432/db, or memory://
+  --broker <nats-url>    publish to NATS JetStream instead of writing to the database (comma-separated
+                         servers; also TRIBUTARY_BROKER_URL); run tributary load --init and tributary load
+  --stream <name>        JetStream stream (default TRIBUTARY)
+  --subject-prefix <p>   subject prefix (default tributary)
 
 Environment (keys are never accepted as flags, so they stay out of shell history and ps):
   TRIBUTARY_WRITE_KEY        write key of the source "default"
@@ -60,7 +64,24 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
         host: { type: 'string' },
         plan: { type: 'string' },
         'database-url': { type: 'string' },
+        broker: { type: 'string' },
+        stream: { type: 'string' },
+        'subject-prefix': { type: 'string' },
       });
+      const brokerUrl =
+        (options.broker as string | undefined) ?? (io.env.TRIBUTARY_BROKER_URL?.trim() || undefined);
+      if (brokerUrl !== undefined && !/^nats:\/\//.test(brokerUrl)) {
+        throw new CliUsageError(
+          `tributary serve: --broker must be a nats:// URL (got "${brokerUrl}"), e.g. --broker nats://127.0.0.1:4222.`,
+        );
+      }
+      const broker = brokerUrl
+        ? {
+            url: brokerUrl.split(','),
+            ...(options.stream ? { stream: options.stream as string } : {}),
+            ...(options['subject-prefix'] ? { subjectPrefix: options['subject-prefix'] as string } : {}),
+          }
+        : undefined;
       const collectorConfig = io.config?.config.collector;
       const port =
         options.port !== undefined || collectorConfig?.port === undefined
@@ -93,6 +114,7 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
         const adminKey = io.env.TRIBUTARY_ADMIN_KEY?.trim() || collectorConfig?.adminKey;
         const adminKeyHash = adminKey ? hashKey(adminKey) : io.env.TRIBUTARY_ADMIN_KEY_HASH?.trim();
         server = await startCollectorServer({
+          ...(broker ? { broker } : {}),
           plan,
           warehouse,
           sources,
