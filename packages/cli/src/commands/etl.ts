@@ -26,7 +26,7 @@ Options:
   --watch                stay running: LISTEN for the collector's notifications (and poll every
                          5 s), run incrementally after each; stop with Ctrl-C (SIGINT) or SIGTERM
   --sql                  print the generated SQL of every stage and exit (no database needed)
-  --chunk-size <n>       raw rows per chunk and transaction (default 50000)
+  --chunk-size <n>       raw rows per chunk and transaction (default: the config's etl.chunkSize, else 50000)
   --plan <file>          plan module (default: the plan of tributary.config.ts)
   --database-url <url>   postgres://… (default: DATABASE_URL, else the embedded database)
 
@@ -51,7 +51,8 @@ Examples:
       throw new CliUsageError(
         `tributary etl: unexpected argument "${positionals[0]}". See tributary etl --help.`,
       );
-    const chunkSize = options['chunk-size'] === undefined ? undefined : Number(options['chunk-size']);
+    const chunkSize =
+      options['chunk-size'] === undefined ? io.config?.config.etl?.chunkSize : Number(options['chunk-size']);
     if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1))
       throw new CliUsageError(
         `tributary etl: --chunk-size must be a positive integer, got "${String(options['chunk-size'])}".`,
