@@ -5,7 +5,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { toPlanDocument } from '@tributary/schema';
 import { compileDdl, planToWarehouse } from '@tributary/sql';
@@ -13,6 +12,7 @@ import { connect } from '@tributary/warehouse';
 import { databaseUrl, dropDatabase } from '@tributary/warehouse/testing';
 import pg from 'pg';
 import { benchMessage, plan } from './plan.ts';
+import { postBatches } from './post-batches.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const BATCH = 100;
@@ -39,8 +39,6 @@ let server: ChildProcess | undefined;
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 
 async function startServer(): Promise<string> {
   server = spawn(
@@ -76,61 +74,9 @@ async function httpRound(base: string, run: string) {
         sentAt: new Date().toISOString(),
       }),
     );
-  const latencies: number[] = [];
-  let next = 0;
-  let accepted = 0;
-  const { hostname, port } = new URL(base);
-  // node:http with keep-alive: a lighter client than fetch, so the 2 cores go to the collector and PostgreSQL.
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const post = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          hostname,
-          port,
-          path: '/v1/batch',
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            authorization: `Basic ${Buffer.from('bench-key:').toString('base64')}`,
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++] as string;
-        const t0 = performance.now();
-        const response = await post(body);
-        latencies.push(performance.now() - t0);
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.text}`);
-        accepted += (JSON.parse(response.text) as { accepted: number }).accepted;
-      }
-    }),
-  );
-  agent.destroy();
-  const seconds = (performance.now() - started) / 1000;
+  const { seconds, accepted, p50, p99 } = await postBatches(base, bodies, CONCURRENCY, 'bench-key');
   if (accepted !== EVENTS) throw new Error(`accepted ${accepted} of ${EVENTS}`);
-  latencies.sort((a, b) => a - b);
-  return {
-    eventsPerSecond: EVENTS / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  return { eventsPerSecond: EVENTS / seconds, p50, p99 };
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */

@@ -5,7 +5,6 @@
 // Not a timed test. Run from bench/:
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --conditions=@tributary/source --import tsx jetstream/run.ts
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BrokerAdmin } from '@tributary/jetstream';
@@ -15,6 +14,7 @@ import { connect } from '@tributary/warehouse';
 import { databaseUrl, dropDatabase } from '@tributary/warehouse/testing';
 import pg from 'pg';
 import { benchMessage, plan } from '../collector/plan.ts';
+import { postBatches } from '../collector/post-batches.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const BATCH = 100;
@@ -49,8 +49,6 @@ const children: ChildProcess[] = [];
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 
 function startChild(file: string, env: Record<string, string>, ready: RegExp): Promise<string> {
   const child = spawn(
@@ -76,54 +74,9 @@ async function post(base: string, run: string) {
   const bodies: string[] = [];
   for (let i = 0; i < EVENTS; i += BATCH)
     bodies.push(JSON.stringify({ batch: Array.from({ length: BATCH }, (_, j) => benchMessage(run, i + j)) }));
-  const { hostname, port } = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let next = 0;
-  let accepted = 0;
-  const send = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          hostname,
-          port,
-          path: '/v1/batch',
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            authorization: `Basic ${Buffer.from('bench-key:').toString('base64')}`,
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++] as string;
-        const t0 = performance.now();
-        const response = await send(body);
-        latencies.push(performance.now() - t0);
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.text}`);
-        accepted += (JSON.parse(response.text) as { accepted: number }).accepted;
-      }
-    }),
-  );
-  agent.destroy();
+  const { accepted, p50, p99 } = await postBatches(base, bodies, CONCURRENCY, 'bench-key');
   if (accepted !== EVENTS) throw new Error(`accepted ${accepted} of ${EVENTS}`);
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { p50, p99 };
 }
 
 const rows = async () =>
