@@ -1,20 +1,26 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plan } from '@tributary/schema';
+import type { CommandIo } from './command.js';
 import { CliUsageError } from './errors.js';
 import { importModule } from './import-module.js';
 import { findConfigFile, loadConfig } from './load-config.js';
 
 /**
  * Imports a plan module and returns its plan (default export or `plan`). Without `--plan`, the
- * plan named by `tributary.config.ts` in `cwd` is used. Errors say what to fix.
+ * plan named by the loaded config (or a `tributary.config.ts` found in `cwd`) is used. Errors say what to fix.
  */
-export async function loadPlanModule(file: string | undefined, cwd: string): Promise<Plan> {
+export async function loadPlanModule(
+  file: string | undefined,
+  { cwd, config }: Pick<CommandIo, 'cwd' | 'config'>,
+): Promise<Plan> {
   let path: string;
   if (file) {
     path = resolve(cwd, file);
     if (!existsSync(path))
       throw new CliUsageError(`tributary: plan file ${path} does not exist. Check the --plan path.`);
+  } else if (config) {
+    path = config.planPath;
   } else {
     const configFile = findConfigFile(undefined, cwd);
     if (!configFile) {

@@ -61,8 +61,7 @@ Examples:
       throw new CliUsageError(
         'tributary etl: --sql only prints the SQL; it cannot be combined with --full or --watch.',
       );
-    const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
-    const document = toPlanDocument(await loadPlanModule(planFile, io.cwd));
+    const document = toPlanDocument(await loadPlanModule(options.plan as string | undefined, io));
     if (options.sql) {
       io.stdout(compileEtlSql(document));
       return EXIT.ok;

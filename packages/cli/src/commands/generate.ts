@@ -175,7 +175,7 @@ Examples:
       );
       return EXIT.usage;
     }
-    const plan = await loadPlanModule(options.plan as string | undefined, io.cwd);
+    const plan = await loadPlanModule(options.plan as string | undefined, io);
     const context: ArtifactContext = {
       plan,
       document: toPlanDocument(plan),

@@ -13,6 +13,7 @@ import {
   sumLoaderStats,
 } from '@tributary/jetstream';
 import { connect, type Warehouse } from '@tributary/warehouse';
+import { waitForSignal } from '../wait-for-signal.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
 import { type DatabaseTarget, resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
@@ -277,16 +278,4 @@ function port(value: string): number {
       `tributary load: --metrics-port must be an integer from 0 to 65535, got "${value}".`,
     );
   return n;
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGTERM', done);
-      process.off('SIGINT', done);
-      resolve();
-    };
-    process.on('SIGTERM', done);
-    process.on('SIGINT', done);
-  });
 }

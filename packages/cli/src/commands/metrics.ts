@@ -170,8 +170,7 @@ export function parseFilter(text: string): MetricFilter {
 
 async function planCatalog(planFlag: string | undefined, io: CommandIo): Promise<MetricCatalog | undefined> {
   let document: PlanDocument | undefined;
-  if (planFlag) document = toPlanDocument(await loadPlanModule(planFlag, io.cwd));
-  else if (io.config) document = toPlanDocument(await loadPlanModule(io.config.planPath, io.cwd));
+  if (planFlag || io.config) document = toPlanDocument(await loadPlanModule(planFlag, io));
   return document ? metricCatalogOf(document) : undefined;
 }
 

@@ -19,7 +19,7 @@ Examples:
 `,
   async run(args, io) {
     const { options } = parseArgs('plan', args, { plan: { type: 'string' } });
-    const plan = await loadPlanModule(options.plan as string | undefined, io.cwd);
+    const plan = await loadPlanModule(options.plan as string | undefined, io);
     io.stdout(stableStringify(toPlanDocument(plan)));
     return 0;
   },

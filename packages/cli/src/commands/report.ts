@@ -64,7 +64,7 @@ Examples:
       );
     const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
     const catalog = planFile
-      ? metricCatalogOf(toPlanDocument(await loadPlanModule(planFile, io.cwd)))
+      ? metricCatalogOf(toPlanDocument(await loadPlanModule(planFile, io)))
       : undefined;
     const out = resolve(io.cwd, (options.out as string | undefined) ?? 'report.html');
     const target = resolveDatabaseTarget(

@@ -4,6 +4,7 @@ import { type CollectorServer, hashKey, type SourceConfig, startCollectorServer 
 import { fromPlanDocument, type PlanDocument, toPlanDocument } from '@tributary/schema';
 import { compileDdl, planToWarehouse } from '@tributary/sql';
 import { connect, type Warehouse } from '@tributary/warehouse';
+import { waitForSignal } from '../wait-for-signal.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
 import { resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
@@ -96,7 +97,7 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
         })),
         ...sourcesFromEnv(io.env, { required: !collectorConfig?.sources?.length }),
       ];
-      const plan = await loadPlanDocument(options.plan as string | undefined, io.cwd);
+      const plan = await loadPlanDocument(options.plan as string | undefined, io);
       const target = resolveDatabaseTarget(
         options['database-url'] as string | undefined,
         io.env,
@@ -145,18 +146,6 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
 
 /** `tributary serve`. */
 export const serveCommand: Command = createServeCommand();
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGTERM', done);
-      process.off('SIGINT', done);
-      resolve();
-    };
-    process.on('SIGTERM', done);
-    process.on('SIGINT', done);
-  });
-}
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 8787;
@@ -227,7 +216,8 @@ export function sourcesFromEnv(
   return sources;
 }
 
-async function loadPlanDocument(file: string | undefined, cwd: string): Promise<PlanDocument> {
+async function loadPlanDocument(file: string | undefined, io: CommandIo): Promise<PlanDocument> {
+  const { cwd } = io;
   if (file?.endsWith('.json')) {
     const path = resolve(cwd, file);
     let text: string;
@@ -238,7 +228,7 @@ async function loadPlanDocument(file: string | undefined, cwd: string): Promise<
     }
     return toPlanDocument(fromPlanDocument(JSON.parse(text)));
   }
-  return toPlanDocument(await loadPlanModule(file, cwd));
+  return toPlanDocument(await loadPlanModule(file, io));
 }
 
 async function ensureTables(

@@ -1,7 +1,8 @@
 import { activeUsersQuery } from './active-users.js';
 import { inactivityChurnQuery, periodChurnQuery } from './churn.js';
 import { installsQuery } from './installs.js';
-import { type MetricQuery, metricKysely } from './metric-sql.js';
+import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
+import type { MetricQuery } from './metric-sql.js';
 import type { MetricCatalog, MetricName, MetricSpec, ResolvedMetricSpec } from './metric-spec.js';
 import { monetisationQuery } from './monetisation.js';
 import { resolveMetricSpec } from './resolve-metric-spec.js';
@@ -58,7 +59,7 @@ export function compileMetricQuery<M extends MetricName>(
   const resolved = resolveMetricSpec(spec, catalog);
   const build = BUILDERS[resolved.metric] as (spec: ResolvedMetricSpec<M>) => MetricQuery;
   const { query, columns } = build(resolved);
-  const compiled = query.compile(metricKysely);
+  const compiled = query.compile(ddlKysely());
   return {
     metric: resolved.metric,
     spec: resolved,

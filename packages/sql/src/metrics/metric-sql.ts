@@ -1,26 +1,8 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type RawBuilder,
-  sql,
-} from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { ResolvedMetricSpec } from './metric-spec.js';
 
 /** A piece of a metric query; values inside are bound parameters. */
 export type Fragment = RawBuilder<unknown>;
-
-/** Compiles metric queries to PostgreSQL text and parameters without a connection. */
-export const metricKysely = new Kysely<Record<string, never>>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
 
 /** SQL text written in this folder (never user input), included only when `on`. */
 export function when(on: boolean, text: string): Fragment {
