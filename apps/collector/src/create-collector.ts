@@ -19,7 +19,9 @@ import { settingsHandler } from './routes/settings.js';
 import { createMessageValidator } from './validation/message-validator.js';
 import { BatchWriter, type WriterObserver } from './writer/batch-writer.js';
 import { BrokerSink } from './writer/broker-sink.js';
+import { copyFlush } from './writer/copy-flush.js';
 import type { EventSink } from './writer/event-sink.js';
+import { statementFlush } from './writer/statement-flush.js';
 
 /** A running collector: the Hono app, its metrics, and `close` (flush, then release the database). */
 export interface Collector {
@@ -66,7 +68,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       })
     : undefined;
   const writer: EventSink =
-    broker ?? new BatchWriter(warehouse, { ...DEFAULT_FLUSH, ...options.flush }, observer);
+    broker ??
+    new BatchWriter(
+      // COPY is PostgreSQL's bulk-load path; PGlite has no COPY from a client stream.
+      warehouse.kind === 'postgres' ? copyFlush(warehouse) : statementFlush(warehouse),
+      { ...DEFAULT_FLUSH, ...options.flush },
+      observer,
+    );
   const deps: CollectorDeps = {
     limits: resolveLimits(options.limits),
     registry: createSourceRegistry(options.sources),

@@ -8,7 +8,8 @@ export type WarehouseErrorCode =
   | 'warehouse_closed'
   | 'migrations_dir_missing'
   | 'unknown_migration_target'
-  | 'invalid_snapshot';
+  | 'invalid_snapshot'
+  | 'copy_unsupported';
 
 /** Thrown for problems the caller has to fix (a bad URL, a data directory owned by another process, …). */
 export class WarehouseError extends TributaryError {

@@ -11,6 +11,11 @@ export interface EngineSession {
   query<T>(text: string, params?: readonly unknown[]): Promise<StatementResult<T>>;
   /** Any number of statements without parameters (simple protocol). */
   exec(sql: string): Promise<void>;
+  /**
+   * A script (simple protocol) holding one `COPY … FROM STDIN`, sent with `data` in one round trip;
+   * returns the rows copied. PostgreSQL only (absent on PGlite).
+   */
+  copyFrom?(script: string, data: string | Uint8Array): Promise<number>;
 }
 
 /** A session on loan: call `release` once; `broken` discards it (a pooled client is destroyed). */

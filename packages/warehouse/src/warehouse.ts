@@ -17,7 +17,14 @@ export interface SqlRunner {
 }
 
 /** The handle passed to `transaction(fn)`: every statement runs in that transaction. */
-export type WarehouseTransaction = SqlRunner;
+export interface WarehouseTransaction extends SqlRunner {
+  /**
+   * PostgreSQL only (undefined on PGlite): runs `script`, statements around exactly one
+   * `COPY … FROM STDIN`, sending `data` (in the COPY's format) with it in one round trip; returns
+   * the rows copied. See `Warehouse#copyFrom`.
+   */
+  readonly copyFrom?: (script: string, data: string | Uint8Array) => Promise<number>;
+}
 
 /**
  * An open warehouse database: PostgreSQL through a `pg` pool, or embedded PGlite.
@@ -63,6 +70,7 @@ export class Warehouse<DB = any> implements SqlRunner {
           query: async <R>(text: string, params: readonly unknown[] = []) =>
             (await session.query<R>(text, params)).rows,
           exec: (sql: string) => session.exec(sql),
+          ...(session.copyFrom ? { copyFrom: session.copyFrom } : {}),
         };
         let result: T;
         try {
@@ -75,6 +83,37 @@ export class Warehouse<DB = any> implements SqlRunner {
         }
         await session.exec('COMMIT');
         return result;
+      },
+      () => broken,
+    );
+  }
+
+  /**
+   * PostgreSQL only: runs `script` (simple protocol: statements around exactly one
+   * `COPY … FROM STDIN`) with `data` for its COPY, all in ONE round trip, and returns the rows
+   * copied. The script may bring its own transaction; if it fails, an open transaction is rolled
+   * back before the error is rethrown.
+   *
+   * @example
+   * await wh.copyFrom('BEGIN; SELECT pg_advisory_xact_lock(7); COPY t (a, b) FROM STDIN; COMMIT', 'x\t1\n');
+   */
+  async copyFrom(script: string, data: string | Uint8Array): Promise<number> {
+    let broken = false;
+    return this.#withSession(
+      async (session) => {
+        if (!session.copyFrom)
+          throw new WarehouseError(
+            'copy_unsupported',
+            `COPY FROM STDIN needs PostgreSQL; ${this.location} is ${this.kind}. Use INSERT statements instead.`,
+          );
+        try {
+          return await session.copyFrom(script, data);
+        } catch (error) {
+          await session.exec('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          throw error;
+        }
       },
       () => broken,
     );

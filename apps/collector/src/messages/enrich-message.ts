@@ -1,5 +1,6 @@
 import type { IpAnonymization } from '../options.js';
 import { anonymizeIp } from './anonymize-ip.js';
+import { formatIsoUtc } from './format-iso-utc.js';
 import { isPlainObject } from './split-messages.js';
 
 /** What the collector knows about the request a message arrived in. */
@@ -15,6 +16,8 @@ export interface EnrichmentContext {
   readonly batchContext: Readonly<Record<string, unknown>> | undefined;
   readonly ip: string | undefined;
   readonly ipAnonymization: IpAnonymization;
+  /** `anonymizeIp(ip, ipAnonymization)`, computed once per request. */
+  readonly storedIp?: string | undefined;
   readonly userAgent: string | undefined;
   readonly generateId: () => string;
 }
@@ -30,7 +33,7 @@ export function enrichMessage(
   message: Readonly<Record<string, unknown>>,
   ctx: EnrichmentContext,
 ): Record<string, unknown> {
-  const enriched: Record<string, unknown> = { ...message };
+  const enriched = shallowCopy(message);
   // `delete` only when needed: it turns the object into a slow dictionary-mode object.
   if (Object.hasOwn(enriched, 'writeKey')) delete enriched.writeKey;
   enriched.receivedAt = ctx.receivedAtIso ?? ctx.receivedAt.toISOString();
@@ -42,12 +45,19 @@ export function enrichMessage(
   const sentAtMs = ownSentAt || !('batchSentAtMs' in ctx) ? parseClientTime(sentAt) : ctx.batchSentAtMs;
   correctTimestamp(enriched, ctx.receivedAt, enriched.receivedAt as string, sentAtMs);
   if (enriched.context === undefined || isPlainObject(enriched.context)) {
-    const context: Record<string, unknown> = {
-      ...ctx.batchContext,
-      ...(enriched.context as Record<string, unknown> | undefined),
-    };
-    const ip = typeof context.ip === 'string' ? context.ip : ctx.ip;
-    const storedIp = ip === undefined ? undefined : anonymizeIp(ip, ctx.ipAnonymization);
+    const own = enriched.context as Record<string, unknown> | undefined;
+    const context =
+      ctx.batchContext === undefined
+        ? shallowCopy(own ?? {})
+        : own === undefined
+          ? shallowCopy(ctx.batchContext)
+          : mergeContexts(ctx.batchContext, own);
+    const storedIp =
+      typeof context.ip === 'string'
+        ? anonymizeIp(context.ip, ctx.ipAnonymization)
+        : ctx.ip === undefined
+          ? undefined
+          : (ctx.storedIp ?? anonymizeIp(ctx.ip, ctx.ipAnonymization));
     if (storedIp !== undefined) context.ip = storedIp;
     else if (Object.hasOwn(context, 'ip')) delete context.ip;
     if (context.userAgent === undefined && ctx.userAgent !== undefined) context.userAgent = ctx.userAgent;
@@ -70,8 +80,28 @@ function correctTimestamp(
   message.originalTimestamp = original;
   const clientTime = parseClientTime(original);
   if (clientTime === undefined || clientSentAt === undefined) return;
-  const corrected = new Date(receivedAt.getTime() - (clientSentAt - clientTime));
-  if (!Number.isNaN(corrected.getTime())) message.timestamp = corrected.toISOString();
+  const corrected = formatIsoUtc(receivedAt.getTime() - (clientSentAt - clientTime));
+  if (corrected !== undefined) message.timestamp = corrected;
+}
+
+/**
+ * A shallow copy of a parsed JSON object. `Object.assign` onto `{}` keeps V8's fast property
+ * transitions for the keys added next (a spread copy made each later addition, and the
+ * JSON.stringify of the result, several times slower); but it would SET an own `__proto__` key,
+ * changing the prototype, so such objects are copied by spread, which defines it as a key.
+ */
+function shallowCopy(source: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.hasOwn(source, '__proto__') ? { ...source } : Object.assign({}, source);
+}
+
+/** `{ ...batch, ...own }`, the message's context winning; see `shallowCopy` for `__proto__`. */
+function mergeContexts(
+  batch: Readonly<Record<string, unknown>>,
+  own: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  return Object.hasOwn(batch, '__proto__') || Object.hasOwn(own, '__proto__')
+    ? { ...batch, ...own }
+    : Object.assign({}, batch, own);
 }
 
 /** Milliseconds of an ISO-8601 date-time string sent by a client; undefined for anything else. */

@@ -7,6 +7,7 @@ import { storableText } from '../body/scan-value.js';
 import type { CollectorDeps } from '../collector-deps.js';
 import type { CollectorEnv } from '../collector-env.js';
 import { CollectorError } from '../errors/collector-error.js';
+import { anonymizeIp } from '../messages/anonymize-ip.js';
 import type { IngestRoute } from '../messages/message-types.js';
 import { parseClientTime } from '../messages/enrich-message.js';
 import { prepareMessage } from '../messages/prepare-message.js';
@@ -56,14 +57,16 @@ export function ingestHandler(deps: CollectorDeps, route: IngestRoute) {
         await storeWholeBody(deps, source, receivedAt, body.text, error);
       throw error;
     }
+    const ip = clientIp(c, deps.trustProxy);
     const ctx = {
       receivedAt,
       receivedAtIso: receivedAt.toISOString(),
       batchSentAt: split.sentAt,
       batchSentAtMs: parseClientTime(split.sentAt),
       batchContext: split.context,
-      ip: clientIp(c, deps.trustProxy),
+      ip,
       ipAnonymization: deps.ipAnonymization,
+      storedIp: ip === undefined ? undefined : anonymizeIp(ip, deps.ipAnonymization),
       userAgent: c.req.header('user-agent'),
       generateId: deps.generateId,
       validate: deps.validate,

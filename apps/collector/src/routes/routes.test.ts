@@ -102,10 +102,12 @@ describeEachDatabase('collector routes', (getDb) => {
     expect((await request('/health')).status).toBe(200);
     expect((await request('/ready')).status).toBe(200);
     const db = getDb();
-    const realQuery = db.query;
-    db.query = async () => {
+    const { query, copyFrom, transaction } = db;
+    const refused = async (): Promise<never> => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     };
+    // Every way the writer reaches the database (a statement on PGlite, COPY on PostgreSQL).
+    Object.assign(db, { query: refused, copyFrom: refused, transaction: refused });
     try {
       expect((await request('/health')).status).toBe(200);
       const ready = await request('/ready');
@@ -118,7 +120,7 @@ describeEachDatabase('collector routes', (getDb) => {
       expect([ingest.status, ingest.headers.get('retry-after')]).toEqual([503, '7']);
       expect(await ingest.json()).toMatchObject({ error: { code: 'database_unavailable' } });
     } finally {
-      db.query = realQuery;
+      Object.assign(db, { query, copyFrom, transaction });
     }
     const again = await request('/v1/batch', {
       method: 'POST',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../errors/collector-error.js';
 import type { EventRow } from '../messages/prepare-message.js';
-import { BatchWriter, type FlushDatabase, type WriteRequest } from './batch-writer.js';
+import { BatchWriter, type WriteRequest } from './batch-writer.js';
 import { FLUSH_SQL } from './insert-statements.js';
+import { type FlushDatabase, statementFlush } from './statement-flush.js';
 
 /** A database that records each flush and answers like PostgreSQL would (first copy of an id wins). */
 function fakeDatabase(fail?: (call: number, events: { message_id: string }[]) => unknown) {
@@ -39,7 +40,7 @@ const request = (...ids: string[]): WriteRequest => ({
 describe('BatchWriter', () => {
   it('commits concurrent requests in one statement and tells each which events were new', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 5, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), { maxEvents: 100, maxWaitMs: 5, maxConcurrent: 1 });
     const results = await Promise.all([
       writer.write(request('a', 'b')),
       writer.write(request('b', 'c')),
@@ -52,7 +53,7 @@ describe('BatchWriter', () => {
 
   it('flushes as soon as maxEvents are pending instead of waiting for the timer', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 3, maxWaitMs: 60_000, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), { maxEvents: 3, maxWaitMs: 60_000, maxConcurrent: 1 });
     const started = performance.now();
     await writer.write(request('a', 'b', 'c'));
     expect(performance.now() - started).toBeLessThan(1000);
@@ -66,7 +67,7 @@ describe('BatchWriter', () => {
         ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
         : undefined,
     );
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
     const outcomes = await Promise.allSettled([writer.write(request('a')), writer.write(request('b'))]);
     for (const outcome of outcomes) {
       expect(outcome.status).toBe('rejected');
@@ -85,7 +86,7 @@ describe('BatchWriter', () => {
         ? Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' })
         : undefined,
     );
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), { maxEvents: 100, maxWaitMs: 1, maxConcurrent: 1 });
     const [good, bad] = await Promise.allSettled([
       writer.write(request('ok')),
       writer.write(request('poison')),
@@ -97,7 +98,11 @@ describe('BatchWriter', () => {
 
   it('close() commits what is queued and refuses later writes', async () => {
     const { db, stored } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), {
+      maxEvents: 100,
+      maxWaitMs: 60_000,
+      maxConcurrent: 1,
+    });
     const pending = writer.write(request('late'));
     expect(writer.pending).toBe(1);
     await writer.close();
@@ -108,7 +113,11 @@ describe('BatchWriter', () => {
 
   it('drain() commits later writes at once instead of waiting for the timer', async () => {
     const { db, calls } = fakeDatabase();
-    const writer = new BatchWriter(db, { maxEvents: 100, maxWaitMs: 60_000, maxConcurrent: 1 });
+    const writer = new BatchWriter(statementFlush(db), {
+      maxEvents: 100,
+      maxWaitMs: 60_000,
+      maxConcurrent: 1,
+    });
     await writer.drain();
     const started = performance.now();
     expect(await writer.write(request('during-shutdown'))).toEqual({ stored: [true] });
@@ -132,7 +141,7 @@ describe('BatchWriter', () => {
         })) as T[];
       },
     };
-    const writer = new BatchWriter(db, { maxEvents: 2, maxWaitMs: 60_000, maxConcurrent: 2 });
+    const writer = new BatchWriter(statementFlush(db), { maxEvents: 2, maxWaitMs: 60_000, maxConcurrent: 2 });
     const writes = [
       writer.write(request('a', 'b')),
       writer.write(request('c', 'd')),

@@ -2,7 +2,6 @@ import { CollectorError } from '../errors/collector-error.js';
 import type { EventRow, RejectedRow } from '../messages/prepare-message.js';
 import type { FlushSettings } from '../options.js';
 import { isConnectionError } from '@tributary/warehouse';
-import { FLUSH_SQL } from './insert-statements.js';
 
 /** What one request asks the writer to store. */
 export interface WriteRequest {
@@ -17,10 +16,12 @@ export interface WriteResult {
   readonly stored: readonly boolean[];
 }
 
-/** The database side the writer needs: one parameterised statement (atomic on its own). */
-export interface FlushDatabase {
-  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
-}
+/**
+ * Stores one flush atomically (all of it or nothing) and tells, per request, which events were new:
+ * the first occurrence of an id not yet stored is; later ones and stored ids are duplicates.
+ * `statementFlush` (any engine) and `copyFlush` (PostgreSQL) implement it.
+ */
+export type FlushStore = (requests: readonly WriteRequest[]) => Promise<WriteResult[]>;
 
 /** Hooks for metrics and logs. */
 export interface WriterObserver {
@@ -41,11 +42,10 @@ interface Pending {
 
 /**
  * Micro-batches writes from concurrent requests: commits when `maxEvents` events are pending or
- * `maxWaitMs` after the first one, with ONE statement (`FLUSH_SQL`, atomic by itself, one round
- * trip): a multi-row INSERT of events (`ON CONFLICT (message_id) DO NOTHING`), one of rejected
- * messages, and a NOTIFY with the highest new seq. Up to `maxConcurrent` flushes overlap (sending
- * and parsing one while another inserts); the statement's advisory lock keeps `seq` order equal to
- * commit order, which the ETL's watermark relies on. A request's promise settles only after that commit: resolved with which events were new,
+ * `maxWaitMs` after the first one, through a `FlushStore` (events, rejected messages, and a NOTIFY
+ * with the highest new seq, atomically). Up to `maxConcurrent` flushes overlap (preparing one while
+ * another inserts); the stores' advisory lock keeps `seq` order equal to commit order, which the
+ * ETL's watermark relies on. A request's promise settles only after that commit: resolved with which events were new,
  * or rejected with a 503 `CollectorError` when the database is unreachable (nothing was written).
  * A non-connection failure is retried request by request, so one bad request cannot fail others.
  */
@@ -58,7 +58,7 @@ export class BatchWriter {
   #draining = false;
 
   constructor(
-    private readonly db: FlushDatabase,
+    private readonly store: FlushStore,
     private readonly settings: FlushSettings,
     private readonly observer: WriterObserver = {},
   ) {}
@@ -140,7 +140,7 @@ export class BatchWriter {
   async #commit(batch: Pending[]): Promise<void> {
     const started = performance.now();
     try {
-      const results = await this.#insert(batch.map((item) => item.request));
+      const results = await this.store(batch.map((item) => item.request));
       const inserted = results.reduce((sum, result) => sum + result.stored.filter(Boolean).length, 0);
       this.observer.flushed?.({
         requests: batch.length,
@@ -159,7 +159,7 @@ export class BatchWriter {
       }
       for (const item of batch) {
         try {
-          const [result] = await this.#insert([item.request]);
+          const [result] = await this.store([item.request]);
           item.resolve(result as WriteResult);
         } catch (single) {
           this.observer.failed?.(single, 1);
@@ -168,42 +168,6 @@ export class BatchWriter {
       }
     }
   }
-
-  async #insert(requests: readonly WriteRequest[]): Promise<WriteResult[]> {
-    const rows = await this.db.query<{ message_id: string | null }>(FLUSH_SQL, [
-      eventsJson(requests),
-      rejectedJson(requests),
-    ]);
-    const insertedIds = rows.flatMap((row) => (row.message_id === null ? [] : [row.message_id]));
-    // The first occurrence of a new id in arrival order is the stored one; later ones are duplicates.
-    const fresh = new Set(insertedIds);
-    return requests.map((request) => ({ stored: request.events.map((row) => fresh.delete(row.messageId)) }));
-  }
-}
-
-function eventsJson(requests: readonly WriteRequest[]): string {
-  const parts: string[] = [];
-  for (const request of requests) {
-    const head = `,"received_at":${JSON.stringify(request.receivedAt.toISOString())},"source":${JSON.stringify(request.source)}`;
-    for (const row of request.events)
-      parts.push(
-        `{"n":${parts.length},"message_id":${JSON.stringify(row.messageId)}${head},"type":${JSON.stringify(row.type)},"event":${JSON.stringify(row.event)},"payload":${row.payload}}`,
-      );
-  }
-  return `[${parts.join(',')}]`;
-}
-
-function rejectedJson(requests: readonly WriteRequest[]): string {
-  const rows = requests.flatMap((request) =>
-    request.rejected.map((row) => ({
-      received_at: request.receivedAt.toISOString(),
-      source: request.source,
-      message_id: row.messageId,
-      reasons: row.reasons,
-      payload: row.payload,
-    })),
-  );
-  return JSON.stringify(rows);
 }
 
 function toCollectorError(error: unknown): CollectorError {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type Engine, type LeasedSession, quoteIdentifier } from '../../session.js';
 import { pinnedParsers } from '../../type-parsers.js';
+import { copyScript } from './copy-script.js';
 
 /** Options of the `pg` pool. */
 export interface PostgresPoolOptions {
@@ -49,6 +50,7 @@ export class PostgresEngine implements Engine {
       async exec(sql: string) {
         await client.query(sql);
       },
+      copyFrom: (script: string, data: string | Uint8Array) => copyScript(client, script, data),
       release(broken = false) {
         if (released) return;
         released = true;
