@@ -64,6 +64,8 @@ export {
   chunkSettingsSql,
   compileEtl,
   compileEtlSql,
+  COOK_PENDING,
+  COOK_WATERMARK,
   DEFAULT_INACTIVITY_MINUTES,
   ETL_LOCK_KEY,
   ETL_STAGES,

@@ -126,12 +126,16 @@ Examples:
   },
 };
 
-/** Prints `chunk n/N … rows/s` after each chunk (the ETL of a large backlog takes a while). */
+/** Prints `chunk n/N … rows/s` after each chunk (the ETL of a large backlog takes a while), and the final cook. */
 function progressPrinter(io: CommandIo): (progress: EtlProgress) => void {
-  return (p) =>
-    io.stdout(
-      `  chunk ${p.chunk}/${p.chunks}: seq ≤ ${p.toSeq} of ${p.highSeq}, ${p.extracted} rows, ${p.rowsPerSecond} rows/s\n`,
-    );
+  return (p) => {
+    if (p.cooking === 'all') io.stdout('  cooking every cooked table from the processed tables…\n');
+    else if (p.cooking === 'done') io.stdout(`  cooked (${(p.elapsedMs / 1000).toFixed(1)} s so far)\n`);
+    else
+      io.stdout(
+        `  chunk ${p.chunk}/${p.chunks}: seq ≤ ${p.toSeq} of ${p.highSeq}, ${p.extracted} rows, ${p.rowsPerSecond} rows/s\n`,
+      );
+  };
 }
 
 function summary(r: EtlRunResult): string {

@@ -137,10 +137,9 @@ describe('compileEtl', () => {
       program.chunk.map((s) => `${s.stage}: ${s.name}${s.params.length ? ` (${s.params.join(', ')})` : ''}`),
     ).toMatchInlineSnapshot(`
       [
-        "extract: extract raw rows (watermark, high] into staging, with envelope checks (fromSeq, toSeq)",
+        "extract: extract raw rows (watermark, high] into staging and validate them (envelope, context, properties) (fromSeq, toSeq)",
         "extract: index the staged rows by seq (the validate and classify updates join on it)",
         "extract: statistics of etl_stage for the planner",
-        "validate: validate purchase v1",
         "classify: message id already in processed.tracks → duplicate",
         "classify: message id already in processed.identifies → duplicate",
         "classify: message id already in processed.pages → duplicate",

@@ -3,7 +3,7 @@ import { formatSql } from '../format-sql.js';
 import { chunkSettingsSql, lockQuery, resetQueries } from './etl-bookkeeping.js';
 import { type EtlPlan, etlPlanOf } from './etl-plan.js';
 import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
-import { cookStatements } from './stage-cook.js';
+import { cookAllStatements, cookStatements } from './stage-cook.js';
 import { classifyStatements } from './stage-classify.js';
 import { extractStatement } from './stage-extract.js';
 import {
@@ -13,16 +13,17 @@ import {
   loadTracksStatement,
   rejectStatement,
 } from './stage-load.js';
-import { validateStatement } from './stage-validate.js';
 
 /** The generated ETL of a plan: the statements of one chunk, in order, and the plan they came from. */
 export interface EtlProgram {
   readonly plan: EtlPlan;
   readonly chunk: readonly EtlStatement[];
+  /** Cooks every cooked table from processed.tracks at once (after `--full`, or when cooking fell behind). */
+  readonly cookAll: readonly EtlStatement[];
 }
 
 /**
- * Generates the ETL of a plan document: extract → validate → classify (duplicates, spam) → load
+ * Generates the ETL of a plan document: extract with validation → classify (duplicates, spam) → load
  * (raw.rejected, processed.tracks, each event version's table, non-track tables, counts) → cook.
  * The runner executes `chunk` in one transaction per chunk with `$1`/`$2` = (watermark, high].
  */
@@ -38,7 +39,6 @@ export function compileEtl(document: PlanDocument): EtlProgram {
         `CREATE INDEX ON ${STAGE_TABLE} (seq)`,
       ),
       analyzeStatement('extract', 'etl_stage', ['seq', 'type', 'event', 'version', 'user_key']),
-      ...plan.versions.map((version) => validateStatement(plan, version)),
       ...classifyStatements(plan),
       rejectStatement(),
       loadTracksStatement(plan),
@@ -47,6 +47,7 @@ export function compileEtl(document: PlanDocument): EtlProgram {
       countsStatement(),
       ...cookStatements(plan),
     ],
+    cookAll: cookAllStatements(plan),
   };
 }
 
@@ -81,6 +82,12 @@ export function compileEtlSql(document: PlanDocument): string {
     ...program.chunk.map((s) => `-- [${s.stage}] ${s.name}${params(s)}\n${readable(s.sql)};`),
     '-- then: watermark := $2, the chunk counts are added to tributary.etl_runs, and the run checks',
     '-- extracted = loaded + rejected + duplicates before COMMIT (a violation rolls the chunk back).',
+    '-- The [cook] statements run only while the cooked tables are current (cook watermark = watermark).',
+    'COMMIT;',
+    '-- After the chunks of a --full run (or whenever the cooked tables fell behind), one transaction',
+    '-- cooks everything and sets the cook watermark to the ETL watermark:',
+    'BEGIN;',
+    ...program.cookAll.map((s) => `-- [${s.stage}] ${s.name}${params(s)}\n${readable(s.sql)};`),
     'COMMIT;',
     '-- --full starts with (one transaction):',
     ...resetQueries(program.plan).map((q) => `${readable(q.sql)};`),

@@ -10,8 +10,17 @@ export interface EtlQuery {
   readonly parameters: readonly unknown[];
 }
 
-/** The watermark row the ETL advances in `tributary.watermarks`. */
+/** The watermark row the ETL advances in `tributary.watermarks`: raw rows up to it are processed. */
 export const ETL_WATERMARK = 'etl';
+/**
+ * The watermark of the cooked tables: they reflect the processed rows of raw seq up to it. Equal to
+ * the ETL watermark when cooking keeps up chunk by chunk; `-1` after `--full` resets, which makes
+ * the chunks skip cooking and the run cook everything at once at its end (also after a crash).
+ * A database without this row (ETL runs of earlier versions) is cooked up to the ETL watermark.
+ */
+export const COOK_WATERMARK = 'cook';
+/** The cook watermark's value while the cooked tables wait for a whole rebuild. */
+export const COOK_PENDING = -1;
 /** The advisory lock key that serialises ETL runs on one database ("tributary.etl" as a number). */
 export const ETL_LOCK_KEY = 7_455_317_001;
 
@@ -43,17 +52,17 @@ export function lockQuery(): EtlQuery {
  * (compiling the long generated expressions costs more than it saves on chunk-sized inputs).
  */
 export function chunkSettingsSql(): string {
-  return "SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off";
+  return "SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB'";
 }
 
-/** `{ seq }` of the ETL watermark, or no row before the first run. */
-export function readWatermarkQuery(): EtlQuery {
+/** `{ seq }` of a watermark (default: the ETL's), or no row before the first run. */
+export function readWatermarkQuery(name: string = ETL_WATERMARK): EtlQuery {
   return compiled(
     db()
       .withSchema('tributary')
       .selectFrom('watermarks')
       .select(sql<string>`seq::text`.as('seq'))
-      .where('name', '=', ETL_WATERMARK),
+      .where('name', '=', name),
   );
 }
 
@@ -62,13 +71,13 @@ export function highSeqQuery(): EtlQuery {
   return raw(sql`select coalesce(max(seq), 0)::text as high from raw.events`);
 }
 
-/** Sets the watermark (insert or update). */
-export function writeWatermarkQuery(seq: bigint | number | string): EtlQuery {
+/** Sets a watermark (default: the ETL's; insert or update). */
+export function writeWatermarkQuery(seq: bigint | number | string, name: string = ETL_WATERMARK): EtlQuery {
   return compiled(
     db()
       .withSchema('tributary')
       .insertInto('watermarks')
-      .values({ name: ETL_WATERMARK, seq: String(seq), updated_at: sql`now()` })
+      .values({ name, seq: String(seq), updated_at: sql`now()` })
       .onConflict((oc) =>
         oc.column('name').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq'), updated_at: sql`now()` }),
       ),
@@ -138,11 +147,15 @@ export function etlTargetTables(plan: EtlPlan): string[] {
   ];
 }
 
-/** `--full`: empties processed and cooked, drops the ETL's rejections, resets the watermark. One transaction. */
+/**
+ * `--full`: empties processed and cooked, drops the ETL's rejections, resets the ETL watermark and
+ * marks the cooked tables for a whole rebuild at the end of the run. One transaction.
+ */
 export function resetQueries(plan: EtlPlan): EtlQuery[] {
   return [
     { sql: `TRUNCATE ${etlTargetTables(plan).join(', ')}`, parameters: [] },
     compiled(db().withSchema('raw').deleteFrom('rejected').where('stage', '=', 'etl')),
     writeWatermarkQuery(0),
+    writeWatermarkQuery(COOK_PENDING, COOK_WATERMARK),
   ];
 }

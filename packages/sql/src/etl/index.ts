@@ -3,6 +3,8 @@ export {
   addChunkQuery,
   type ChunkCounts,
   chunkSettingsSql,
+  COOK_PENDING,
+  COOK_WATERMARK,
   ETL_LOCK_KEY,
   ETL_WATERMARK,
   type EtlQuery,

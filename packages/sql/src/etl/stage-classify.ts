@@ -32,7 +32,7 @@ WHERE p.message_id = ${S}.message_id AND ${S}.status = 'ok' AND ${S}.type = ${te
           `UPDATE ${STAGE_TABLE} AS t
 SET status = 'duplicate'
 FROM (
-  SELECT ${S}.seq, row_number() OVER (PARTITION BY ${S}.fingerprint ORDER BY ${S}.seq) AS rank
+  SELECT ${S}.seq, row_number() OVER (PARTITION BY ${S}.fingerprint COLLATE "C" ORDER BY ${S}.seq) AS rank
   FROM ${STAGE_TABLE} AS ${S}
   WHERE ${S}.status = 'ok' AND ${S}.type = 'track'
 ) AS d
@@ -58,7 +58,7 @@ WHERE p.fingerprint = ${S}.fingerprint AND ${S}.status = 'ok' AND ${S}.type = 't
             `more than ${max} events of a user in one minute → rejected (spam)`,
             `WITH candidates AS (
   SELECT ${S}.seq, ${S}.user_key, date_trunc('minute', ${S}.ts) AS minute,
-    row_number() OVER (PARTITION BY ${S}.user_key, date_trunc('minute', ${S}.ts) ORDER BY ${S}.seq) AS rank
+    row_number() OVER (PARTITION BY ${S}.user_key COLLATE "C", date_trunc('minute', ${S}.ts) ORDER BY ${S}.seq) AS rank
   FROM ${STAGE_TABLE} AS ${S}
   WHERE ${S}.status = 'ok' AND ${S}.type = 'track'
 ), loaded AS (

@@ -8,6 +8,7 @@ import {
 import { STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlPlan } from './etl-plan.js';
 import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
+import { propertyViolationsSql } from './stage-validate.js';
 import { literal, textLiteral } from './sql-text.js';
 
 /** The Segment message types the ETL loads. */
@@ -69,7 +70,7 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
   );
   const ev = `(${S}.payload #> '{context,eventVersion}')`;
   const options: CheckOptions = { additionalProperties: plan.additionalProperties };
-  const context = `(CASE WHEN ${typeOf('context')} = 'object' THEN ${S}.payload -> 'context' ELSE '{}'::jsonb END)`;
+  const context = `${S}.ctx`;
   const isType = (...types: string[]) => `${S}.type IN (${types.map(textLiteral).join(', ')})`;
   const objectWhenPresent = (key: string, types: string[]) =>
     check(
@@ -162,10 +163,12 @@ function fingerprintSql(): string {
 }
 
 /**
- * Stage 1 (extract) with the envelope part of stage 2: copies raw rows with seq in ($1, $2] into
- * a temporary staging table, resolving the version (context.eventVersion, else the latest), the
- * user key (userId, else anonymousId), the clock-skew corrected timestamp, and every envelope
- * violation; status is `rejected` when there is one, else `ok`. (`OFFSET 0` keeps PostgreSQL from
+ * Stage 1 (extract) with the checks of stage 2, in one pass: copies raw rows with seq in ($1, $2]
+ * into a temporary staging table, resolving the version (context.eventVersion, else the latest),
+ * the user key (userId, else anonymousId), the clock-skew corrected timestamp, every envelope
+ * violation and the property violations of the row's event version; status is `rejected` when
+ * there is one, else `ok`. The context and properties objects are taken out of the payload once
+ * (`ctx`, `props`) and every check reads them, instead of navigating the payload again. (`OFFSET 0` keeps PostgreSQL from
  * inlining each step into the next, which would evaluate its expressions once per reference.)
  */
 export function extractStatement(plan: EtlPlan): EtlStatement {
@@ -177,7 +180,9 @@ export function extractStatement(plan: EtlPlan): EtlStatement {
 WITH extracted AS (
   SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, coalesce(${S}.event, ${S}.payload ->> 'event') AS event, ${S}.payload,
     ${userId} AS user_id,
-    ${anonymousId} AS anonymous_id
+    ${anonymousId} AS anonymous_id,
+    CASE WHEN ${typeOf('context')} = 'object' THEN ${S}.payload -> 'context' ELSE '{}'::jsonb END AS ctx,
+    CASE WHEN ${typeOf('properties')} = 'object' THEN ${S}.payload -> 'properties' ELSE '{}'::jsonb END AS props
   FROM raw.events AS ${S}
   WHERE ${S}.seq > $1 AND ${S}.seq <= $2
   OFFSET 0
@@ -191,15 +196,17 @@ WITH extracted AS (
   FROM extracted AS ${S}
   OFFSET 0
 ), checked AS (
-  SELECT ${S}.*, ${reasons} AS reasons
+  SELECT ${S}.*, ${reasons} || ${propertyViolationsSql(plan)} AS reasons
   FROM resolved AS ${S}
   OFFSET 0
 )
-SELECT ${S}.*,
+SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, ${S}.event, ${S}.payload,
+  ${S}.user_id, ${S}.anonymous_id, ${S}.user_key, ${S}.version, ${S}.ts, ${S}.original_ts, ${S}.sent_ts,
+  ${S}.session_id, ${S}.reasons,
   CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,
   ${plan.dedupeByFingerprint ? fingerprintSql() : 'NULL::text'} AS fingerprint
 FROM checked AS ${S}`;
-  return statement('extract', 'extract raw rows (watermark, high] into staging, with envelope checks', sql, [
+  return statement('extract', 'extract raw rows (watermark, high] into staging and validate them (envelope, context, properties)', sql, [
     'fromSeq',
     'toSeq',
   ]);

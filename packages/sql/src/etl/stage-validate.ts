@@ -1,14 +1,15 @@
 import { thresholdChecks, STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlEventVersion, EtlPlan } from './etl-plan.js';
-import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { objectChecks, type SqlCheck, violationsSql } from './json-checks.js';
 import { textLiteral } from './sql-text.js';
 
-/** The property checks of one event version: its JSON Schema plus `reject` thresholds. */
+/**
+ * The property checks of one event version: its JSON Schema plus `reject` thresholds, on the
+ * staged `props` column (the message's properties object, `{}` when it is not an object).
+ */
 export function propertyChecks(plan: EtlPlan, version: EtlEventVersion): SqlCheck[] {
-  const properties = `(CASE WHEN jsonb_typeof(${S}.payload -> 'properties') = 'object' THEN ${S}.payload -> 'properties' ELSE '{}'::jsonb END)`;
   return [
-    ...objectChecks(version.definition.properties, properties, 'properties', {
+    ...objectChecks(version.definition.properties, `${S}.props`, 'properties', {
       additionalProperties: plan.additionalProperties,
     }),
     ...thresholdChecks(version.definition),
@@ -16,18 +17,16 @@ export function propertyChecks(plan: EtlPlan, version: EtlEventVersion): SqlChec
 }
 
 /**
- * Stage 2 for one event version: adds every property violation to the staged rows of that
- * event and version and marks them `rejected`.
+ * Stage 2 for track messages: the property violations of the row's event version (a jsonb array,
+ * `[]` when there are none or the event or version is unknown, which the envelope checks report).
+ * One CASE over (event, version), so every row evaluates only its own version's checks, in the
+ * same pass as the envelope checks.
  */
-export function validateStatement(plan: EtlPlan, version: EtlEventVersion): EtlStatement {
-  const checks = propertyChecks(plan, version);
-  const sql = `UPDATE ${STAGE_TABLE} AS t
-SET status = 'rejected', reasons = t.reasons || v.found
-FROM (
-  SELECT ${S}.seq, ${violationsSql(checks)} AS found
-  FROM ${STAGE_TABLE} AS ${S}
-  WHERE ${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}
-) AS v
-WHERE t.seq = v.seq AND v.found <> '[]'::jsonb`;
-  return statement('validate', `validate ${version.event} v${version.version}`, sql);
+export function propertyViolationsSql(plan: EtlPlan): string {
+  if (plan.versions.length === 0) return "'[]'::jsonb";
+  const branches = plan.versions.map(
+    (version) =>
+      `WHEN ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version} THEN ${violationsSql(propertyChecks(plan, version))}`,
+  );
+  return `CASE WHEN ${S}.type = 'track' THEN CASE\n${branches.join('\n')}\nELSE '[]'::jsonb END ELSE '[]'::jsonb END`;
 }

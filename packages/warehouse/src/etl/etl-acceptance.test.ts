@@ -208,6 +208,68 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
       TIMEOUT,
     );
 
+    it(
+      'a --full run stopped after chunk 2 cooks nothing; the next run finishes it, cooks everything once and equals an uninterrupted run',
+      async () => {
+        const fresh = await freshDatabase(engine);
+        try {
+          const db = fresh.warehouse;
+          await prepare(db);
+          await insertRawRows(db, small);
+          await runEtl({ warehouse: db, document: etlTestDocument, mode: 'incremental', chunkSize });
+          const uninterrupted = await contents(db);
+          const failing = runEtl({
+            warehouse: db,
+            document: etlTestDocument,
+            mode: 'full',
+            chunkSize,
+            hooks: {
+              beforeCommit: (chunk) => {
+                if (chunk === 3) throw new Error('injected crash before COMMIT of chunk 3');
+              },
+            },
+          });
+          await expect(failing).rejects.toThrow('injected crash');
+          const marks = await db.query<{ name: string; seq: string }>(
+            'SELECT name, seq::text FROM tributary.watermarks ORDER BY name',
+          );
+          expect(marks).toEqual([
+            { name: 'cook', seq: '-1' },
+            { name: 'etl', seq: String(2 * chunkSize) },
+          ]);
+          const [cooked] = await db.query<{ rows: string }>(
+            'SELECT ((SELECT count(*) FROM cooked.user_days) + (SELECT count(*) FROM cooked.users))::text AS rows',
+          );
+          expect(cooked?.rows).toBe('0');
+          const phases: string[] = [];
+          const resumed = await runEtl({
+            warehouse: db,
+            document: etlTestDocument,
+            mode: 'incremental',
+            chunkSize,
+            onProgress: (p) => phases.push(p.cooking ?? 'chunk'),
+          });
+          expect(resumed.extracted).toBe(small.length - 2 * chunkSize);
+          expect(phases.slice(-2)).toEqual(['all', 'done']);
+          expect(phases.filter((p) => p === 'chunk')).toHaveLength(6);
+          expect(await contents(db)).toEqual(uninterrupted);
+          expect(await databaseStats(db)).toEqual(referenceStats(small));
+          // Cooked and current again: the next run cooks chunk by chunk, not all at once.
+          const again: string[] = [];
+          await runEtl({
+            warehouse: db,
+            document: etlTestDocument,
+            mode: 'incremental',
+            onProgress: (p) => again.push(p.cooking ?? 'chunk'),
+          });
+          expect(again).toEqual([]);
+        } finally {
+          await fresh.dispose();
+        }
+      },
+      TIMEOUT,
+    );
+
     it.skipIf(engine.kind !== 'postgres')(
       'SIGKILL of an ETL process after chunk 3, then a new run, equals an uninterrupted run (PostgreSQL: a second process needs a server)',
       async () => {

@@ -3,6 +3,7 @@ import {
   addChunkQuery,
   type ChunkCounts,
   chunkSettingsSql,
+  COOK_WATERMARK,
   compileEtl,
   type EtlParam,
   type EtlProgram,
@@ -33,6 +34,11 @@ export interface EtlProgress {
   readonly extracted: number;
   readonly elapsedMs: number;
   readonly rowsPerSecond: number;
+  /**
+   * Set when the run ends by cooking every cooked table at once: `all` as it starts (after the last
+   * chunk), `done` when it has committed.
+   */
+  readonly cooking?: 'all' | 'done';
 }
 
 /** Test and diagnostics hooks. */
@@ -131,8 +137,11 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
       const watermark = await readWatermark(tx);
       if (watermark >= high) return undefined;
       const to = watermark + chunkSize < high ? watermark + chunkSize : high;
-      const counts = await runChunk(tx, program, watermark, to);
+      // Cook chunk by chunk only while the cooked tables are current; else the run cooks all at its end.
+      const cook = (await readCookWatermark(tx, watermark)) === watermark;
+      const counts = await runChunk(tx, program, watermark, to, cook);
       await run(tx, writeWatermarkQuery(to.toString()));
+      if (cook) await run(tx, writeWatermarkQuery(to.toString(), COOK_WATERMARK));
       await run(tx, addChunkQuery(runId, counts));
       await options.hooks?.beforeCommit?.(chunk + 1);
       return counts;
@@ -156,6 +165,20 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
       rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
     });
   }
+  const cookingReport = (cooking: 'all' | 'done') => {
+    const elapsedMs = now() - started;
+    options.onProgress?.({
+      chunk,
+      chunks: Math.max(chunks, chunk),
+      toSeq: last.toString(),
+      highSeq: high.toString(),
+      extracted: totals.extracted,
+      elapsedMs,
+      rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
+      cooking,
+    });
+  };
+  if (await cookAllIfBehind(warehouse, program, () => cookingReport('all'))) cookingReport('done');
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
   return {
@@ -175,6 +198,38 @@ async function readWatermark(runner: SqlRunner): Promise<bigint> {
   return BigInt(String(rows[0]?.seq ?? '0'));
 }
 
+/** The cook watermark; a database without one (earlier versions) is cooked up to the ETL watermark. */
+async function readCookWatermark(runner: SqlRunner, watermark: bigint): Promise<bigint> {
+  const rows = await run(runner, readWatermarkQuery(COOK_WATERMARK));
+  return rows[0] ? BigInt(String(rows[0].seq)) : watermark;
+}
+
+/**
+ * When the cooked tables lag the processed ones (after `--full`, or a run that stopped before its
+ * end), rebuilds them all from processed.tracks in one transaction and sets the cook watermark to
+ * the ETL watermark. Returns whether it cooked.
+ */
+async function cookAllIfBehind(
+  warehouse: Warehouse,
+  program: EtlProgram,
+  onStart: () => void,
+): Promise<boolean> {
+  return warehouse.transaction(async (tx) => {
+    await tx.exec(chunkSettingsSql());
+    await run(tx, lockQuery());
+    const watermark = await readWatermark(tx);
+    if ((await readCookWatermark(tx, watermark)) === watermark) return false;
+    onStart();
+    for (const statement of program.cookAll)
+      await tx.query(
+        statement.sql,
+        statement.params.map((p) => paramValue(p, program, 0n, watermark)),
+      );
+    await run(tx, writeWatermarkQuery(watermark.toString(), COOK_WATERMARK));
+    return true;
+  });
+}
+
 const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigint): unknown =>
   param === 'fromSeq'
     ? from.toString()
@@ -183,10 +238,17 @@ const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigi
       : [...program.plan.reportingTimeZones];
 
 /** Executes one chunk's statements and reconciles its counts; throws (rolling back) on a mismatch. */
-async function runChunk(tx: SqlRunner, program: EtlProgram, from: bigint, to: bigint): Promise<ChunkCounts> {
+async function runChunk(
+  tx: SqlRunner,
+  program: EtlProgram,
+  from: bigint,
+  to: bigint,
+  cook: boolean,
+): Promise<ChunkCounts> {
   const loaded = { tracks: 0, event: 0, message: 0 };
   let counts: Record<string, unknown> | undefined;
   for (const statement of program.chunk) {
+    if (!cook && statement.stage === 'cook') continue;
     const params = statement.params.map((p) => paramValue(p, program, from, to));
     const rows = await tx.query(statement.sql, params);
     if (statement.result.kind === 'loaded') loaded[statement.result.target] += Number(rows[0]?.loaded ?? 0);

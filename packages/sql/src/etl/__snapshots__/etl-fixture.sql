@@ -4,12 +4,12 @@
 
 BEGIN;
 
-SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off;
+SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB';
 
 select
   pg_advisory_xact_lock(7455317001);
 
--- [extract] extract raw rows (watermark, high] into staging, with envelope checks ($1 = fromSeq, $2 = toSeq)
+-- [extract] extract raw rows (watermark, high] into staging and validate them (envelope, context, properties) ($1 = fromSeq, $2 = toSeq)
 CREATE TEMPORARY TABLE etl_stage ON COMMIT DROP AS
 WITH
   extracted AS (
@@ -27,7 +27,15 @@ WITH
       END AS user_id,
       CASE jsonb_typeof(s.payload -> 'anonymousId')
         WHEN 'string' THEN nullif(s.payload ->> 'anonymousId', '')
-      END AS anonymous_id
+      END AS anonymous_id,
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
+        ELSE '{}'::jsonb
+      END AS ctx,
+      CASE
+        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
+        ELSE '{}'::jsonb
+      END AS props
     FROM
       raw.events AS s
     WHERE
@@ -204,111 +212,24 @@ WITH
             'missing'
           ) NOT IN ('string', 'number')
         )
+        OR (jsonb_typeof((s.ctx -> 'locale')) = 'null')
         OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'locale'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'locale'
-            )
-          ) NOT IN ('string', 'null')
+          jsonb_typeof((s.ctx -> 'locale')) NOT IN ('string', 'null')
         )
         OR (
           CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'locale'
-              )
-            ) = 'string' THEN char_length(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'locale'
-                ) #>> '{}'
-              )
-            ) > 35
+            WHEN jsonb_typeof((s.ctx -> 'locale')) = 'string' THEN char_length(((s.ctx -> 'locale') #>> '{}')) > 35
             ELSE false
           END
         )
+        OR ((s.ctx -> 'platform') IS NULL)
+        OR (jsonb_typeof((s.ctx -> 'platform')) = 'null')
         OR (
-          (
-            (
-              CASE
-                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                ELSE '{}'::jsonb
-              END
-            ) -> 'platform'
-          ) IS NULL
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'platform'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'platform'
-            )
-          ) NOT IN ('string', 'null')
+          jsonb_typeof((s.ctx -> 'platform')) NOT IN ('string', 'null')
         )
         OR (
           CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'platform'
-              )
-            ) = 'string' THEN (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'platform'
-              ) #>> '{}'
-            ) <> ALL (ARRAY['ios', 'web']::text[])
+            WHEN jsonb_typeof((s.ctx -> 'platform')) = 'string' THEN ((s.ctx -> 'platform') #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
             ELSE false
           END
         )
@@ -521,239 +442,64 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'locale'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"context.locale must be string, not null","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof((s.ctx -> 'locale')) = 'null' THEN '{"expected":"string, not null","message":"context.locale must be string, not null","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'locale'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
+                  coalesce(left(((s.ctx -> 'locale'))::text, 200), 'missing')
                 )
               END,
               CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'locale'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.locale must be string","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof((s.ctx -> 'locale')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.locale must be string","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'locale'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
+                    left((jsonb_typeof((s.ctx -> 'locale')))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
                 WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'locale'
-                    )
-                  ) = 'string' THEN char_length(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'locale'
-                      ) #>> '{}'
-                    )
-                  ) > 35
+                  WHEN jsonb_typeof((s.ctx -> 'locale')) = 'string' THEN char_length(((s.ctx -> 'locale') #>> '{}')) > 35
                   ELSE false
                 END THEN '{"expected":"at most 35 characters","message":"context.locale must be at most 35 characters","path":"context.locale","rule":"max_length"}'::jsonb || jsonb_build_object(
                   'received',
+                  coalesce(left(((s.ctx -> 'locale'))::text, 200), 'missing')
+                )
+              END,
+              CASE
+                WHEN (s.ctx -> 'platform') IS NULL THEN '{"expected":"present","message":"context.platform must be present","path":"context.platform","rule":"required"}'::jsonb || jsonb_build_object(
+                  'received',
                   coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'locale'
-                        )
-                      )::text,
-                      200
-                    ),
+                    left(((s.ctx -> 'platform'))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
-                WHEN (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'platform'
-                ) IS NULL THEN '{"expected":"present","message":"context.platform must be present","path":"context.platform","rule":"required"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof((s.ctx -> 'platform')) = 'null' THEN '{"expected":"string, not null","message":"context.platform must be string, not null","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'platform'
-                        )
-                      )::text,
-                      200
-                    ),
+                    left(((s.ctx -> 'platform'))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'platform'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"context.platform must be string, not null","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof((s.ctx -> 'platform')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.platform must be string","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'platform'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'platform'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.platform must be string","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'platform'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
+                    left((jsonb_typeof((s.ctx -> 'platform')))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
                 WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'platform'
-                    )
-                  ) = 'string' THEN (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'platform'
-                    ) #>> '{}'
-                  ) <> ALL (ARRAY['ios', 'web']::text[])
+                  WHEN jsonb_typeof((s.ctx -> 'platform')) = 'string' THEN ((s.ctx -> 'platform') #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
                   ELSE false
                 END THEN '{"expected":"one of ios, web","message":"context.platform must be one of ios, web","path":"context.platform","rule":"enum"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'context') = 'object' THEN s.payload -> 'context'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'platform'
-                        )
-                      )::text,
-                      200
-                    ),
+                    left(((s.ctx -> 'platform'))::text, 200),
                     'missing'
                   )
                 )
@@ -772,6 +518,493 @@ WITH
           )
         )
         ELSE '[]'::jsonb
+      END || CASE
+        WHEN s.type = 'track' THEN CASE
+          WHEN s.event = 'purchase'
+          AND s.version = 1 THEN CASE
+            WHEN ((s.props -> 'currency') IS NULL)
+            OR (jsonb_typeof((s.props -> 'currency')) = 'null')
+            OR (
+              jsonb_typeof((s.props -> 'currency')) NOT IN ('string', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'currency')) = 'string' THEN ((s.props -> 'currency') #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
+                ELSE false
+              END
+            )
+            OR (jsonb_typeof((s.props -> 'note')) = 'null')
+            OR (
+              jsonb_typeof((s.props -> 'note')) NOT IN ('string', 'null')
+            )
+            OR (jsonb_typeof((s.props -> 'player')) = 'null')
+            OR (
+              jsonb_typeof((s.props -> 'player')) NOT IN ('object', 'null')
+            )
+            OR (
+              jsonb_typeof(((s.props -> 'player') -> 'age')) = 'null'
+            )
+            OR (
+              jsonb_typeof(((s.props -> 'player') -> 'age')) NOT IN ('number', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric % 1 <> 0
+                OR abs((((s.props -> 'player') -> 'age'))::numeric) > 9007199254740991
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric < 0
+                ELSE false
+              END
+            )
+            OR (((s.props -> 'player') -> 'tag') IS NULL)
+            OR (
+              jsonb_typeof(((s.props -> 'player') -> 'tag')) = 'null'
+            )
+            OR (
+              jsonb_typeof(((s.props -> 'player') -> 'tag')) NOT IN ('string', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'player')) = 'object' THEN EXISTS (
+                  SELECT
+                    k
+                  FROM
+                    jsonb_object_keys((s.props -> 'player')) AS k
+                  WHERE
+                    k <> ALL (ARRAY['age', 'tag']::text[])
+                )
+                ELSE false
+              END
+            )
+            OR ((s.props -> 'price_cents') IS NULL)
+            OR (jsonb_typeof((s.props -> 'price_cents')) = 'null')
+            OR (
+              jsonb_typeof((s.props -> 'price_cents')) NOT IN ('number', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric % 1 <> 0
+                OR abs(((s.props -> 'price_cents'))::numeric) > 9007199254740991
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric < 0
+                ELSE false
+              END
+            )
+            OR ((s.props -> 'sku') IS NULL)
+            OR (jsonb_typeof((s.props -> 'sku')) = 'null')
+            OR (
+              jsonb_typeof((s.props -> 'sku')) NOT IN ('string', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) < 1
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) > 64
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(s.props) = 'object' THEN EXISTS (
+                  SELECT
+                    k
+                  FROM
+                    jsonb_object_keys(s.props) AS k
+                  WHERE
+                    k <> ALL (
+                      ARRAY[
+                        'currency',
+                        'note',
+                        'player',
+                        'price_cents',
+                        'sku'
+                      ]::text[]
+                    )
+                )
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
+                  ((s.payload #> '{"properties","player","age"}'))::numeric > 150
+                )
+                ELSE false
+              END
+            ) THEN to_jsonb(
+              array_remove(
+                ARRAY[
+                  CASE
+                    WHEN (s.props -> 'currency') IS NULL THEN '{"expected":"present","message":"properties.currency must be present","path":"properties.currency","rule":"required"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'currency'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'currency')) = 'null' THEN '{"expected":"string, not null","message":"properties.currency must be string, not null","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'currency'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'currency')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.currency must be string","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (jsonb_typeof((s.props -> 'currency')))::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'currency')) = 'string' THEN ((s.props -> 'currency') #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
+                      ELSE false
+                    END THEN '{"expected":"one of EUR, USD","message":"properties.currency must be one of EUR, USD","path":"properties.currency","rule":"enum"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'currency'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'note')) = 'null' THEN '{"expected":"string, not null","message":"properties.note must be string, not null","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left(((s.props -> 'note'))::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'note')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.note must be string","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((jsonb_typeof((s.props -> 'note')))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'player')) = 'null' THEN '{"expected":"object, not null","message":"properties.player must be object, not null","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'player'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'player')) NOT IN ('object', 'null') THEN '{"expected":"object","message":"properties.player must be object","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((jsonb_typeof((s.props -> 'player')))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'null' THEN '{"expected":"integer, not null","message":"properties.player.age must be integer, not null","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((((s.props -> 'player') -> 'age'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.player.age must be integer","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (jsonb_typeof(((s.props -> 'player') -> 'age')))::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric % 1 <> 0
+                      OR abs((((s.props -> 'player') -> 'age'))::numeric) > 9007199254740991
+                      ELSE false
+                    END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.player.age must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.player.age","rule":"integer"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((((s.props -> 'player') -> 'age'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric < 0
+                      ELSE false
+                    END THEN '{"expected":">= 0","message":"properties.player.age must be >= 0","path":"properties.player.age","rule":"minimum"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((((s.props -> 'player') -> 'age'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN ((s.props -> 'player') -> 'tag') IS NULL THEN '{"expected":"present","message":"properties.player.tag must be present","path":"properties.player.tag","rule":"required"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((((s.props -> 'player') -> 'tag'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(((s.props -> 'player') -> 'tag')) = 'null' THEN '{"expected":"string, not null","message":"properties.player.tag must be string, not null","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((((s.props -> 'player') -> 'tag'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(((s.props -> 'player') -> 'tag')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.player.tag must be string","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (jsonb_typeof(((s.props -> 'player') -> 'tag')))::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'player')) = 'object' THEN EXISTS (
+                        SELECT
+                          k
+                        FROM
+                          jsonb_object_keys((s.props -> 'player')) AS k
+                        WHERE
+                          k <> ALL (ARRAY['age', 'tag']::text[])
+                      )
+                      ELSE false
+                    END THEN '{"expected":"only age, tag","message":"properties.player must be only age, tag","path":"properties.player","rule":"additional_property"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (
+                            (
+                              SELECT
+                                string_agg(k, ', ')
+                              FROM
+                                (
+                                  SELECT
+                                    k
+                                  FROM
+                                    jsonb_object_keys((s.props -> 'player')) AS k
+                                  WHERE
+                                    k <> ALL (ARRAY['age', 'tag']::text[])
+                                ) AS extra
+                            )
+                          )::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN (s.props -> 'price_cents') IS NULL THEN '{"expected":"present","message":"properties.price_cents must be present","path":"properties.price_cents","rule":"required"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'price_cents'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'price_cents')) = 'null' THEN '{"expected":"integer, not null","message":"properties.price_cents must be integer, not null","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'price_cents'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'price_cents')) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.price_cents must be integer","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (jsonb_typeof((s.props -> 'price_cents')))::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric % 1 <> 0
+                      OR abs(((s.props -> 'price_cents'))::numeric) > 9007199254740991
+                      ELSE false
+                    END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.price_cents must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.price_cents","rule":"integer"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'price_cents'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric < 0
+                      ELSE false
+                    END THEN '{"expected":">= 0","message":"properties.price_cents must be >= 0","path":"properties.price_cents","rule":"minimum"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(((s.props -> 'price_cents'))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN (s.props -> 'sku') IS NULL THEN '{"expected":"present","message":"properties.sku must be present","path":"properties.sku","rule":"required"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'sku')) = 'null' THEN '{"expected":"string, not null","message":"properties.sku must be string, not null","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof((s.props -> 'sku')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.sku must be string","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left((jsonb_typeof((s.props -> 'sku')))::text, 200),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) < 1
+                      ELSE false
+                    END THEN '{"expected":"at least 1 characters","message":"properties.sku must be at least 1 characters","path":"properties.sku","rule":"min_length"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) > 64
+                      ELSE false
+                    END THEN '{"expected":"at most 64 characters","message":"properties.sku must be at most 64 characters","path":"properties.sku","rule":"max_length"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof(s.props) = 'object' THEN EXISTS (
+                        SELECT
+                          k
+                        FROM
+                          jsonb_object_keys(s.props) AS k
+                        WHERE
+                          k <> ALL (
+                            ARRAY[
+                              'currency',
+                              'note',
+                              'player',
+                              'price_cents',
+                              'sku'
+                            ]::text[]
+                          )
+                      )
+                      ELSE false
+                    END THEN '{"expected":"only currency, note, player, price_cents, sku","message":"properties must be only currency, note, player, price_cents, sku","path":"properties","rule":"additional_property"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          (
+                            (
+                              SELECT
+                                string_agg(k, ', ')
+                              FROM
+                                (
+                                  SELECT
+                                    k
+                                  FROM
+                                    jsonb_object_keys(s.props) AS k
+                                  WHERE
+                                    k <> ALL (
+                                      ARRAY[
+                                        'currency',
+                                        'note',
+                                        'player',
+                                        'price_cents',
+                                        'sku'
+                                      ]::text[]
+                                    )
+                                ) AS extra
+                            )
+                          )::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END,
+                  CASE
+                    WHEN CASE
+                      WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
+                        ((s.payload #> '{"properties","player","age"}'))::numeric > 150
+                      )
+                      ELSE false
+                    END THEN '{"expected":"<= 150","message":"properties.player.age must be <= 150","path":"properties.player.age","rule":"threshold"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(
+                        left(
+                          ((s.payload #> '{"properties","player","age"}'))::text,
+                          200
+                        ),
+                        'missing'
+                      )
+                    )
+                  END
+                ]::jsonb[],
+                NULL
+              )
+            )
+            ELSE '[]'::jsonb
+          END
+          ELSE '[]'::jsonb
+        END
+        ELSE '[]'::jsonb
       END AS reasons
     FROM
       resolved AS s
@@ -779,7 +1012,22 @@ WITH
       0
   )
 SELECT
-  s.*,
+  s.seq,
+  s.message_id,
+  s.received_at,
+  s.source,
+  s.type,
+  s.event,
+  s.payload,
+  s.user_id,
+  s.anonymous_id,
+  s.user_key,
+  s.version,
+  s.ts,
+  s.original_ts,
+  s.sent_ts,
+  s.session_id,
+  s.reasons,
   CASE
     WHEN s.reasons = '[]'::jsonb THEN 'ok'
     ELSE 'rejected'
@@ -802,1588 +1050,6 @@ CREATE INDEX ON etl_stage (seq);
 
 -- [extract] statistics of etl_stage for the planner
 ANALYZE etl_stage (seq, type, event, version, user_key);
-
--- [validate] validate purchase v1
-UPDATE etl_stage AS t
-SET
-  status = 'rejected',
-  reasons = t.reasons || v.found
-FROM
-  (
-    SELECT
-      s.seq,
-      CASE
-        WHEN (
-          (
-            (
-              CASE
-                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                ELSE '{}'::jsonb
-              END
-            ) -> 'currency'
-          ) IS NULL
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'currency'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'currency'
-            )
-          ) NOT IN ('string', 'null')
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'currency'
-              )
-            ) = 'string' THEN (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'currency'
-              ) #>> '{}'
-            ) <> ALL (ARRAY['EUR', 'USD']::text[])
-            ELSE false
-          END
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'note'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'note'
-            )
-          ) NOT IN ('string', 'null')
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'player'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'player'
-            )
-          ) NOT IN ('object', 'null')
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'player'
-              ) -> 'age'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'player'
-              ) -> 'age'
-            )
-          ) NOT IN ('number', 'null')
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'player'
-                ) -> 'age'
-              )
-            ) = 'number' THEN (
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'player'
-                ) -> 'age'
-              )
-            )::numeric % 1 <> 0
-            OR abs(
-              (
-                (
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'player'
-                  ) -> 'age'
-                )
-              )::numeric
-            ) > 9007199254740991
-            ELSE false
-          END
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'player'
-                ) -> 'age'
-              )
-            ) = 'number' THEN (
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'player'
-                ) -> 'age'
-              )
-            )::numeric < 0
-            ELSE false
-          END
-        )
-        OR (
-          (
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'player'
-            ) -> 'tag'
-          ) IS NULL
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'player'
-              ) -> 'tag'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'player'
-              ) -> 'tag'
-            )
-          ) NOT IN ('string', 'null')
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'player'
-              )
-            ) = 'object' THEN EXISTS (
-              SELECT
-                k
-              FROM
-                jsonb_object_keys(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'player'
-                  )
-                ) AS k
-              WHERE
-                k <> ALL (ARRAY['age', 'tag']::text[])
-            )
-            ELSE false
-          END
-        )
-        OR (
-          (
-            (
-              CASE
-                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                ELSE '{}'::jsonb
-              END
-            ) -> 'price_cents'
-          ) IS NULL
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'price_cents'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'price_cents'
-            )
-          ) NOT IN ('number', 'null')
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'price_cents'
-              )
-            ) = 'number' THEN (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'price_cents'
-              )
-            )::numeric % 1 <> 0
-            OR abs(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'price_cents'
-                )
-              )::numeric
-            ) > 9007199254740991
-            ELSE false
-          END
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'price_cents'
-              )
-            ) = 'number' THEN (
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'price_cents'
-              )
-            )::numeric < 0
-            ELSE false
-          END
-        )
-        OR (
-          (
-            (
-              CASE
-                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                ELSE '{}'::jsonb
-              END
-            ) -> 'sku'
-          ) IS NULL
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'sku'
-            )
-          ) = 'null'
-        )
-        OR (
-          jsonb_typeof(
-            (
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              ) -> 'sku'
-            )
-          ) NOT IN ('string', 'null')
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'sku'
-              )
-            ) = 'string' THEN char_length(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'sku'
-                ) #>> '{}'
-              )
-            ) < 1
-            ELSE false
-          END
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                (
-                  CASE
-                    WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                    ELSE '{}'::jsonb
-                  END
-                ) -> 'sku'
-              )
-            ) = 'string' THEN char_length(
-              (
-                (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'sku'
-                ) #>> '{}'
-              )
-            ) > 64
-            ELSE false
-          END
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof(
-              (
-                CASE
-                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                  ELSE '{}'::jsonb
-                END
-              )
-            ) = 'object' THEN EXISTS (
-              SELECT
-                k
-              FROM
-                jsonb_object_keys(
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  )
-                ) AS k
-              WHERE
-                k <> ALL (
-                  ARRAY[
-                    'currency',
-                    'note',
-                    'player',
-                    'price_cents',
-                    'sku'
-                  ]::text[]
-                )
-            )
-            ELSE false
-          END
-        )
-        OR (
-          CASE
-            WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
-              ((s.payload #> '{"properties","player","age"}'))::numeric > 150
-            )
-            ELSE false
-          END
-        ) THEN to_jsonb(
-          array_remove(
-            ARRAY[
-              CASE
-                WHEN (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'currency'
-                ) IS NULL THEN '{"expected":"present","message":"properties.currency must be present","path":"properties.currency","rule":"required"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'currency'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'currency'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"properties.currency must be string, not null","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'currency'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'currency'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.currency must be string","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'currency'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'currency'
-                    )
-                  ) = 'string' THEN (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'currency'
-                    ) #>> '{}'
-                  ) <> ALL (ARRAY['EUR', 'USD']::text[])
-                  ELSE false
-                END THEN '{"expected":"one of EUR, USD","message":"properties.currency must be one of EUR, USD","path":"properties.currency","rule":"enum"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'currency'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'note'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"properties.note must be string, not null","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'note'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'note'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.note must be string","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'note'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'player'
-                  )
-                ) = 'null' THEN '{"expected":"object, not null","message":"properties.player must be object, not null","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'player'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'player'
-                  )
-                ) NOT IN ('object', 'null') THEN '{"expected":"object","message":"properties.player must be object","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'player'
-                    ) -> 'age'
-                  )
-                ) = 'null' THEN '{"expected":"integer, not null","message":"properties.player.age must be integer, not null","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          ) -> 'age'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'player'
-                    ) -> 'age'
-                  )
-                ) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.player.age must be integer","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              (
-                                CASE
-                                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                  ELSE '{}'::jsonb
-                                END
-                              ) -> 'player'
-                            ) -> 'age'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'player'
-                      ) -> 'age'
-                    )
-                  ) = 'number' THEN (
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'player'
-                      ) -> 'age'
-                    )
-                  )::numeric % 1 <> 0
-                  OR abs(
-                    (
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'player'
-                        ) -> 'age'
-                      )
-                    )::numeric
-                  ) > 9007199254740991
-                  ELSE false
-                END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.player.age must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.player.age","rule":"integer"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          ) -> 'age'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'player'
-                      ) -> 'age'
-                    )
-                  ) = 'number' THEN (
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'player'
-                      ) -> 'age'
-                    )
-                  )::numeric < 0
-                  ELSE false
-                END THEN '{"expected":">= 0","message":"properties.player.age must be >= 0","path":"properties.player.age","rule":"minimum"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          ) -> 'age'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN (
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'player'
-                  ) -> 'tag'
-                ) IS NULL THEN '{"expected":"present","message":"properties.player.tag must be present","path":"properties.player.tag","rule":"required"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          ) -> 'tag'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'player'
-                    ) -> 'tag'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"properties.player.tag must be string, not null","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'player'
-                          ) -> 'tag'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'player'
-                    ) -> 'tag'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.player.tag must be string","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              (
-                                CASE
-                                  WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                  ELSE '{}'::jsonb
-                                END
-                              ) -> 'player'
-                            ) -> 'tag'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'player'
-                    )
-                  ) = 'object' THEN EXISTS (
-                    SELECT
-                      k
-                    FROM
-                      jsonb_object_keys(
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'player'
-                        )
-                      ) AS k
-                    WHERE
-                      k <> ALL (ARRAY['age', 'tag']::text[])
-                  )
-                  ELSE false
-                END THEN '{"expected":"only age, tag","message":"properties.player must be only age, tag","path":"properties.player","rule":"additional_property"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          SELECT
-                            string_agg(k, ', ')
-                          FROM
-                            (
-                              SELECT
-                                k
-                              FROM
-                                jsonb_object_keys(
-                                  (
-                                    (
-                                      CASE
-                                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                        ELSE '{}'::jsonb
-                                      END
-                                    ) -> 'player'
-                                  )
-                                ) AS k
-                              WHERE
-                                k <> ALL (ARRAY['age', 'tag']::text[])
-                            ) AS extra
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'price_cents'
-                ) IS NULL THEN '{"expected":"present","message":"properties.price_cents must be present","path":"properties.price_cents","rule":"required"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'price_cents'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'price_cents'
-                  )
-                ) = 'null' THEN '{"expected":"integer, not null","message":"properties.price_cents must be integer, not null","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'price_cents'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'price_cents'
-                  )
-                ) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.price_cents must be integer","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'price_cents'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'price_cents'
-                    )
-                  ) = 'number' THEN (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'price_cents'
-                    )
-                  )::numeric % 1 <> 0
-                  OR abs(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'price_cents'
-                      )
-                    )::numeric
-                  ) > 9007199254740991
-                  ELSE false
-                END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.price_cents must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.price_cents","rule":"integer"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'price_cents'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'price_cents'
-                    )
-                  ) = 'number' THEN (
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'price_cents'
-                    )
-                  )::numeric < 0
-                  ELSE false
-                END THEN '{"expected":">= 0","message":"properties.price_cents must be >= 0","path":"properties.price_cents","rule":"minimum"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'price_cents'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN (
-                  (
-                    CASE
-                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                      ELSE '{}'::jsonb
-                    END
-                  ) -> 'sku'
-                ) IS NULL THEN '{"expected":"present","message":"properties.sku must be present","path":"properties.sku","rule":"required"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'sku'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'sku'
-                  )
-                ) = 'null' THEN '{"expected":"string, not null","message":"properties.sku must be string, not null","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'sku'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN jsonb_typeof(
-                  (
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    ) -> 'sku'
-                  )
-                ) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.sku must be string","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        jsonb_typeof(
-                          (
-                            (
-                              CASE
-                                WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                ELSE '{}'::jsonb
-                              END
-                            ) -> 'sku'
-                          )
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'sku'
-                    )
-                  ) = 'string' THEN char_length(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'sku'
-                      ) #>> '{}'
-                    )
-                  ) < 1
-                  ELSE false
-                END THEN '{"expected":"at least 1 characters","message":"properties.sku must be at least 1 characters","path":"properties.sku","rule":"min_length"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'sku'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      (
-                        CASE
-                          WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                          ELSE '{}'::jsonb
-                        END
-                      ) -> 'sku'
-                    )
-                  ) = 'string' THEN char_length(
-                    (
-                      (
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        ) -> 'sku'
-                      ) #>> '{}'
-                    )
-                  ) > 64
-                  ELSE false
-                END THEN '{"expected":"at most 64 characters","message":"properties.sku must be at most 64 characters","path":"properties.sku","rule":"max_length"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          (
-                            CASE
-                              WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                              ELSE '{}'::jsonb
-                            END
-                          ) -> 'sku'
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof(
-                    (
-                      CASE
-                        WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                        ELSE '{}'::jsonb
-                      END
-                    )
-                  ) = 'object' THEN EXISTS (
-                    SELECT
-                      k
-                    FROM
-                      jsonb_object_keys(
-                        (
-                          CASE
-                            WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                            ELSE '{}'::jsonb
-                          END
-                        )
-                      ) AS k
-                    WHERE
-                      k <> ALL (
-                        ARRAY[
-                          'currency',
-                          'note',
-                          'player',
-                          'price_cents',
-                          'sku'
-                        ]::text[]
-                      )
-                  )
-                  ELSE false
-                END THEN '{"expected":"only currency, note, player, price_cents, sku","message":"properties must be only currency, note, player, price_cents, sku","path":"properties","rule":"additional_property"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      (
-                        (
-                          SELECT
-                            string_agg(k, ', ')
-                          FROM
-                            (
-                              SELECT
-                                k
-                              FROM
-                                jsonb_object_keys(
-                                  (
-                                    CASE
-                                      WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
-                                      ELSE '{}'::jsonb
-                                    END
-                                  )
-                                ) AS k
-                              WHERE
-                                k <> ALL (
-                                  ARRAY[
-                                    'currency',
-                                    'note',
-                                    'player',
-                                    'price_cents',
-                                    'sku'
-                                  ]::text[]
-                                )
-                            ) AS extra
-                        )
-                      )::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END,
-              CASE
-                WHEN CASE
-                  WHEN jsonb_typeof((s.payload #> '{"properties","player","age"}')) = 'number' THEN (
-                    ((s.payload #> '{"properties","player","age"}'))::numeric > 150
-                  )
-                  ELSE false
-                END THEN '{"expected":"<= 150","message":"properties.player.age must be <= 150","path":"properties.player.age","rule":"threshold"}'::jsonb || jsonb_build_object(
-                  'received',
-                  coalesce(
-                    left(
-                      ((s.payload #> '{"properties","player","age"}'))::text,
-                      200
-                    ),
-                    'missing'
-                  )
-                )
-              END
-            ]::jsonb[],
-            NULL
-          )
-        )
-        ELSE '[]'::jsonb
-      END AS found
-    FROM
-      etl_stage AS s
-    WHERE
-      s.type = 'track'
-      AND s.event = 'purchase'
-      AND s.version = 1
-  ) AS v
-WHERE
-  t.seq = v.seq
-  AND v.found <> '[]'::jsonb;
 
 -- [classify] message id already in processed.tracks → duplicate
 UPDATE etl_stage AS s
@@ -2461,7 +1127,7 @@ FROM
       s.seq,
       row_number() OVER (
         PARTITION BY
-          s.fingerprint
+          s.fingerprint COLLATE "C"
         ORDER BY
           s.seq
       ) AS rank
@@ -2495,7 +1161,7 @@ WITH
       date_trunc('minute', s.ts) AS minute,
       row_number() OVER (
         PARTITION BY
-          s.user_key,
+          s.user_key COLLATE "C",
           date_trunc('minute', s.ts)
         ORDER BY
           s.seq
@@ -3132,7 +1798,7 @@ SELECT
 FROM
   (
     SELECT
-      p.user_key,
+      p.user_key COLLATE "C" AS user_key,
       p."timestamp",
       p.seq,
       r.kept,
@@ -3151,7 +1817,7 @@ FROM
     WINDOW
       w AS (
         PARTITION BY
-          p.user_key
+          p.user_key COLLATE "C"
         ORDER BY
           p."timestamp",
           p.seq
@@ -3182,8 +1848,8 @@ GROUP BY
   e.session_number
 UNION ALL
 SELECT
-  p.session_id,
-  min(p.user_key),
+  p.session_id COLLATE "C",
+  min(p.user_key COLLATE "C"),
   min(p."timestamp"),
   max(p."timestamp"),
   count(*)::integer,
@@ -3198,13 +1864,13 @@ WHERE
       etl_tracker_sessions AS t
   )
 GROUP BY
-  p.session_id;
+  p.session_id COLLATE "C";
 
 -- [cook] session days of the rebuilt sessions, per reporting time zone ($1 = timeZones)
 INSERT INTO
   cooked.session_days (time_zone, day, session_key, user_key)
-SELECT DISTINCT
-  z.time_zone,
+SELECT
+  z.time_zone COLLATE "C",
   (e."timestamp" AT time zone z.time_zone)::date,
   e.user_key || '#' || e.session_number,
   e.user_key
@@ -3212,11 +1878,11 @@ FROM
   etl_session_events AS e
   CROSS JOIN unnest($1::text[]) AS z (time_zone)
 UNION
-SELECT DISTINCT
-  z.time_zone,
+SELECT
+  z.time_zone COLLATE "C",
   (p."timestamp" AT time zone z.time_zone)::date,
-  p.session_id,
-  c.user_key
+  p.session_id COLLATE "C",
+  c.user_key COLLATE "C"
 FROM
   processed.tracks AS p
   JOIN cooked.sessions AS c ON c.session_key = p.session_id
@@ -3231,13 +1897,20 @@ WHERE
 
 -- [cook] the (time zone, user, local day) pairs the chunk touches ($1 = timeZones)
 CREATE TEMPORARY TABLE etl_affected ON COMMIT DROP AS
-SELECT DISTINCT
-  z.time_zone,
-  n.user_key,
-  (n."timestamp" AT time zone z.time_zone)::date AS day
+SELECT
+  a.time_zone COLLATE "default" AS time_zone,
+  a.user_key COLLATE "default" AS user_key,
+  a.day
 FROM
-  etl_new AS n
-  CROSS JOIN unnest($1::text[]) AS z (time_zone);
+  (
+    SELECT DISTINCT
+      z.time_zone COLLATE "C" AS time_zone,
+      n.user_key COLLATE "C" AS user_key,
+      (n."timestamp" AT time zone z.time_zone)::date AS day
+    FROM
+      etl_new AS n
+      CROSS JOIN unnest($1::text[]) AS z (time_zone)
+  ) AS a;
 
 -- [cook] statistics of etl_affected for the planner
 ANALYZE etl_affected (time_zone, user_key, day);
@@ -3245,14 +1918,14 @@ ANALYZE etl_affected (time_zone, user_key, day);
 -- [cook] every event of the affected user-days, with its session key
 CREATE TEMPORARY TABLE etl_day_events ON COMMIT DROP AS
 SELECT
-  a.time_zone,
+  a.time_zone COLLATE "C" AS time_zone,
   a.day,
-  p.user_key,
+  p.user_key COLLATE "C" AS user_key,
   p."timestamp",
   p.event,
   p.revenue,
   coalesce(
-    p.session_id,
+    p.session_id COLLATE "C",
     (
       SELECT
         c.session_key
@@ -3266,7 +1939,7 @@ SELECT
         c.started_at DESC
       LIMIT
         1
-    )
+    ) COLLATE "C"
   ) AS session_key,
   p."context_platform",
   p."context_language"
@@ -3300,26 +1973,42 @@ INSERT INTO
     last_event_at
   )
 SELECT
-  e.time_zone,
-  e.day,
-  e.user_key,
-  count(*)::integer,
-  count(DISTINCT e.session_key)::integer,
-  coalesce(sum(e.revenue), 0),
-  (
-    count(*) FILTER (
-      WHERE
-        e.event = 'purchase'
-    )
-  )::integer,
-  min(e."timestamp"),
-  max(e."timestamp")
+  g.time_zone,
+  g.day,
+  g.user_key,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer,
+  min(g.first_at),
+  max(g.last_at)
 FROM
-  etl_day_events AS e
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases,
+      min(e."timestamp") AS first_at,
+      max(e."timestamp") AS last_at
+    FROM
+      etl_day_events AS e
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key
+  ) AS g
 GROUP BY
-  e.time_zone,
-  e.day,
-  e.user_key;
+  g.user_key,
+  g.day,
+  g.time_zone;
 
 -- [cook] drop the affected user-day dimension rows
 DELETE FROM cooked.user_day_dimensions AS d USING etl_affected AS a
@@ -3342,33 +2031,57 @@ INSERT INTO
     purchases
   )
 SELECT
-  e.time_zone,
-  e.day,
-  e.user_key,
-  v.dimension,
-  coalesce(v.value, '(none)'),
-  count(*)::integer,
-  count(DISTINCT e.session_key)::integer,
-  coalesce(sum(e.revenue), 0),
-  (
-    count(*) FILTER (
-      WHERE
-        e.event = 'purchase'
-    )
-  )::integer
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer
 FROM
-  etl_day_events AS e
-  CROSS JOIN LATERAL (
-    VALUES
-      ('platform', e."context_platform"::text),
-      ('language', e."context_language"::text)
-  ) AS v (dimension, value)
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)') AS value,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases
+    FROM
+      etl_day_events AS e
+      CROSS JOIN LATERAL (
+        VALUES
+          (
+            'platform',
+            e."context_platform"::text COLLATE "C"
+          ),
+          (
+            'language',
+            e."context_language"::text COLLATE "C"
+          )
+      ) AS v (dimension, value)
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)'),
+      e.session_key
+  ) AS g
 GROUP BY
-  e.time_zone,
-  e.day,
-  e.user_key,
-  v.dimension,
-  coalesce(v.value, '(none)');
+  g.user_key,
+  g.day,
+  g.time_zone,
+  g.dimension,
+  g.value;
 
 -- [cook] merge the new events into cooked.users ($1 = timeZones)
 INSERT INTO
@@ -3406,7 +2119,7 @@ SELECT
 FROM
   (
     SELECT
-      e.user_key,
+      e.user_key COLLATE "C" AS user_key,
       min(e.user_id) AS user_id,
       min(e.anonymous_id) AS anonymous_id,
       min(e."timestamp") AS first_seen_at,
@@ -3421,7 +2134,7 @@ FROM
     FROM
       etl_new AS e
     GROUP BY
-      e.user_key
+      e.user_key COLLATE "C"
   ) AS n
   CROSS JOIN unnest($1::text[]) AS z (time_zone)
 ON CONFLICT (time_zone, user_key) DO UPDATE
@@ -3443,6 +2156,351 @@ SET
 
 -- extracted = loaded + rejected + duplicates before COMMIT (a violation rolls the chunk back).
 
+-- The [cook] statements run only while the cooked tables are current (cook watermark = watermark).
+
+COMMIT;
+
+-- After the chunks of a --full run (or whenever the cooked tables fell behind), one transaction
+
+-- cooks everything and sets the cook watermark to the ETL watermark:
+
+BEGIN;
+
+-- [cook] empty the cooked tables
+TRUNCATE cooked.user_days,
+cooked.user_day_dimensions,
+cooked.users,
+cooked.sessions,
+cooked.session_days;
+
+-- [cook] every track event with its session: tracker ids, else cut by 30 minutes of inactivity
+CREATE TEMPORARY TABLE etl_all ON COMMIT DROP AS
+SELECT
+  e.user_key,
+  e."timestamp",
+  e.session_id,
+  e.session_number,
+  CASE
+    WHEN e.session_id IS NULL THEN e.user_key || '#' || e.session_number
+    ELSE e.session_id
+  END AS session_key,
+  e."user_id",
+  e."anonymous_id",
+  e."event",
+  e."revenue",
+  e."context_platform",
+  e."context_language"
+FROM
+  (
+    SELECT
+      s.*,
+      CASE
+        WHEN s.session_id IS NULL THEN sum(s.starts) OVER (
+          PARTITION BY
+            s.user_key,
+            s.session_id IS NULL
+          ORDER BY
+            s."timestamp",
+            s.seq
+        )
+      END AS session_number
+    FROM
+      (
+        SELECT
+          p.user_key COLLATE "C" AS user_key,
+          p."timestamp",
+          p.seq,
+          p.session_id COLLATE "C" AS session_id,
+          p."user_id",
+          p."anonymous_id",
+          p."event",
+          p."revenue",
+          p."context_platform",
+          p."context_language",
+          CASE
+            WHEN p."timestamp" - lag(p."timestamp") OVER w <= interval '30 minutes' THEN 0
+            ELSE 1
+          END AS starts
+        FROM
+          processed.tracks AS p
+        WINDOW
+          w AS (
+            PARTITION BY
+              p.user_key COLLATE "C",
+              p.session_id IS NULL
+            ORDER BY
+              p."timestamp",
+              p.seq
+          )
+      ) AS s
+  ) AS e;
+
+-- [cook] every session
+INSERT INTO
+  cooked.sessions (
+    session_key,
+    user_key,
+    started_at,
+    ended_at,
+    events,
+    session_number
+  )
+SELECT
+  min(a.session_key),
+  a.user_key,
+  min(a."timestamp"),
+  max(a."timestamp"),
+  count(*)::integer,
+  a.session_number::integer
+FROM
+  etl_all AS a
+WHERE
+  a.session_id IS NULL
+GROUP BY
+  a.user_key,
+  a.session_number
+UNION ALL
+SELECT
+  a.session_id,
+  min(a.user_key),
+  min(a."timestamp"),
+  max(a."timestamp"),
+  count(*)::integer,
+  NULL
+FROM
+  etl_all AS a
+WHERE
+  a.session_id IS NOT NULL
+GROUP BY
+  a.session_id;
+
+-- [cook] every (time zone, user, local day) event row ($1 = timeZones)
+CREATE TEMPORARY TABLE etl_day_events ON COMMIT DROP AS
+SELECT
+  z.time_zone COLLATE "C" AS time_zone,
+  (a."timestamp" AT time zone z.time_zone)::date AS day,
+  a.user_key,
+  a."timestamp",
+  a.event,
+  a.revenue,
+  a.session_key,
+  a."context_platform",
+  a."context_language"
+FROM
+  etl_all AS a
+  CROSS JOIN unnest($1::text[]) AS z (time_zone);
+
+-- [cook] session days, per reporting time zone
+INSERT INTO
+  cooked.session_days (time_zone, day, session_key, user_key)
+SELECT
+  d.time_zone,
+  d.day,
+  d.session_key,
+  s.user_key
+FROM
+  (
+    SELECT DISTINCT
+      e.time_zone,
+      e.day,
+      e.session_key
+    FROM
+      etl_day_events AS e
+  ) AS d
+  JOIN (
+    SELECT
+      c.session_key COLLATE "C" AS session_key,
+      c.user_key
+    FROM
+      cooked.sessions AS c
+  ) AS s ON s.session_key = d.session_key;
+
+-- [cook] user-days
+INSERT INTO
+  cooked.user_days (
+    time_zone,
+    day,
+    user_key,
+    events,
+    sessions,
+    revenue,
+    purchases,
+    first_event_at,
+    last_event_at
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer,
+  min(g.first_at),
+  max(g.last_at)
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases,
+      min(e."timestamp") AS first_at,
+      max(e."timestamp") AS last_at
+    FROM
+      etl_day_events AS e
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone;
+
+-- [cook] user-days per dimension value
+INSERT INTO
+  cooked.user_day_dimensions (
+    time_zone,
+    day,
+    user_key,
+    dimension,
+    value,
+    events,
+    sessions,
+    revenue,
+    purchases
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)') AS value,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases
+    FROM
+      etl_day_events AS e
+      CROSS JOIN LATERAL (
+        VALUES
+          (
+            'platform',
+            e."context_platform"::text COLLATE "C"
+          ),
+          (
+            'language',
+            e."context_language"::text COLLATE "C"
+          )
+      ) AS v (dimension, value)
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)'),
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone,
+  g.dimension,
+  g.value;
+
+-- [cook] users ($1 = timeZones)
+INSERT INTO
+  cooked.users AS u (
+    time_zone,
+    user_key,
+    user_id,
+    anonymous_id,
+    first_seen_at,
+    last_seen_at,
+    first_day,
+    last_day,
+    install_day,
+    install_at,
+    first_purchase_day,
+    first_purchase_at,
+    revenue,
+    events
+  )
+SELECT
+  z.time_zone,
+  n.user_key,
+  n.user_id,
+  n.anonymous_id,
+  n.first_seen_at,
+  n.last_seen_at,
+  (n.first_seen_at AT time zone z.time_zone)::date,
+  (n.last_seen_at AT time zone z.time_zone)::date,
+  (n.install_at AT time zone z.time_zone)::date,
+  n.install_at,
+  (n.first_purchase_at AT time zone z.time_zone)::date,
+  n.first_purchase_at,
+  n.revenue,
+  n.events
+FROM
+  (
+    SELECT
+      e.user_key COLLATE "C" AS user_key,
+      min(e.user_id) AS user_id,
+      min(e.anonymous_id) AS anonymous_id,
+      min(e."timestamp") AS first_seen_at,
+      max(e."timestamp") AS last_seen_at,
+      NULL::timestamptz AS install_at,
+      min(e."timestamp") FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS first_purchase_at,
+      coalesce(sum(e.revenue), 0) AS revenue,
+      count(*) AS events
+    FROM
+      etl_all AS e
+    GROUP BY
+      e.user_key COLLATE "C"
+  ) AS n
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+ON CONFLICT (time_zone, user_key) DO UPDATE
+SET
+  user_id = least(u.user_id, excluded.user_id),
+  anonymous_id = least(u.anonymous_id, excluded.anonymous_id),
+  first_seen_at = least(u.first_seen_at, excluded.first_seen_at),
+  last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),
+  first_day = least(u.first_day, excluded.first_day),
+  last_day = greatest(u.last_day, excluded.last_day),
+  install_day = least(u.install_day, excluded.install_day),
+  install_at = least(u.install_at, excluded.install_at),
+  first_purchase_day = least(u.first_purchase_day, excluded.first_purchase_day),
+  first_purchase_at = least(u.first_purchase_at, excluded.first_purchase_at),
+  revenue = u.revenue + excluded.revenue,
+  events = u.events + excluded.events;
+
 COMMIT;
 
 -- --full starts with (one transaction):
@@ -3463,6 +2521,15 @@ TRUNCATE "processed"."purchase",
 delete from "raw"."rejected"
 where
   "stage" = $1;
+
+insert into
+  "tributary"."watermarks" ("name", "seq", "updated_at")
+values
+  ($1, $2, now())
+on conflict ("name") do update
+set
+  "seq" = "excluded"."seq",
+  "updated_at" = now();
 
 insert into
   "tributary"."watermarks" ("name", "seq", "updated_at")
