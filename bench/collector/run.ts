@@ -1,6 +1,7 @@
 // bench/collector: events per second ingested over HTTP by the collector (batches of 100,
 // validation on, durable: answered after COMMIT) against COPY of the same events through psql,
-// in the same run on the same PostgreSQL; prints the ratio and p50/p99 request latency.
+// in the same run on the same PostgreSQL; prints the ratio and p50/p99 request latency. Each round
+// posts the events, then loads the very rows the collector stored (same payloads) with psql \copy.
 // Not a timed test. Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:collector -w @tributary/bench
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,25 +84,39 @@ async function httpRound(base: string, run: string) {
 const copyField = (text: string) =>
   text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
 
-/** The same events as COPY rows (the payload as the collector stores it), loaded with psql \copy. */
-function copyRound(run: string) {
-  const receivedAt = new Date().toISOString();
-  const lines: string[] = [];
-  for (let i = 0; i < EVENTS; i++) {
-    const message = { ...benchMessage(run, i), receivedAt };
-    lines.push(
-      [
-        message.messageId,
-        receivedAt,
-        'bench',
-        'track',
-        message.event,
-        copyField(JSON.stringify(message)),
-      ].join('\t'),
-    );
-  }
+/**
+ * The rows the HTTP round just stored, as a COPY file: the same events with the payload exactly as
+ * the collector stores it (enriched: receivedAt, sentAt, originalTimestamp, corrected timestamp,
+ * context.ip), written as compact JSON like the collector sends it.
+ */
+async function storedRowsFile(run: string): Promise<string> {
+  const rows = await db.query<{
+    message_id: string;
+    received_at: Date;
+    source: string;
+    type: string;
+    event: string | null;
+    payload: unknown;
+  }>('SELECT message_id, received_at, source, type, event, payload FROM raw.events ORDER BY seq');
+  if (rows.length !== EVENTS)
+    throw new Error(`raw.events has ${rows.length} rows after the HTTP round, expected ${EVENTS}`);
+  const lines = rows.map((row) =>
+    [
+      copyField(row.message_id),
+      row.received_at.toISOString(),
+      copyField(row.source),
+      copyField(row.type),
+      row.event === null ? '\\N' : copyField(row.event),
+      copyField(JSON.stringify(row.payload)),
+    ].join('\t'),
+  );
   const file = join(tmp, `${run}.tsv`);
   writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** The same events loaded into the same (emptied) table with psql \copy. */
+function copyRound(file: string) {
   const started = performance.now();
   execFileSync('psql', [
     url,
@@ -122,15 +137,11 @@ try {
   const copy: ReturnType<typeof copyRound>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     await db.exec('TRUNCATE raw.events, raw.rejected');
-    copy.push(copyRound(`copy${round}`));
-    await db.exec('TRUNCATE raw.events, raw.rejected');
     http.push(await httpRound(base, `http${round}`));
+    const file = await storedRowsFile(`http${round}`);
+    await db.exec('TRUNCATE raw.events, raw.rejected');
+    copy.push(copyRound(file));
   }
-  const [{ count }] = (await db.query<{ count: string }>('SELECT count(*) AS count FROM raw.events')) as [
-    { count: string },
-  ];
-  if (Number(count) !== EVENTS)
-    throw new Error(`raw.events has ${count} rows after the last HTTP round, expected ${EVENTS}`);
   const metrics = await (
     await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer bench-admin' } })
   ).text();
