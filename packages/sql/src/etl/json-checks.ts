@@ -200,19 +200,24 @@ export function schemaChecks(
   return checks;
 }
 
-/** Checks of every declared key of an object value, plus undeclared keys when the plan rejects them. */
+/**
+ * Checks of every declared key of an object value, plus undeclared keys when the plan rejects them.
+ * `member(key)` may name a column that already holds `value -> key` (computed once per row), which
+ * every check of that key then reads instead of looking the key up again.
+ */
 export function objectChecks(
   schema: ObjectSchema,
   value: string,
   path: string,
   options: CheckOptions,
   allowExtraKeys = false,
+  member: (key: string) => string | undefined = () => undefined,
 ): SqlCheck[] {
   const required = new Set(schema.required);
   const checks = Object.entries(schema.properties).flatMap(([key, child]) =>
     schemaChecks(
       child,
-      `(${value} -> ${textLiteral(key)})`,
+      member(key) ?? `(${value} -> ${textLiteral(key)})`,
       path ? `${path}.${key}` : key,
       required.has(key),
       options,
@@ -221,11 +226,16 @@ export function objectChecks(
   if (options.additionalProperties === 'reject' && !allowExtraKeys) {
     const keys = Object.keys(schema.properties);
     const extra = `SELECT k FROM jsonb_object_keys(${value}) AS k WHERE k <> ALL (ARRAY[${keys.map(textLiteral).join(', ')}]::text[])`;
+    // The object without its declared keys is empty unless there is another key (one call per row;
+    // the key list itself is read only for the rows that fail).
     checks.push({
       path,
       rule: 'additional_property',
       expected: keys.length > 0 ? `only ${keys.join(', ')}` : 'no properties',
-      condition: guarded(`jsonb_typeof(${value}) = 'object'`, `EXISTS (${extra})`),
+      condition: guarded(
+        `jsonb_typeof(${value}) = 'object'`,
+        `(${value} - ARRAY[${keys.map(textLiteral).join(', ')}]::text[]) <> '{}'::jsonb`,
+      ),
       received: `(SELECT string_agg(k, ', ') FROM (${extra}) AS extra)`,
     });
   }

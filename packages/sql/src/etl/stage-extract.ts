@@ -8,7 +8,7 @@ import {
 import { STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlPlan } from './etl-plan.js';
 import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
-import { propertyViolationsSql } from './stage-validate.js';
+import { memberColumn, memberColumnsSql, propertyViolationsSql } from './stage-validate.js';
 import { literal, textLiteral } from './sql-text.js';
 
 /** The Segment message types the ETL loads. */
@@ -145,7 +145,7 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
       'the previous id',
       `${isType('alias')} AND coalesce(${typeOf('previousId')}, 'missing') NOT IN ('string', 'number')`,
     ),
-    ...objectChecks(plan.context, context, 'context', options, true),
+    ...objectChecks(plan.context, context, 'context', options, true, (key) => memberColumn('ctx', key)),
     ...plan.userAgentPatterns.map((pattern) =>
       check(
         'context.userAgent',
@@ -192,7 +192,7 @@ WITH extracted AS (
     CASE WHEN ${typeOf('timestamp')} IS NULL OR ${typeOf('timestamp')} = 'null' THEN ${S}.received_at ELSE ${timestampSql('timestamp')} END AS ts,
     ${timestampSql('originalTimestamp')} AS original_ts,
     ${timestampSql('sentAt')} AS sent_ts,
-    ${sessionId} AS session_id
+    ${[`${sessionId} AS session_id`, ...memberColumnsSql(plan)].join(',\n    ')}
   FROM extracted AS ${S}
   OFFSET 0
 ), checked AS (
@@ -206,8 +206,10 @@ SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, ${S}
   CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,
   ${plan.dedupeByFingerprint ? fingerprintSql() : 'NULL::text'} AS fingerprint
 FROM checked AS ${S}`;
-  return statement('extract', 'extract raw rows (watermark, high] into staging and validate them (envelope, context, properties)', sql, [
-    'fromSeq',
-    'toSeq',
-  ]);
+  return statement(
+    'extract',
+    'extract raw rows (watermark, high] into staging and validate them (envelope, context, properties)',
+    sql,
+    ['fromSeq', 'toSeq'],
+  );
 }

@@ -23,7 +23,13 @@ function messageEnvelope(): Assignment[] {
   ];
 }
 
-/** `WITH loaded AS (INSERT … RETURNING 1) SELECT count(*)`: the runner reconciles what was really inserted. */
+/**
+ * `WITH loaded AS (INSERT … RETURNING 1) SELECT count(*)`: the runner reconciles what was really
+ * inserted. No `ON CONFLICT`: classify has already set aside every row whose message id is loaded,
+ * so a conflict means a row was loaded outside the ETL, and the unique violation fails the chunk
+ * (the runner reports it as a reconciliation error). Speculative insertion would cost about half as
+ * much again as the insert itself.
+ */
 function countedInsert(table: string, assignments: readonly Assignment[], where: string): string {
   return `WITH loaded AS (
   INSERT INTO ${table} (${identList(assignments.map((a) => a.column))})
@@ -31,7 +37,6 @@ function countedInsert(table: string, assignments: readonly Assignment[], where:
     ${assignments.map((a) => `${a.expr} AS ${quoteIdentifier(a.column)}`).join(',\n    ')}
   FROM ${STAGE_TABLE} AS ${S}
   WHERE ${where}
-  ON CONFLICT DO NOTHING
   RETURNING 1
 )
 SELECT count(*)::integer AS loaded FROM loaded`;

@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '../identifiers.js';
 import { thresholdChecks, STAGE_ALIAS as S } from './etl-columns.js';
 import type { EtlEventVersion, EtlPlan } from './etl-plan.js';
 import { objectChecks, type SqlCheck, violationsSql } from './json-checks.js';
@@ -9,10 +10,35 @@ import { textLiteral } from './sql-text.js';
  */
 export function propertyChecks(plan: EtlPlan, version: EtlEventVersion): SqlCheck[] {
   return [
-    ...objectChecks(version.definition.properties, `${S}.props`, 'properties', {
-      additionalProperties: plan.additionalProperties,
-    }),
+    ...objectChecks(
+      version.definition.properties,
+      `${S}.props`,
+      'properties',
+      { additionalProperties: plan.additionalProperties },
+      false,
+      (key) => memberColumn('props', key),
+    ),
     ...thresholdChecks(version.definition),
+  ];
+}
+
+/** The staged column holding `<object> -> key`, computed once per row for the checks. */
+export function memberColumn(object: 'ctx' | 'props', key: string): string {
+  return `${S}.${quoteIdentifier(`${object}.${key}`)}`;
+}
+
+/**
+ * `<object> -> key AS "<object>.key"` for every declared context key and every top-level property
+ * key of any event version: the checks read these columns instead of looking keys up again.
+ */
+export function memberColumnsSql(plan: EtlPlan): string[] {
+  const contextKeys = Object.keys(plan.context.properties);
+  const propertyKeys = [
+    ...new Set(plan.versions.flatMap((v) => Object.keys(v.definition.properties.properties))),
+  ];
+  return [
+    ...contextKeys.map((k) => `${S}.ctx -> ${textLiteral(k)} AS ${quoteIdentifier(`ctx.${k}`)}`),
+    ...propertyKeys.map((k) => `${S}.props -> ${textLiteral(k)} AS ${quoteIdentifier(`props.${k}`)}`),
   ];
 }
 

@@ -230,6 +230,20 @@ async function cookAllIfBehind(
   });
 }
 
+/**
+ * A unique violation while loading: the row's message id is already in a processed table without
+ * the ETL having loaded it (classify sets aside every id the ETL loaded). A reconciliation error.
+ */
+function loadedOutside(error: unknown, from: bigint, to: bigint): EtlError | undefined {
+  const { code, detail, table } = (error ?? {}) as { code?: string; detail?: string; table?: string };
+  if (code !== '23505') return undefined;
+  return new EtlError(
+    'etl_reconciliation',
+    `ETL reconciliation failed for raw.events seq (${from}, ${to}]: a row to load is already in processed${table ? `.${table}` : ''} (${detail ?? 'duplicate message id'}), loaded outside the ETL. The chunk was rolled back; nothing was loaded. Check processed tables for rows loaded outside the ETL, then run tributary etl --full.`,
+    { fromSeq: from.toString(), toSeq: to.toString() },
+  );
+}
+
 const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigint): unknown =>
   param === 'fromSeq'
     ? from.toString()
@@ -250,7 +264,9 @@ async function runChunk(
   for (const statement of program.chunk) {
     if (!cook && statement.stage === 'cook') continue;
     const params = statement.params.map((p) => paramValue(p, program, from, to));
-    const rows = await tx.query(statement.sql, params);
+    const rows = await tx.query(statement.sql, params).catch((error: unknown) => {
+      throw statement.result.kind === 'loaded' ? (loadedOutside(error, from, to) ?? error) : error;
+    });
     if (statement.result.kind === 'loaded') loaded[statement.result.target] += Number(rows[0]?.loaded ?? 0);
     if (statement.result.kind === 'counts') counts = rows[0];
   }

@@ -112,7 +112,14 @@ WITH
       END AS sent_ts,
       CASE
         WHEN jsonb_typeof(s.payload #> '{context,sessionId}') = 'string' THEN nullif(s.payload #>> '{context,sessionId}', '')
-      END AS session_id
+      END AS session_id,
+      s.ctx -> 'locale' AS "ctx.locale",
+      s.ctx -> 'platform' AS "ctx.platform",
+      s.props -> 'currency' AS "props.currency",
+      s.props -> 'note' AS "props.note",
+      s.props -> 'player' AS "props.player",
+      s.props -> 'price_cents' AS "props.price_cents",
+      s.props -> 'sku' AS "props.sku"
     FROM
       extracted AS s
     OFFSET
@@ -212,24 +219,24 @@ WITH
             'missing'
           ) NOT IN ('string', 'number')
         )
-        OR (jsonb_typeof((s.ctx -> 'locale')) = 'null')
+        OR (jsonb_typeof(s."ctx.locale") = 'null')
         OR (
-          jsonb_typeof((s.ctx -> 'locale')) NOT IN ('string', 'null')
+          jsonb_typeof(s."ctx.locale") NOT IN ('string', 'null')
         )
         OR (
           CASE
-            WHEN jsonb_typeof((s.ctx -> 'locale')) = 'string' THEN char_length(((s.ctx -> 'locale') #>> '{}')) > 35
+            WHEN jsonb_typeof(s."ctx.locale") = 'string' THEN char_length((s."ctx.locale" #>> '{}')) > 35
             ELSE false
           END
         )
-        OR ((s.ctx -> 'platform') IS NULL)
-        OR (jsonb_typeof((s.ctx -> 'platform')) = 'null')
+        OR (s."ctx.platform" IS NULL)
+        OR (jsonb_typeof(s."ctx.platform") = 'null')
         OR (
-          jsonb_typeof((s.ctx -> 'platform')) NOT IN ('string', 'null')
+          jsonb_typeof(s."ctx.platform") NOT IN ('string', 'null')
         )
         OR (
           CASE
-            WHEN jsonb_typeof((s.ctx -> 'platform')) = 'string' THEN ((s.ctx -> 'platform') #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
+            WHEN jsonb_typeof(s."ctx.platform") = 'string' THEN (s."ctx.platform" #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
             ELSE false
           END
         )
@@ -442,66 +449,57 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof((s.ctx -> 'locale')) = 'null' THEN '{"expected":"string, not null","message":"context.locale must be string, not null","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof(s."ctx.locale") = 'null' THEN '{"expected":"string, not null","message":"context.locale must be string, not null","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(left(((s.ctx -> 'locale'))::text, 200), 'missing')
+                  coalesce(left((s."ctx.locale")::text, 200), 'missing')
                 )
               END,
               CASE
-                WHEN jsonb_typeof((s.ctx -> 'locale')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.locale must be string","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof(s."ctx.locale") NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.locale must be string","path":"context.locale","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left((jsonb_typeof((s.ctx -> 'locale')))::text, 200),
+                    left((jsonb_typeof(s."ctx.locale"))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
                 WHEN CASE
-                  WHEN jsonb_typeof((s.ctx -> 'locale')) = 'string' THEN char_length(((s.ctx -> 'locale') #>> '{}')) > 35
+                  WHEN jsonb_typeof(s."ctx.locale") = 'string' THEN char_length((s."ctx.locale" #>> '{}')) > 35
                   ELSE false
                 END THEN '{"expected":"at most 35 characters","message":"context.locale must be at most 35 characters","path":"context.locale","rule":"max_length"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(left(((s.ctx -> 'locale'))::text, 200), 'missing')
+                  coalesce(left((s."ctx.locale")::text, 200), 'missing')
                 )
               END,
               CASE
-                WHEN (s.ctx -> 'platform') IS NULL THEN '{"expected":"present","message":"context.platform must be present","path":"context.platform","rule":"required"}'::jsonb || jsonb_build_object(
+                WHEN s."ctx.platform" IS NULL THEN '{"expected":"present","message":"context.platform must be present","path":"context.platform","rule":"required"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(
-                    left(((s.ctx -> 'platform'))::text, 200),
-                    'missing'
-                  )
+                  coalesce(left((s."ctx.platform")::text, 200), 'missing')
                 )
               END,
               CASE
-                WHEN jsonb_typeof((s.ctx -> 'platform')) = 'null' THEN '{"expected":"string, not null","message":"context.platform must be string, not null","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof(s."ctx.platform") = 'null' THEN '{"expected":"string, not null","message":"context.platform must be string, not null","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(
-                    left(((s.ctx -> 'platform'))::text, 200),
-                    'missing'
-                  )
+                  coalesce(left((s."ctx.platform")::text, 200), 'missing')
                 )
               END,
               CASE
-                WHEN jsonb_typeof((s.ctx -> 'platform')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.platform must be string","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN jsonb_typeof(s."ctx.platform") NOT IN ('string', 'null') THEN '{"expected":"string","message":"context.platform must be string","path":"context.platform","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
-                    left((jsonb_typeof((s.ctx -> 'platform')))::text, 200),
+                    left((jsonb_typeof(s."ctx.platform"))::text, 200),
                     'missing'
                   )
                 )
               END,
               CASE
                 WHEN CASE
-                  WHEN jsonb_typeof((s.ctx -> 'platform')) = 'string' THEN ((s.ctx -> 'platform') #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
+                  WHEN jsonb_typeof(s."ctx.platform") = 'string' THEN (s."ctx.platform" #>> '{}') <> ALL (ARRAY['ios', 'web']::text[])
                   ELSE false
                 END THEN '{"expected":"one of ios, web","message":"context.platform must be one of ios, web","path":"context.platform","rule":"enum"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(
-                    left(((s.ctx -> 'platform'))::text, 200),
-                    'missing'
-                  )
+                  coalesce(left((s."ctx.platform")::text, 200), 'missing')
                 )
               END,
               CASE
@@ -522,117 +520,103 @@ WITH
         WHEN s.type = 'track' THEN CASE
           WHEN s.event = 'purchase'
           AND s.version = 1 THEN CASE
-            WHEN ((s.props -> 'currency') IS NULL)
-            OR (jsonb_typeof((s.props -> 'currency')) = 'null')
+            WHEN (s."props.currency" IS NULL)
+            OR (jsonb_typeof(s."props.currency") = 'null')
             OR (
-              jsonb_typeof((s.props -> 'currency')) NOT IN ('string', 'null')
+              jsonb_typeof(s."props.currency") NOT IN ('string', 'null')
             )
             OR (
               CASE
-                WHEN jsonb_typeof((s.props -> 'currency')) = 'string' THEN ((s.props -> 'currency') #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
+                WHEN jsonb_typeof(s."props.currency") = 'string' THEN (s."props.currency" #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
                 ELSE false
               END
             )
-            OR (jsonb_typeof((s.props -> 'note')) = 'null')
+            OR (jsonb_typeof(s."props.note") = 'null')
             OR (
-              jsonb_typeof((s.props -> 'note')) NOT IN ('string', 'null')
+              jsonb_typeof(s."props.note") NOT IN ('string', 'null')
             )
-            OR (jsonb_typeof((s.props -> 'player')) = 'null')
+            OR (jsonb_typeof(s."props.player") = 'null')
             OR (
-              jsonb_typeof((s.props -> 'player')) NOT IN ('object', 'null')
-            )
-            OR (
-              jsonb_typeof(((s.props -> 'player') -> 'age')) = 'null'
+              jsonb_typeof(s."props.player") NOT IN ('object', 'null')
             )
             OR (
-              jsonb_typeof(((s.props -> 'player') -> 'age')) NOT IN ('number', 'null')
+              jsonb_typeof((s."props.player" -> 'age')) = 'null'
             )
             OR (
-              CASE
-                WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric % 1 <> 0
-                OR abs((((s.props -> 'player') -> 'age'))::numeric) > 9007199254740991
-                ELSE false
-              END
+              jsonb_typeof((s."props.player" -> 'age')) NOT IN ('number', 'null')
             )
             OR (
               CASE
-                WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric < 0
-                ELSE false
-              END
-            )
-            OR (((s.props -> 'player') -> 'tag') IS NULL)
-            OR (
-              jsonb_typeof(((s.props -> 'player') -> 'tag')) = 'null'
-            )
-            OR (
-              jsonb_typeof(((s.props -> 'player') -> 'tag')) NOT IN ('string', 'null')
-            )
-            OR (
-              CASE
-                WHEN jsonb_typeof((s.props -> 'player')) = 'object' THEN EXISTS (
-                  SELECT
-                    k
-                  FROM
-                    jsonb_object_keys((s.props -> 'player')) AS k
-                  WHERE
-                    k <> ALL (ARRAY['age', 'tag']::text[])
-                )
-                ELSE false
-              END
-            )
-            OR ((s.props -> 'price_cents') IS NULL)
-            OR (jsonb_typeof((s.props -> 'price_cents')) = 'null')
-            OR (
-              jsonb_typeof((s.props -> 'price_cents')) NOT IN ('number', 'null')
-            )
-            OR (
-              CASE
-                WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric % 1 <> 0
-                OR abs(((s.props -> 'price_cents'))::numeric) > 9007199254740991
+                WHEN jsonb_typeof((s."props.player" -> 'age')) = 'number' THEN ((s."props.player" -> 'age'))::numeric % 1 <> 0
+                OR abs(((s."props.player" -> 'age'))::numeric) > 9007199254740991
                 ELSE false
               END
             )
             OR (
               CASE
-                WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric < 0
+                WHEN jsonb_typeof((s."props.player" -> 'age')) = 'number' THEN ((s."props.player" -> 'age'))::numeric < 0
                 ELSE false
               END
             )
-            OR ((s.props -> 'sku') IS NULL)
-            OR (jsonb_typeof((s.props -> 'sku')) = 'null')
+            OR ((s."props.player" -> 'tag') IS NULL)
             OR (
-              jsonb_typeof((s.props -> 'sku')) NOT IN ('string', 'null')
+              jsonb_typeof((s."props.player" -> 'tag')) = 'null'
+            )
+            OR (
+              jsonb_typeof((s."props.player" -> 'tag')) NOT IN ('string', 'null')
             )
             OR (
               CASE
-                WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) < 1
+                WHEN jsonb_typeof(s."props.player") = 'object' THEN (s."props.player" - ARRAY['age', 'tag']::text[]) <> '{}'::jsonb
+                ELSE false
+              END
+            )
+            OR (s."props.price_cents" IS NULL)
+            OR (jsonb_typeof(s."props.price_cents") = 'null')
+            OR (
+              jsonb_typeof(s."props.price_cents") NOT IN ('number', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(s."props.price_cents") = 'number' THEN (s."props.price_cents")::numeric % 1 <> 0
+                OR abs((s."props.price_cents")::numeric) > 9007199254740991
                 ELSE false
               END
             )
             OR (
               CASE
-                WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) > 64
+                WHEN jsonb_typeof(s."props.price_cents") = 'number' THEN (s."props.price_cents")::numeric < 0
+                ELSE false
+              END
+            )
+            OR (s."props.sku" IS NULL)
+            OR (jsonb_typeof(s."props.sku") = 'null')
+            OR (
+              jsonb_typeof(s."props.sku") NOT IN ('string', 'null')
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(s."props.sku") = 'string' THEN char_length((s."props.sku" #>> '{}')) < 1
                 ELSE false
               END
             )
             OR (
               CASE
-                WHEN jsonb_typeof(s.props) = 'object' THEN EXISTS (
-                  SELECT
-                    k
-                  FROM
-                    jsonb_object_keys(s.props) AS k
-                  WHERE
-                    k <> ALL (
-                      ARRAY[
-                        'currency',
-                        'note',
-                        'player',
-                        'price_cents',
-                        'sku'
-                      ]::text[]
-                    )
-                )
+                WHEN jsonb_typeof(s."props.sku") = 'string' THEN char_length((s."props.sku" #>> '{}')) > 64
+                ELSE false
+              END
+            )
+            OR (
+              CASE
+                WHEN jsonb_typeof(s.props) = 'object' THEN (
+                  s.props - ARRAY[
+                    'currency',
+                    'note',
+                    'player',
+                    'price_cents',
+                    'sku'
+                  ]::text[]
+                ) <> '{}'::jsonb
                 ELSE false
               END
             )
@@ -647,95 +631,80 @@ WITH
               array_remove(
                 ARRAY[
                   CASE
-                    WHEN (s.props -> 'currency') IS NULL THEN '{"expected":"present","message":"properties.currency must be present","path":"properties.currency","rule":"required"}'::jsonb || jsonb_build_object(
+                    WHEN s."props.currency" IS NULL THEN '{"expected":"present","message":"properties.currency must be present","path":"properties.currency","rule":"required"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(
-                        left(((s.props -> 'currency'))::text, 200),
-                        'missing'
-                      )
+                      coalesce(left((s."props.currency")::text, 200), 'missing')
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'currency')) = 'null' THEN '{"expected":"string, not null","message":"properties.currency must be string, not null","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.currency") = 'null' THEN '{"expected":"string, not null","message":"properties.currency must be string, not null","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(
-                        left(((s.props -> 'currency'))::text, 200),
-                        'missing'
-                      )
+                      coalesce(left((s."props.currency")::text, 200), 'missing')
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'currency')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.currency must be string","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.currency") NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.currency must be string","path":"properties.currency","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(
-                          (jsonb_typeof((s.props -> 'currency')))::text,
-                          200
-                        ),
+                        left((jsonb_typeof(s."props.currency"))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'currency')) = 'string' THEN ((s.props -> 'currency') #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
+                      WHEN jsonb_typeof(s."props.currency") = 'string' THEN (s."props.currency" #>> '{}') <> ALL (ARRAY['EUR', 'USD']::text[])
                       ELSE false
                     END THEN '{"expected":"one of EUR, USD","message":"properties.currency must be one of EUR, USD","path":"properties.currency","rule":"enum"}'::jsonb || jsonb_build_object(
                       'received',
+                      coalesce(left((s."props.currency")::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(s."props.note") = 'null' THEN '{"expected":"string, not null","message":"properties.note must be string, not null","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
+                      coalesce(left((s."props.note")::text, 200), 'missing')
+                    )
+                  END,
+                  CASE
+                    WHEN jsonb_typeof(s."props.note") NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.note must be string","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                      'received',
                       coalesce(
-                        left(((s.props -> 'currency'))::text, 200),
+                        left((jsonb_typeof(s."props.note"))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'note')) = 'null' THEN '{"expected":"string, not null","message":"properties.note must be string, not null","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.player") = 'null' THEN '{"expected":"object, not null","message":"properties.player must be object, not null","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(left(((s.props -> 'note'))::text, 200), 'missing')
+                      coalesce(left((s."props.player")::text, 200), 'missing')
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'note')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.note must be string","path":"properties.note","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.player") NOT IN ('object', 'null') THEN '{"expected":"object","message":"properties.player must be object","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((jsonb_typeof((s.props -> 'note')))::text, 200),
+                        left((jsonb_typeof(s."props.player"))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'player')) = 'null' THEN '{"expected":"object, not null","message":"properties.player must be object, not null","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof((s."props.player" -> 'age')) = 'null' THEN '{"expected":"integer, not null","message":"properties.player.age must be integer, not null","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(((s.props -> 'player'))::text, 200),
+                        left(((s."props.player" -> 'age'))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'player')) NOT IN ('object', 'null') THEN '{"expected":"object","message":"properties.player must be object","path":"properties.player","rule":"type"}'::jsonb || jsonb_build_object(
-                      'received',
-                      coalesce(
-                        left((jsonb_typeof((s.props -> 'player')))::text, 200),
-                        'missing'
-                      )
-                    )
-                  END,
-                  CASE
-                    WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'null' THEN '{"expected":"integer, not null","message":"properties.player.age must be integer, not null","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
-                      'received',
-                      coalesce(
-                        left((((s.props -> 'player') -> 'age'))::text, 200),
-                        'missing'
-                      )
-                    )
-                  END,
-                  CASE
-                    WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.player.age must be integer","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof((s."props.player" -> 'age')) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.player.age must be integer","path":"properties.player.age","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
                         left(
-                          (jsonb_typeof(((s.props -> 'player') -> 'age')))::text,
+                          (jsonb_typeof((s."props.player" -> 'age')))::text,
                           200
                         ),
                         'missing'
@@ -744,53 +713,53 @@ WITH
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric % 1 <> 0
-                      OR abs((((s.props -> 'player') -> 'age'))::numeric) > 9007199254740991
+                      WHEN jsonb_typeof((s."props.player" -> 'age')) = 'number' THEN ((s."props.player" -> 'age'))::numeric % 1 <> 0
+                      OR abs(((s."props.player" -> 'age'))::numeric) > 9007199254740991
                       ELSE false
                     END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.player.age must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.player.age","rule":"integer"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((((s.props -> 'player') -> 'age'))::text, 200),
+                        left(((s."props.player" -> 'age'))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof(((s.props -> 'player') -> 'age')) = 'number' THEN (((s.props -> 'player') -> 'age'))::numeric < 0
+                      WHEN jsonb_typeof((s."props.player" -> 'age')) = 'number' THEN ((s."props.player" -> 'age'))::numeric < 0
                       ELSE false
                     END THEN '{"expected":">= 0","message":"properties.player.age must be >= 0","path":"properties.player.age","rule":"minimum"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((((s.props -> 'player') -> 'age'))::text, 200),
+                        left(((s."props.player" -> 'age'))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN ((s.props -> 'player') -> 'tag') IS NULL THEN '{"expected":"present","message":"properties.player.tag must be present","path":"properties.player.tag","rule":"required"}'::jsonb || jsonb_build_object(
+                    WHEN (s."props.player" -> 'tag') IS NULL THEN '{"expected":"present","message":"properties.player.tag must be present","path":"properties.player.tag","rule":"required"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((((s.props -> 'player') -> 'tag'))::text, 200),
+                        left(((s."props.player" -> 'tag'))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof(((s.props -> 'player') -> 'tag')) = 'null' THEN '{"expected":"string, not null","message":"properties.player.tag must be string, not null","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof((s."props.player" -> 'tag')) = 'null' THEN '{"expected":"string, not null","message":"properties.player.tag must be string, not null","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((((s.props -> 'player') -> 'tag'))::text, 200),
+                        left(((s."props.player" -> 'tag'))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof(((s.props -> 'player') -> 'tag')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.player.tag must be string","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof((s."props.player" -> 'tag')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.player.tag must be string","path":"properties.player.tag","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
                         left(
-                          (jsonb_typeof(((s.props -> 'player') -> 'tag')))::text,
+                          (jsonb_typeof((s."props.player" -> 'tag')))::text,
                           200
                         ),
                         'missing'
@@ -799,14 +768,7 @@ WITH
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'player')) = 'object' THEN EXISTS (
-                        SELECT
-                          k
-                        FROM
-                          jsonb_object_keys((s.props -> 'player')) AS k
-                        WHERE
-                          k <> ALL (ARRAY['age', 'tag']::text[])
-                      )
+                      WHEN jsonb_typeof(s."props.player") = 'object' THEN (s."props.player" - ARRAY['age', 'tag']::text[]) <> '{}'::jsonb
                       ELSE false
                     END THEN '{"expected":"only age, tag","message":"properties.player must be only age, tag","path":"properties.player","rule":"additional_property"}'::jsonb || jsonb_build_object(
                       'received',
@@ -821,7 +783,7 @@ WITH
                                   SELECT
                                     k
                                   FROM
-                                    jsonb_object_keys((s.props -> 'player')) AS k
+                                    jsonb_object_keys(s."props.player") AS k
                                   WHERE
                                     k <> ALL (ARRAY['age', 'tag']::text[])
                                 ) AS extra
@@ -834,117 +796,107 @@ WITH
                     )
                   END,
                   CASE
-                    WHEN (s.props -> 'price_cents') IS NULL THEN '{"expected":"present","message":"properties.price_cents must be present","path":"properties.price_cents","rule":"required"}'::jsonb || jsonb_build_object(
+                    WHEN s."props.price_cents" IS NULL THEN '{"expected":"present","message":"properties.price_cents must be present","path":"properties.price_cents","rule":"required"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(((s.props -> 'price_cents'))::text, 200),
+                        left((s."props.price_cents")::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'price_cents')) = 'null' THEN '{"expected":"integer, not null","message":"properties.price_cents must be integer, not null","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.price_cents") = 'null' THEN '{"expected":"integer, not null","message":"properties.price_cents must be integer, not null","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(((s.props -> 'price_cents'))::text, 200),
+                        left((s."props.price_cents")::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'price_cents')) NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.price_cents must be integer","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.price_cents") NOT IN ('number', 'null') THEN '{"expected":"integer","message":"properties.price_cents must be integer","path":"properties.price_cents","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(
-                          (jsonb_typeof((s.props -> 'price_cents')))::text,
-                          200
-                        ),
+                        left((jsonb_typeof(s."props.price_cents"))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric % 1 <> 0
-                      OR abs(((s.props -> 'price_cents'))::numeric) > 9007199254740991
+                      WHEN jsonb_typeof(s."props.price_cents") = 'number' THEN (s."props.price_cents")::numeric % 1 <> 0
+                      OR abs((s."props.price_cents")::numeric) > 9007199254740991
                       ELSE false
                     END THEN '{"expected":"an integer (safe: at most 2^53 - 1 in magnitude)","message":"properties.price_cents must be an integer (safe: at most 2^53 - 1 in magnitude)","path":"properties.price_cents","rule":"integer"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(((s.props -> 'price_cents'))::text, 200),
+                        left((s."props.price_cents")::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'price_cents')) = 'number' THEN ((s.props -> 'price_cents'))::numeric < 0
+                      WHEN jsonb_typeof(s."props.price_cents") = 'number' THEN (s."props.price_cents")::numeric < 0
                       ELSE false
                     END THEN '{"expected":">= 0","message":"properties.price_cents must be >= 0","path":"properties.price_cents","rule":"minimum"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left(((s.props -> 'price_cents'))::text, 200),
+                        left((s."props.price_cents")::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
-                    WHEN (s.props -> 'sku') IS NULL THEN '{"expected":"present","message":"properties.sku must be present","path":"properties.sku","rule":"required"}'::jsonb || jsonb_build_object(
+                    WHEN s."props.sku" IS NULL THEN '{"expected":"present","message":"properties.sku must be present","path":"properties.sku","rule":"required"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                      coalesce(left((s."props.sku")::text, 200), 'missing')
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'sku')) = 'null' THEN '{"expected":"string, not null","message":"properties.sku must be string, not null","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.sku") = 'null' THEN '{"expected":"string, not null","message":"properties.sku must be string, not null","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                      coalesce(left((s."props.sku")::text, 200), 'missing')
                     )
                   END,
                   CASE
-                    WHEN jsonb_typeof((s.props -> 'sku')) NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.sku must be string","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
+                    WHEN jsonb_typeof(s."props.sku") NOT IN ('string', 'null') THEN '{"expected":"string","message":"properties.sku must be string","path":"properties.sku","rule":"type"}'::jsonb || jsonb_build_object(
                       'received',
                       coalesce(
-                        left((jsonb_typeof((s.props -> 'sku')))::text, 200),
+                        left((jsonb_typeof(s."props.sku"))::text, 200),
                         'missing'
                       )
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) < 1
+                      WHEN jsonb_typeof(s."props.sku") = 'string' THEN char_length((s."props.sku" #>> '{}')) < 1
                       ELSE false
                     END THEN '{"expected":"at least 1 characters","message":"properties.sku must be at least 1 characters","path":"properties.sku","rule":"min_length"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                      coalesce(left((s."props.sku")::text, 200), 'missing')
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof((s.props -> 'sku')) = 'string' THEN char_length(((s.props -> 'sku') #>> '{}')) > 64
+                      WHEN jsonb_typeof(s."props.sku") = 'string' THEN char_length((s."props.sku" #>> '{}')) > 64
                       ELSE false
                     END THEN '{"expected":"at most 64 characters","message":"properties.sku must be at most 64 characters","path":"properties.sku","rule":"max_length"}'::jsonb || jsonb_build_object(
                       'received',
-                      coalesce(left(((s.props -> 'sku'))::text, 200), 'missing')
+                      coalesce(left((s."props.sku")::text, 200), 'missing')
                     )
                   END,
                   CASE
                     WHEN CASE
-                      WHEN jsonb_typeof(s.props) = 'object' THEN EXISTS (
-                        SELECT
-                          k
-                        FROM
-                          jsonb_object_keys(s.props) AS k
-                        WHERE
-                          k <> ALL (
-                            ARRAY[
-                              'currency',
-                              'note',
-                              'player',
-                              'price_cents',
-                              'sku'
-                            ]::text[]
-                          )
-                      )
+                      WHEN jsonb_typeof(s.props) = 'object' THEN (
+                        s.props - ARRAY[
+                          'currency',
+                          'note',
+                          'player',
+                          'price_cents',
+                          'sku'
+                        ]::text[]
+                      ) <> '{}'::jsonb
                       ELSE false
                     END THEN '{"expected":"only currency, note, player, price_cents, sku","message":"properties must be only currency, note, player, price_cents, sku","path":"properties","rule":"additional_property"}'::jsonb || jsonb_build_object(
                       'received',
@@ -1303,7 +1255,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'track'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1425,7 +1376,6 @@ WITH
       AND s.type = 'track'
       AND s.event = 'purchase'
       AND s.version = 1
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1466,7 +1416,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'identify'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1509,7 +1458,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'page'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1552,7 +1500,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'screen'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1595,7 +1542,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'group'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
@@ -1634,7 +1580,6 @@ WITH
     WHERE
       s.status = 'ok'
       AND s.type = 'alias'
-    ON CONFLICT DO NOTHING
     RETURNING
       1
   )
