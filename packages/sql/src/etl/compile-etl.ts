@@ -6,13 +6,7 @@ import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './e
 import { cookAllStatements, cookStatements } from './stage-cook.js';
 import { classifyStatements } from './stage-classify.js';
 import { extractStatement } from './stage-extract.js';
-import {
-  countsStatement,
-  loadEventStatement,
-  loadMessageStatements,
-  loadTracksStatement,
-  rejectStatement,
-} from './stage-load.js';
+import { countsStatement, loadStatement, rejectStatement } from './stage-load.js';
 
 /** The generated ETL of a plan: the statements of one chunk, in order, and the plan they came from. */
 export interface EtlProgram {
@@ -24,7 +18,8 @@ export interface EtlProgram {
 
 /**
  * Generates the ETL of a plan document: extract with validation → classify (duplicates, spam) → load
- * (raw.rejected, processed.tracks, each event version's table, non-track tables, counts) → cook.
+ * (raw.rejected; processed.tracks, each event version's table and the non-track tables in one
+ * statement; counts) → cook.
  * The runner executes `chunk` in one transaction per chunk with `$1`/`$2` = (watermark, high].
  */
 export function compileEtl(document: PlanDocument): EtlProgram {
@@ -41,9 +36,7 @@ export function compileEtl(document: PlanDocument): EtlProgram {
       analyzeStatement('extract', 'etl_stage', ['seq', 'type', 'event', 'version', 'user_key']),
       ...classifyStatements(plan),
       rejectStatement(),
-      loadTracksStatement(plan),
-      ...plan.versions.map(loadEventStatement),
-      ...loadMessageStatements(),
+      loadStatement(plan),
       countsStatement(),
       ...cookStatements(plan),
     ],

@@ -5,10 +5,11 @@ export type EtlStage = (typeof ETL_STAGES)[number];
 /** Runtime values a statement takes as `$1…$n`, in the order listed in `params`. */
 export type EtlParam = 'fromSeq' | 'toSeq' | 'timeZones';
 
-/** What a statement returns: nothing, rows loaded into a table, or the chunk's counts. */
+/** What a statement returns: nothing, the rows loaded, or the chunk's counts. */
 export type EtlResult =
   | { readonly kind: 'none' }
-  | { readonly kind: 'loaded'; readonly target: 'tracks' | 'event' | 'message' }
+  /** `{ tracks, event, message }`: rows inserted into processed.tracks, the event tables, the message tables. */
+  | { readonly kind: 'loaded' }
   | { readonly kind: 'counts' };
 
 /** One generated statement of the ETL: plain data the runner executes in the chunk's transaction. */

@@ -200,7 +200,7 @@ WITH extracted AS (
   FROM resolved AS ${S}
   OFFSET 0
 )
-SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, ${S}.event, ${S}.payload,
+SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, ${S}.event,
   ${S}.user_id, ${S}.anonymous_id, ${S}.user_key, ${S}.version, ${S}.ts, ${S}.original_ts, ${S}.sent_ts,
   ${S}.session_id, ${S}.reasons,
   CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,

@@ -23,30 +23,23 @@ function messageEnvelope(): Assignment[] {
   ];
 }
 
-/**
- * `WITH loaded AS (INSERT … RETURNING 1) SELECT count(*)`: the runner reconciles what was really
- * inserted. No `ON CONFLICT`: classify has already set aside every row whose message id is loaded,
- * so a conflict means a row was loaded outside the ETL, and the unique violation fails the chunk
- * (the runner reports it as a reconciliation error). Speculative insertion would cost about half as
- * much again as the insert itself.
- */
-function countedInsert(table: string, assignments: readonly Assignment[], where: string): string {
-  return `WITH loaded AS (
+/** `<name> AS (INSERT INTO table (…) SELECT … FROM s WHERE … RETURNING 1)`, one CTE of the load. */
+function insertCte(name: string, table: string, assignments: readonly Assignment[], where: string): string {
+  return `${name} AS (
   INSERT INTO ${table} (${identList(assignments.map((a) => a.column))})
   SELECT
     ${assignments.map((a) => `${a.expr} AS ${quoteIdentifier(a.column)}`).join(',\n    ')}
-  FROM ${STAGE_TABLE} AS ${S}
+  FROM ${S}
   WHERE ${where}
   RETURNING 1
-)
-SELECT count(*)::integer AS loaded FROM loaded`;
+)`;
 }
 
 const sessionIndex = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionIndex}') = 'number' AND (${S}.payload #> '{context,sessionIndex}')::numeric BETWEEN 0 AND 2147483647 AND (${S}.payload #> '{context,sessionIndex}')::numeric % 1 = 0 THEN (${S}.payload #>> '{context,sessionIndex}')::integer END`;
 
-/** Stage 3 for one event version: transformed columns into its line's processed table. */
-export function loadEventStatement(version: EtlEventVersion): EtlStatement {
-  const assignments: Assignment[] = [
+/** The columns of one event version's processed table. */
+function eventAssignments(version: EtlEventVersion): Assignment[] {
+  return [
     ...messageEnvelope(),
     { column: 'event_version', expr: `${S}.version` },
     { column: 'session_id', expr: `${S}.session_id` },
@@ -54,24 +47,13 @@ export function loadEventStatement(version: EtlEventVersion): EtlStatement {
     ...version.context.map((c) => ({ column: c.name, expr: c.expr })),
     ...version.properties.map((c) => ({ column: c.name, expr: c.expr })),
   ];
-  return statement(
-    'load',
-    `load ${version.event} v${version.version} into processed.${version.table}`,
-    countedInsert(
-      tableRef('processed', version.table),
-      assignments,
-      `${S}.status = 'ok' AND ${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}`,
-    ),
-    [],
-    { kind: 'loaded', target: 'event' },
-  );
 }
 
-/** Stage 3: every valid track row into `processed.tracks` (the cooking source). */
-export function loadTracksStatement(plan: EtlPlan): EtlStatement {
+/** The columns of processed.tracks (the cooking source). */
+function tracksAssignments(plan: EtlPlan): Assignment[] {
   const revenue = plan.roles.revenue;
   const isRevenue = revenue ? `${S}.event = ${textLiteral(revenue.event)}` : 'false';
-  const assignments: Assignment[] = [
+  return [
     { column: 'message_id', expr: `${S}.message_id` },
     { column: 'seq', expr: `${S}.seq` },
     { column: 'event', expr: `${S}.event` },
@@ -93,13 +75,6 @@ export function loadTracksStatement(plan: EtlPlan): EtlStatement {
     ...plan.trackContext.map((c) => ({ column: c.name, expr: c.expr })),
     { column: 'user_agent', expr: `(${S}.payload #>> '{context,userAgent}')` },
   ];
-  return statement(
-    'load',
-    'load every valid track event into processed.tracks',
-    countedInsert(tableRef('processed', 'tracks'), assignments, `${S}.status = 'ok' AND ${S}.type = 'track'`),
-    [],
-    { kind: 'loaded', target: 'tracks' },
-  );
 }
 
 const jsonObject = (key: string) =>
@@ -123,20 +98,55 @@ const NON_TRACK_COLUMNS: Record<keyof typeof NON_TRACK_TABLES, Assignment[]> = {
   alias: [{ column: 'previous_id', expr: idText('previousId') }],
 };
 
-/** Stage 3: identify, page, screen, group and alias messages into their processed tables. */
-export function loadMessageStatements(): EtlStatement[] {
-  return (Object.keys(NON_TRACK_TABLES) as (keyof typeof NON_TRACK_TABLES)[]).map((type) =>
-    statement(
-      'load',
-      `load ${type} messages into processed.${NON_TRACK_TABLES[type]}`,
-      countedInsert(
-        tableRef('processed', NON_TRACK_TABLES[type]),
-        [...messageEnvelope(), ...NON_TRACK_COLUMNS[type]],
-        `${S}.status = 'ok' AND ${S}.type = ${textLiteral(type)}`,
-      ),
-      [],
-      { kind: 'loaded', target: 'message' },
+/**
+ * Stage 3 as ONE statement: the valid staged rows joined once with their raw payload (`s`), then
+ * every valid track row into processed.tracks (the cooking source), each event version's rows into
+ * its line's table, and identify, page, screen, group and alias messages into theirs; returns how
+ * many rows went into tracks, into the event tables and into the message tables, which the runner
+ * reconciles. No `ON CONFLICT`: classify has already set aside every row whose message id is
+ * loaded, so a conflict means a row was loaded outside the ETL, and the unique violation fails the
+ * chunk (the runner reports it as a reconciliation error); speculative insertion would cost about
+ * half as much again as the inserts.
+ */
+export function loadStatement(plan: EtlPlan): EtlStatement {
+  const events = plan.versions.map((version, i) =>
+    insertCte(
+      `e${i + 1}`,
+      tableRef('processed', version.table),
+      eventAssignments(version),
+      `${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}`,
     ),
+  );
+  const types = Object.keys(NON_TRACK_TABLES) as (keyof typeof NON_TRACK_TABLES)[];
+  const messages = types.map((type) =>
+    insertCte(
+      `m_${type}`,
+      tableRef('processed', NON_TRACK_TABLES[type]),
+      [...messageEnvelope(), ...NON_TRACK_COLUMNS[type]],
+      `${S}.type = ${textLiteral(type)}`,
+    ),
+  );
+  const sum = (names: string[]) =>
+    names.length === 0 ? '0' : names.map((n) => `(SELECT count(*) FROM ${n})`).join(' + ');
+  const sql = `WITH ${S} AS MATERIALIZED (
+  SELECT t.*, r.payload
+  FROM ${STAGE_TABLE} AS t
+  JOIN raw.events AS r ON r.seq = t.seq
+  WHERE t.status = 'ok' AND r.seq > $1 AND r.seq <= $2
+), ${[
+    insertCte('tracks', tableRef('processed', 'tracks'), tracksAssignments(plan), `${S}.type = 'track'`),
+    ...events,
+    ...messages,
+  ].join(', ')}
+SELECT (${sum(['tracks'])})::integer AS tracks,
+  (${sum(events.map((_, i) => `e${i + 1}`))})::integer AS event,
+  (${sum(types.map((t) => `m_${t}`))})::integer AS message`;
+  return statement(
+    'load',
+    'load the valid rows into processed.tracks, the event tables and the message tables',
+    sql,
+    ['fromSeq', 'toSeq'],
+    { kind: 'loaded' },
   );
 }
 
@@ -146,8 +156,9 @@ export function rejectStatement(): EtlStatement {
     'load',
     "rejected rows into raw.rejected (stage 'etl')",
     `INSERT INTO raw.rejected (received_at, stage, source, message_id, reasons, payload)
-SELECT ${S}.received_at, 'etl', ${S}.source, ${S}.message_id, ${S}.reasons, ${S}.payload::text
+SELECT ${S}.received_at, 'etl', ${S}.source, ${S}.message_id, ${S}.reasons, r.payload::text
 FROM ${STAGE_TABLE} AS ${S}
+JOIN raw.events AS r ON r.seq = ${S}.seq
 WHERE ${S}.status = 'rejected'
 ORDER BY ${S}.seq`,
   );

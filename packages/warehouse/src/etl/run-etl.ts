@@ -267,7 +267,11 @@ async function runChunk(
     const rows = await tx.query(statement.sql, params).catch((error: unknown) => {
       throw statement.result.kind === 'loaded' ? (loadedOutside(error, from, to) ?? error) : error;
     });
-    if (statement.result.kind === 'loaded') loaded[statement.result.target] += Number(rows[0]?.loaded ?? 0);
+    if (statement.result.kind === 'loaded') {
+      loaded.tracks += Number(rows[0]?.tracks ?? 0);
+      loaded.event += Number(rows[0]?.event ?? 0);
+      loaded.message += Number(rows[0]?.message ?? 0);
+    }
     if (statement.result.kind === 'counts') counts = rows[0];
   }
   const extracted = Number(counts?.extracted ?? 0);

@@ -970,7 +970,6 @@ SELECT
   s.source,
   s.type,
   s.event,
-  s.payload,
   s.user_id,
   s.anonymous_id,
   s.user_key,
@@ -1177,17 +1176,30 @@ SELECT
   s.source,
   s.message_id,
   s.reasons,
-  s.payload::text
+  r.payload::text
 FROM
   etl_stage AS s
+  JOIN raw.events AS r ON r.seq = s.seq
 WHERE
   s.status = 'rejected'
 ORDER BY
   s.seq;
 
--- [load] load every valid track event into processed.tracks
+-- [load] load the valid rows into processed.tracks, the event tables and the message tables ($1 = fromSeq, $2 = toSeq)
 WITH
-  loaded AS (
+  s AS MATERIALIZED (
+    SELECT
+      t.*,
+      r.payload
+    FROM
+      etl_stage AS t
+      JOIN raw.events AS r ON r.seq = t.seq
+    WHERE
+      t.status = 'ok'
+      AND r.seq > $1
+      AND r.seq <= $2
+  ),
+  tracks AS (
     INSERT INTO
       "processed"."tracks" (
         "message_id",
@@ -1251,21 +1263,13 @@ WITH
       (s.payload #>> '{"context","platform"}') AS "context_platform",
       (s.payload #>> '{context,userAgent}') AS "user_agent"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'track'
+      s.type = 'track'
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load purchase v1 into processed.purchase
-WITH
-  loaded AS (
+  ),
+  e1 AS (
     INSERT INTO
       "processed"."purchase" (
         "message_id",
@@ -1370,23 +1374,15 @@ WITH
         ''
       ) AS "sku_note"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'track'
+      s.type = 'track'
       AND s.event = 'purchase'
       AND s.version = 1
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load identify messages into processed.identifies
-WITH
-  loaded AS (
+  ),
+  m_identify AS (
     INSERT INTO
       "processed"."identifies" (
         "message_id",
@@ -1412,21 +1408,13 @@ WITH
         WHEN jsonb_typeof(s.payload -> 'traits') = 'object' THEN s.payload -> 'traits'
       END AS "traits"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'identify'
+      s.type = 'identify'
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load page messages into processed.pages
-WITH
-  loaded AS (
+  ),
+  m_page AS (
     INSERT INTO
       "processed"."pages" (
         "message_id",
@@ -1454,21 +1442,13 @@ WITH
         WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
       END AS "properties"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'page'
+      s.type = 'page'
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load screen messages into processed.screens
-WITH
-  loaded AS (
+  ),
+  m_screen AS (
     INSERT INTO
       "processed"."screens" (
         "message_id",
@@ -1496,21 +1476,13 @@ WITH
         WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
       END AS "properties"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'screen'
+      s.type = 'screen'
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load group messages into processed.groups
-WITH
-  loaded AS (
+  ),
+  m_group AS (
     INSERT INTO
       "processed"."groups" (
         "message_id",
@@ -1538,21 +1510,13 @@ WITH
         WHEN jsonb_typeof(s.payload -> 'traits') = 'object' THEN s.payload -> 'traits'
       END AS "traits"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'group'
+      s.type = 'group'
     RETURNING
       1
-  )
-SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
-
--- [load] load alias messages into processed.aliases
-WITH
-  loaded AS (
+  ),
+  m_alias AS (
     INSERT INTO
       "processed"."aliases" (
         "message_id",
@@ -1576,17 +1540,57 @@ WITH
       s.received_at AS "received_at",
       (s.payload ->> 'previousId') AS "previous_id"
     FROM
-      etl_stage AS s
+      s
     WHERE
-      s.status = 'ok'
-      AND s.type = 'alias'
+      s.type = 'alias'
     RETURNING
       1
   )
 SELECT
-  count(*)::integer AS loaded
-FROM
-  loaded;
+  (
+    (
+      SELECT
+        count(*)
+      FROM
+        tracks
+    )
+  )::integer AS tracks,
+  (
+    (
+      SELECT
+        count(*)
+      FROM
+        e1
+    )
+  )::integer AS event,
+  (
+    (
+      SELECT
+        count(*)
+      FROM
+        m_identify
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        m_page
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        m_screen
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        m_group
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        m_alias
+    )
+  )::integer AS message;
 
 -- [load] count the chunk for reconciliation
 SELECT
