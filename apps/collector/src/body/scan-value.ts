@@ -2,18 +2,35 @@ import type { Reason } from '../messages/reason.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The deepest nesting of arrays/objects in a parsed JSON value, counted without recursion. */
+/**
+ * The deepest nesting of arrays/objects in a parsed JSON value. Recursive, without allocating, and
+ * it stops as soon as the depth passes `stopAbove`, so the recursion is at most that deep.
+ */
 export function nestingDepth(value: unknown, stopAbove: number): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null) continue;
-    const level = depth + 1;
-    if (level > deepest) deepest = level;
+  return depthBelow(value, 0, stopAbove);
+}
+
+function depthBelow(value: unknown, depth: number, stopAbove: number): number {
+  if (typeof value !== 'object' || value === null) return depth;
+  const level = depth + 1;
+  if (level > stopAbove) return level;
+  let deepest = level;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item !== 'object' || item === null) continue;
+      const below = depthBelow(item, level, stopAbove);
+      if (below > deepest) deepest = below;
+      if (deepest > stopAbove) return deepest;
+    }
+    return deepest;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
+    const below = depthBelow(child, level, stopAbove);
+    if (below > deepest) deepest = below;
     if (deepest > stopAbove) return deepest;
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, level]);
   }
   return deepest;
 }

@@ -140,8 +140,17 @@ export function parseCanonicalUtc(text: string): number | undefined {
   if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC rolls 2026-02-30 over to March; such a date is not valid.
+  // Date.UTC rolls 2026-02-30 over to March; such a date is not valid. (Date.UTC reads years below
+  // 100 as 19xx, whose leap years differ: those take the Date check.)
+  if (year >= 100) return day <= daysInMonth(year, month) ? time : undefined;
   return new Date(time).getUTCDate() === day ? time : undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
 }
 
 function digitsAt(text: string, from: number, count: number): number {

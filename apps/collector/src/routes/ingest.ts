@@ -10,7 +10,7 @@ import { CollectorError } from '../errors/collector-error.js';
 import { anonymizeIp } from '../messages/anonymize-ip.js';
 import type { IngestRoute } from '../messages/message-types.js';
 import { parseClientTime } from '../messages/enrich-message.js';
-import { prepareMessage } from '../messages/prepare-message.js';
+import { type EventRow, type PreparedMessage, prepareMessage } from '../messages/prepare-message.js';
 import type { Reason } from '../messages/reason.js';
 import { splitMessages } from '../messages/split-messages.js';
 import { assertOrigin } from '../middleware/cors.js';
@@ -72,9 +72,13 @@ export function ingestHandler(deps: CollectorDeps, route: IngestRoute) {
       validate: deps.validate,
       limits: deps.limits,
     };
-    const prepared = split.messages.map((message, index) => prepareMessage(message, index, ctx));
-    const events = prepared.flatMap((p) => (p.kind === 'event' ? [p.row] : []));
-    const rejected = prepared.flatMap((p) => (p.kind === 'rejected' ? [p] : []));
+    const events: EventRow[] = [];
+    const rejected: Extract<PreparedMessage, { kind: 'rejected' }>[] = [];
+    split.messages.forEach((message, index) => {
+      const prepared = prepareMessage(message, index, ctx);
+      if (prepared.kind === 'event') events.push(prepared.row);
+      else rejected.push(prepared);
+    });
     const result = await deps.writer.write({
       source: source.name,
       receivedAt,

@@ -1,12 +1,12 @@
 import type { WarehouseTransaction } from '@tributary/warehouse';
 import type { FlushStore, WriteRequest, WriteResult } from './batch-writer.js';
-import { copyField } from './copy-text.js';
+import { copyField, copyJsonField } from './copy-text.js';
 import { RAW_EVENTS_CHANNEL, RAW_EVENTS_LOCK_KEY } from './insert-statements.js';
 import { rejectedJson } from './statement-flush.js';
 
 /** The database side of `copyFlush`: a PostgreSQL warehouse (COPY FROM STDIN and transactions). */
 export interface CopyFlushDatabase {
-  copyFrom(script: string, data: string): Promise<number>;
+  copyFrom(script: string, data: string | Uint8Array): Promise<number>;
   transaction<T>(fn: (tx: WarehouseTransaction) => Promise<T>): Promise<T>;
 }
 
@@ -45,10 +45,10 @@ export function copyFlush(db: CopyFlushDatabase): FlushStore {
     const lines = requests.map(copyLines);
     const hasRejected = requests.some((request) => request.rejected.length > 0);
     if (!hasRejected) {
-      const first = firstOccurrences(requests, new Set());
+      const first = firstOccurrences(requests, lines, new Set());
       if (first.copied.length === 0) return first.results;
       try {
-        await db.copyFrom(COPY_FLUSH_SCRIPT, joinLines(lines, first.copied));
+        await db.copyFrom(COPY_FLUSH_SCRIPT, encodeLines(first.copied));
         return first.results;
       } catch (error) {
         if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
@@ -59,8 +59,8 @@ export function copyFlush(db: CopyFlushDatabase): FlushStore {
       await tx.exec(LOCK_SQL);
       const ids = [...new Set(requests.flatMap((request) => request.events.map((event) => event.messageId)))];
       const existing = ids.length === 0 ? [] : await tx.query<{ message_id: string }>(EXISTING_SQL, [ids]);
-      const fresh = firstOccurrences(requests, new Set(existing.map((row) => row.message_id)));
-      if (fresh.copied.length > 0) await tx.copyFrom(EVENTS_COPY_SQL, joinLines(lines, fresh.copied));
+      const fresh = firstOccurrences(requests, lines, new Set(existing.map((row) => row.message_id)));
+      if (fresh.copied.length > 0) await tx.copyFrom(EVENTS_COPY_SQL, encodeLines(fresh.copied));
       if (hasRejected) await tx.query(REJECTED_SQL, [rejectedJson(requests)]);
       if (fresh.copied.length > 0) await tx.query(NOTIFY_SQL);
       return fresh.results;
@@ -68,15 +68,19 @@ export function copyFlush(db: CopyFlushDatabase): FlushStore {
   };
 }
 
-/** Which events to store: the first occurrence of each id not in `taken`, as [request, event] indexes. */
-function firstOccurrences(requests: readonly WriteRequest[], taken: Set<string>) {
-  const copied: [number, number][] = [];
+/** Which events to store: the first occurrence of each id not in `taken`; `copied` are their lines. */
+function firstOccurrences(
+  requests: readonly WriteRequest[],
+  lines: readonly (readonly string[])[],
+  taken: Set<string>,
+): { results: WriteResult[]; copied: string[] } {
+  const copied: string[] = [];
   const results = requests.map(
     (request, r): WriteResult => ({
       stored: request.events.map((event, e) => {
         if (taken.has(event.messageId)) return false;
         taken.add(event.messageId);
-        copied.push([r, e]);
+        copied.push(lines[r]?.[e] ?? '');
         return true;
       }),
     }),
@@ -84,10 +88,15 @@ function firstOccurrences(requests: readonly WriteRequest[], taken: Set<string>)
   return { results, copied };
 }
 
-function joinLines(lines: readonly (readonly string[])[], picked: readonly [number, number][]): string {
-  let text = '';
-  for (const [r, e] of picked) text += lines[r]?.[e] as string;
-  return text;
+/** The lines as UTF-8, written straight into one buffer (no joined string to encode again). */
+function encodeLines(lines: readonly string[]): Buffer {
+  let chars = 0;
+  for (const line of lines) chars += line.length;
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+  const buffer = Buffer.allocUnsafe(chars * 3);
+  let bytes = 0;
+  for (const line of lines) bytes += buffer.write(line, bytes, 'utf8');
+  return buffer.subarray(0, bytes);
 }
 
 /** One COPY text line per event of the request, in `EVENTS_COPY_SQL`'s column order. */
@@ -95,6 +104,6 @@ function copyLines(request: WriteRequest): string[] {
   const head = `\t${request.receivedAt.toISOString()}\t${copyField(request.source)}\t`;
   return request.events.map(
     (event) =>
-      `${copyField(event.messageId)}${head}${copyField(event.type)}\t${copyField(event.event)}\t${copyField(event.payload)}\n`,
+      `${copyField(event.messageId)}${head}${copyField(event.type)}\t${copyField(event.event)}\t${copyJsonField(event.payload)}\n`,
   );
 }

@@ -13,3 +13,11 @@ export function copyField(value: string | null): string {
   if (value === null) return '\\N';
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c] as string) : value;
 }
+
+/**
+ * `copyField` for JSON text from `JSON.stringify`, which escapes every control character, so only
+ * a backslash can need escaping.
+ */
+export function copyJsonField(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
