@@ -65,6 +65,8 @@ export {
   compileEtl,
   compileEtlSql,
   COOK_PENDING,
+  type DeferredIndex,
+  deferredIndexesOf,
   COOK_WATERMARK,
   DEFAULT_INACTIVITY_MINUTES,
   ETL_LOCK_KEY,

@@ -1,5 +1,8 @@
 import type { PlanDocument } from '@tributary/schema';
 import { formatSql } from '../format-sql.js';
+import { quoteIdentifier } from '../identifiers.js';
+import { planToWarehouse } from '../model/plan-to-warehouse.js';
+import type { WarehouseModel } from '../model/types.js';
 import { chunkSettingsSql, lockQuery, resetQueries } from './etl-bookkeeping.js';
 import { type EtlPlan, etlPlanOf } from './etl-plan.js';
 import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
@@ -14,6 +17,37 @@ export interface EtlProgram {
   readonly chunk: readonly EtlStatement[];
   /** Cooks every cooked table from processed.tracks at once (after `--full`, or when cooking fell behind). */
   readonly cookAll: readonly EtlStatement[];
+  /**
+   * Secondary indexes a `--full` run drops with the data and builds again after its last chunk and
+   * cook (one sorted build per index instead of one index insertion per row): every index of the
+   * processed and cooked tables except the keys and the two the chunk statements look rows up with
+   * (processed.tracks by fingerprint, and by user and time).
+   */
+  readonly deferredIndexes: readonly DeferredIndex[];
+}
+
+/** A secondary index a full run rebuilds: `drop` (IF EXISTS) and `create` (IF NOT EXISTS). */
+export interface DeferredIndex {
+  readonly name: string;
+  readonly drop: string;
+  readonly create: string;
+}
+
+/** The secondary indexes of processed and cooked tables that the ETL's own lookups do not use. */
+export function deferredIndexesOf(model: WarehouseModel): DeferredIndex[] {
+  const usedByChunks = (table: string, columns: readonly string[]) =>
+    table === 'tracks' && (columns[0] === 'fingerprint' || columns[0] === 'user_key');
+  return model.tables
+    .filter((t) => t.schema === 'processed' || t.schema === 'cooked')
+    .flatMap((t) =>
+      t.indexes
+        .filter((index) => !(t.schema === 'processed' && usedByChunks(t.name, index.columns)))
+        .map((index) => ({
+          name: index.name,
+          drop: `DROP INDEX IF EXISTS ${quoteIdentifier(t.schema)}.${quoteIdentifier(index.name)}`,
+          create: `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(index.name)} ON ${quoteIdentifier(t.schema)}.${quoteIdentifier(t.name)} (${index.columns.map(quoteIdentifier).join(', ')})`,
+        })),
+    );
 }
 
 /**
@@ -41,6 +75,7 @@ export function compileEtl(document: PlanDocument): EtlProgram {
       ...cookStatements(plan),
     ],
     cookAll: cookAllStatements(plan),
+    deferredIndexes: deferredIndexesOf(planToWarehouse(document)),
   };
 }
 
@@ -81,9 +116,12 @@ export function compileEtlSql(document: PlanDocument): string {
     '-- cooks everything and sets the cook watermark to the ETL watermark:',
     'BEGIN;',
     ...program.cookAll.map((s) => `-- [${s.stage}] ${s.name}${params(s)}\n${readable(s.sql)};`),
+    '-- and builds the secondary indexes a --full run dropped:',
+    ...program.deferredIndexes.map((i) => `${i.create};`),
     'COMMIT;',
     '-- --full starts with (one transaction):',
     ...resetQueries(program.plan).map((q) => `${readable(q.sql)};`),
+    ...program.deferredIndexes.map((i) => `${i.drop};`),
   ];
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,4 +1,10 @@
-export { type EtlProgram, compileEtl, compileEtlSql } from './compile-etl.js';
+export {
+  compileEtl,
+  compileEtlSql,
+  type DeferredIndex,
+  deferredIndexesOf,
+  type EtlProgram,
+} from './compile-etl.js';
 export {
   addChunkQuery,
   type ChunkCounts,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { compileDdl, etlPlanOf, etlTargetTables, planToWarehouse } from '@tributary/sql';
+import { compileDdl, compileEtl, etlPlanOf, etlTargetTables, planToWarehouse } from '@tributary/sql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
 import { freshDatabase } from '../testing/fresh-database.js';
@@ -218,6 +218,16 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
           await insertRawRows(db, small);
           await runEtl({ warehouse: db, document: etlTestDocument, mode: 'incremental', chunkSize });
           const uninterrupted = await contents(db);
+          const indexes = () =>
+            db
+              .query<{ name: string }>(
+                "SELECT indexname AS name FROM pg_indexes WHERE schemaname IN ('processed', 'cooked') ORDER BY 1",
+              )
+              .then((rows) => rows.map((r) => r.name));
+          const allIndexes = await indexes();
+          const deferred = compileEtl(etlTestDocument).deferredIndexes.map((i) => i.name);
+          expect(deferred.length).toBeGreaterThan(10);
+          expect(allIndexes).toEqual(expect.arrayContaining(deferred));
           const failing = runEtl({
             warehouse: db,
             document: etlTestDocument,
@@ -241,6 +251,8 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
             'SELECT ((SELECT count(*) FROM cooked.user_days) + (SELECT count(*) FROM cooked.users))::text AS rows',
           );
           expect(cooked?.rows).toBe('0');
+          // The full run dropped the secondary indexes it rebuilds at its end; the keys stay.
+          expect(await indexes()).toEqual(allIndexes.filter((name) => !deferred.includes(name)));
           const phases: string[] = [];
           const resumed = await runEtl({
             warehouse: db,
@@ -254,6 +266,7 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
           expect(phases.filter((p) => p === 'chunk')).toHaveLength(6);
           expect(await contents(db)).toEqual(uninterrupted);
           expect(await databaseStats(db)).toEqual(referenceStats(small));
+          expect(await indexes()).toEqual(allIndexes);
           // Cooked and current again: the next run cooks chunk by chunk, not all at once.
           const again: string[] = [];
           await runEtl({

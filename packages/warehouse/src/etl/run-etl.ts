@@ -120,6 +120,8 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     await warehouse.transaction(async (tx) => {
       await run(tx, lockQuery());
       for (const query of resetQueries(program.plan)) await run(tx, query);
+      // Rebuilt after the last chunk (cookAllIfBehind): one sorted build each instead of row by row.
+      for (const index of program.deferredIndexes) await tx.exec(index.drop);
     });
   }
   const high = BigInt(String((await run(warehouse, highSeqQuery()))[0]?.high ?? '0'));
@@ -206,8 +208,8 @@ async function readCookWatermark(runner: SqlRunner, watermark: bigint): Promise<
 
 /**
  * When the cooked tables lag the processed ones (after `--full`, or a run that stopped before its
- * end), rebuilds them all from processed.tracks in one transaction and sets the cook watermark to
- * the ETL watermark. Returns whether it cooked.
+ * end), rebuilds them all from processed.tracks in one transaction, builds the secondary indexes
+ * the full run dropped, and sets the cook watermark to the ETL watermark. Returns whether it cooked.
  */
 async function cookAllIfBehind(
   warehouse: Warehouse,
@@ -225,6 +227,7 @@ async function cookAllIfBehind(
         statement.sql,
         statement.params.map((p) => paramValue(p, program, 0n, watermark)),
       );
+    for (const index of program.deferredIndexes) await tx.exec(index.create);
     await run(tx, writeWatermarkQuery(watermark.toString(), COOK_WATERMARK));
     return true;
   });

@@ -2450,6 +2450,38 @@ SET
   revenue = u.revenue + excluded.revenue,
   events = u.events + excluded.events;
 
+-- and builds the secondary indexes a --full run dropped:
+
+CREATE INDEX IF NOT EXISTS "purchase_timestamp_idx" ON "processed"."purchase" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "purchase_user_id_idx" ON "processed"."purchase" ("user_id");
+
+CREATE INDEX IF NOT EXISTS "tracks_timestamp_idx" ON "processed"."tracks" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "tracks_session_id_idx" ON "processed"."tracks" ("session_id");
+
+CREATE INDEX IF NOT EXISTS "identifies_timestamp_idx" ON "processed"."identifies" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "pages_timestamp_idx" ON "processed"."pages" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "screens_timestamp_idx" ON "processed"."screens" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "groups_timestamp_idx" ON "processed"."groups" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "aliases_timestamp_idx" ON "processed"."aliases" ("timestamp");
+
+CREATE INDEX IF NOT EXISTS "user_days_time_zone_day_idx" ON "cooked"."user_days" ("time_zone", "day");
+
+CREATE INDEX IF NOT EXISTS "user_day_dimensions_time_zone_dimension_day_idx" ON "cooked"."user_day_dimensions" ("time_zone", "dimension", "day");
+
+CREATE INDEX IF NOT EXISTS "users_time_zone_install_day_idx" ON "cooked"."users" ("time_zone", "install_day");
+
+CREATE INDEX IF NOT EXISTS "sessions_user_key_started_at_idx" ON "cooked"."sessions" ("user_key", "started_at");
+
+CREATE INDEX IF NOT EXISTS "session_days_time_zone_day_idx" ON "cooked"."session_days" ("time_zone", "day");
+
+CREATE INDEX IF NOT EXISTS "session_days_time_zone_user_key_day_idx" ON "cooked"."session_days" ("time_zone", "user_key", "day");
+
 COMMIT;
 
 -- --full starts with (one transaction):
@@ -2488,3 +2520,33 @@ on conflict ("name") do update
 set
   "seq" = "excluded"."seq",
   "updated_at" = now();
+
+DROP INDEX IF EXISTS "processed"."purchase_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."purchase_user_id_idx";
+
+DROP INDEX IF EXISTS "processed"."tracks_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."tracks_session_id_idx";
+
+DROP INDEX IF EXISTS "processed"."identifies_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."pages_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."screens_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."groups_timestamp_idx";
+
+DROP INDEX IF EXISTS "processed"."aliases_timestamp_idx";
+
+DROP INDEX IF EXISTS "cooked"."user_days_time_zone_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."user_day_dimensions_time_zone_dimension_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."users_time_zone_install_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."sessions_user_key_started_at_idx";
+
+DROP INDEX IF EXISTS "cooked"."session_days_time_zone_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."session_days_time_zone_user_key_day_idx";
