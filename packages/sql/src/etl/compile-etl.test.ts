@@ -29,7 +29,7 @@ describe('SQL fragments (exact text)', () => {
 
   it('date-times are checked by shape, offset range and calendar day before any cast', () => {
     expect(isDateTimeSql('t')).toBe(
-      "CASE WHEN t ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$' AND left(t, 4) <> '0000' THEN substr(t, 9, 2)::integer <= extract(day from make_date(left(t, 4)::integer, substr(t, 6, 2)::integer, 1) + interval '1 month' - interval '1 day') ELSE false END",
+      "CASE WHEN translate(t, '0123456789', '0000000000') = '0000-00-00T00:00:00.000Z' COLLATE \"C\" THEN CASE WHEN substr(t, 6, 2) COLLATE \"C\" BETWEEN '01' AND '12' AND substr(t, 9, 2) COLLATE \"C\" BETWEEN '01' AND '31' AND substr(t, 12, 2) COLLATE \"C\" <= '23' AND substr(t, 15, 2) COLLATE \"C\" <= '59' AND substr(t, 18, 2) COLLATE \"C\" <= '59' AND substr(t, 1, 4) COLLATE \"C\" <> '0000' THEN CASE WHEN substr(t, 9, 2) COLLATE \"C\" <= '28' THEN true ELSE substr(t, 9, 2)::integer <= extract(day from make_date(left(t, 4)::integer, substr(t, 6, 2)::integer, 1) + interval '1 month' - interval '1 day') END ELSE false END\n    WHEN t ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$' AND left(t, 4) <> '0000' THEN substr(t, 9, 2)::integer <= extract(day from make_date(left(t, 4)::integer, substr(t, 6, 2)::integer, 1) + interval '1 month' - interval '1 day') ELSE false END",
     );
   });
 

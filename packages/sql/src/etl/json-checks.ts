@@ -61,7 +61,22 @@ ELSE '[]'::jsonb END`;
 export function isDateTimeSql(text: string): string {
   const shape =
     '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$';
-  return `CASE WHEN ${text} ~ ${textLiteral(shape)} AND left(${text}, 4) <> '0000' THEN ${dayFits(text)} ELSE false END`;
+  // Fast path for the form nearly every SDK sends (`toISOString()`: 2024-03-04T10:00:00.000Z): its
+  // shape by translate and its fields by byte comparisons, several times cheaper than the regular
+  // expression, which still decides every other form.
+  const part = (from: number, length: number) => `substr(${text}, ${from}, ${length}) COLLATE "C"`;
+  const iso = `translate(${text}, '0123456789', '0000000000') = '0000-00-00T00:00:00.000Z' COLLATE "C"`;
+  const fields = [
+    `${part(6, 2)} BETWEEN '01' AND '12'`,
+    `${part(9, 2)} BETWEEN '01' AND '31'`,
+    `${part(12, 2)} <= '23'`,
+    `${part(15, 2)} <= '59'`,
+    `${part(18, 2)} <= '59'`,
+    `${part(1, 4)} <> '0000'`,
+  ].join(' AND ');
+  const day = `CASE WHEN ${part(9, 2)} <= '28' THEN true ELSE ${dayFits(text)} END`;
+  return `CASE WHEN ${iso} THEN CASE WHEN ${fields} THEN ${day} ELSE false END
+    WHEN ${text} ~ ${textLiteral(shape)} AND left(${text}, 4) <> '0000' THEN ${dayFits(text)} ELSE false END`;
 }
 
 /** True when a text value is a `YYYY-MM-DD` calendar date. */

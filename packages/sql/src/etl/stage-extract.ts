@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '../identifiers.js';
 import {
   type CheckOptions,
   isDateTimeSql,
@@ -14,16 +15,37 @@ import { literal, textLiteral } from './sql-text.js';
 /** The Segment message types the ETL loads. */
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 
-const typeOf = (key: string) => `jsonb_typeof(${S}.payload -> ${textLiteral(key)})`;
+/** Envelope keys whose jsonb type the checks read: taken once per row into `"type.<key>"`. */
+const TYPED_KEYS = [
+  'userId',
+  'anonymousId',
+  'timestamp',
+  'originalTimestamp',
+  'sentAt',
+  'context',
+  'properties',
+  'traits',
+  'groupId',
+  'previousId',
+] as const;
+type TypedKey = (typeof TYPED_KEYS)[number];
+/** Date-time envelope keys, their text taken once per row into `"text.<key>"`. */
+const TIME_KEYS = ['timestamp', 'originalTimestamp', 'sentAt'] as const;
+
+const rawTypeOf = (key: string) => `jsonb_typeof(${S}.payload -> ${textLiteral(key)})`;
+/** The jsonb type of an envelope key (after the first step of the extract). */
+const typeOf = (key: TypedKey) => `${S}.${quoteIdentifier(`type.${key}`)}`;
+/** context.eventVersion as jsonb (NULL when absent), taken once per row. */
+const EV = `${S}.ev`;
 
 /** A timestamp-like envelope field: a string holding an RFC 3339 date-time when present. */
-export function timestampSql(key: string): string {
-  const text = `(${S}.payload ->> ${textLiteral(key)})`;
+export function timestampSql(key: (typeof TIME_KEYS)[number]): string {
+  const text = `${S}.${quoteIdentifier(`text.${key}`)}`;
   return `CASE WHEN ${typeOf(key)} = 'string' AND ${isDateTimeSql(text)} THEN ${text}::timestamptz END`;
 }
 
 function versionSql(plan: EtlPlan): string {
-  const given = `(${S}.payload #> '{context,eventVersion}')`;
+  const given = EV;
   const latest = [...plan.latestVersion].map(
     ([event, version]) => `WHEN ${textLiteral(event)} THEN ${version}`,
   );
@@ -68,11 +90,11 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
         .map((v) => v.version)
         .join(', ')}])`,
   );
-  const ev = `(${S}.payload #> '{context,eventVersion}')`;
+  const ev = EV;
   const options: CheckOptions = { additionalProperties: plan.additionalProperties };
   const context = `${S}.ctx`;
   const isType = (...types: string[]) => `${S}.type IN (${types.map(textLiteral).join(', ')})`;
-  const objectWhenPresent = (key: string, types: string[]) =>
+  const objectWhenPresent = (key: TypedKey, types: string[]) =>
     check(
       key,
       'type',
@@ -172,17 +194,23 @@ function fingerprintSql(): string {
  * inlining each step into the next, which would evaluate its expressions once per reference.)
  */
 export function extractStatement(plan: EtlPlan): EtlStatement {
-  const userId = `CASE ${typeOf('userId')} WHEN 'string' THEN nullif(${S}.payload ->> 'userId', '') WHEN 'number' THEN ${S}.payload ->> 'userId' END`;
-  const anonymousId = `CASE ${typeOf('anonymousId')} WHEN 'string' THEN nullif(${S}.payload ->> 'anonymousId', '') END`;
+  const userId = `CASE ${rawTypeOf('userId')} WHEN 'string' THEN nullif(${S}.payload ->> 'userId', '') WHEN 'number' THEN ${S}.payload ->> 'userId' END`;
+  const anonymousId = `CASE ${rawTypeOf('anonymousId')} WHEN 'string' THEN nullif(${S}.payload ->> 'anonymousId', '') END`;
   const reasons = violationsSql(envelopeChecks(plan));
-  const sessionId = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionId}') = 'string' THEN nullif(${S}.payload #>> '{context,sessionId}', '') END`;
+  const sessionId = `CASE WHEN jsonb_typeof(${S}.sid) = 'string' THEN nullif(${S}.sid #>> '{}', '') END`;
   const sql = `CREATE TEMPORARY TABLE ${STAGE_TABLE} ON COMMIT DROP AS
 WITH extracted AS (
   SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, coalesce(${S}.event, ${S}.payload ->> 'event') AS event, ${S}.payload,
     ${userId} AS user_id,
     ${anonymousId} AS anonymous_id,
-    CASE WHEN ${typeOf('context')} = 'object' THEN ${S}.payload -> 'context' ELSE '{}'::jsonb END AS ctx,
-    CASE WHEN ${typeOf('properties')} = 'object' THEN ${S}.payload -> 'properties' ELSE '{}'::jsonb END AS props
+    CASE WHEN ${rawTypeOf('context')} = 'object' THEN ${S}.payload -> 'context' ELSE '{}'::jsonb END AS ctx,
+    CASE WHEN ${rawTypeOf('properties')} = 'object' THEN ${S}.payload -> 'properties' ELSE '{}'::jsonb END AS props,
+    ${S}.payload #> '{context,eventVersion}' AS ev,
+    ${S}.payload #> '{context,sessionId}' AS sid,
+    ${[
+      ...TYPED_KEYS.map((k) => `${rawTypeOf(k)} AS ${quoteIdentifier(`type.${k}`)}`),
+      ...TIME_KEYS.map((k) => `${S}.payload ->> ${textLiteral(k)} AS ${quoteIdentifier(`text.${k}`)}`),
+    ].join(',\n    ')}
   FROM raw.events AS ${S}
   WHERE ${S}.seq > $1 AND ${S}.seq <= $2
   OFFSET 0

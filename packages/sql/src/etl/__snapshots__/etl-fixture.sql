@@ -35,7 +35,22 @@ WITH
       CASE
         WHEN jsonb_typeof(s.payload -> 'properties') = 'object' THEN s.payload -> 'properties'
         ELSE '{}'::jsonb
-      END AS props
+      END AS props,
+      s.payload #> '{context,eventVersion}' AS ev,
+      s.payload #> '{context,sessionId}' AS sid,
+      jsonb_typeof(s.payload -> 'userId') AS "type.userId",
+      jsonb_typeof(s.payload -> 'anonymousId') AS "type.anonymousId",
+      jsonb_typeof(s.payload -> 'timestamp') AS "type.timestamp",
+      jsonb_typeof(s.payload -> 'originalTimestamp') AS "type.originalTimestamp",
+      jsonb_typeof(s.payload -> 'sentAt') AS "type.sentAt",
+      jsonb_typeof(s.payload -> 'context') AS "type.context",
+      jsonb_typeof(s.payload -> 'properties') AS "type.properties",
+      jsonb_typeof(s.payload -> 'traits') AS "type.traits",
+      jsonb_typeof(s.payload -> 'groupId') AS "type.groupId",
+      jsonb_typeof(s.payload -> 'previousId') AS "type.previousId",
+      s.payload ->> 'timestamp' AS "text.timestamp",
+      s.payload ->> 'originalTimestamp' AS "text.originalTimestamp",
+      s.payload ->> 'sentAt' AS "text.sentAt"
     FROM
       raw.events AS s
     WHERE
@@ -49,69 +64,133 @@ WITH
       s.*,
       coalesce(s.user_id, s.anonymous_id) AS user_key,
       CASE
-        WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN CASE
-          WHEN (s.payload #> '{context,eventVersion}')::numeric % 1 = 0
-          AND (s.payload #> '{context,eventVersion}')::numeric BETWEEN 1 AND 2147483647 THEN (s.payload #> '{context,eventVersion}')::numeric::integer
+        WHEN jsonb_typeof(s.ev) = 'number' THEN CASE
+          WHEN s.ev::numeric % 1 = 0
+          AND s.ev::numeric BETWEEN 1 AND 2147483647 THEN s.ev::numeric::integer
         END
-        WHEN (s.payload #> '{context,eventVersion}') IS NULL
-        OR jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'null' THEN CASE s.event
+        WHEN s.ev IS NULL
+        OR jsonb_typeof(s.ev) = 'null' THEN CASE s.event
           WHEN 'purchase' THEN 1
         END
       END AS version,
       CASE
-        WHEN jsonb_typeof(s.payload -> 'timestamp') IS NULL
-        OR jsonb_typeof(s.payload -> 'timestamp') = 'null' THEN s.received_at
+        WHEN s."type.timestamp" IS NULL
+        OR s."type.timestamp" = 'null' THEN s.received_at
         ELSE CASE
-          WHEN jsonb_typeof(s.payload -> 'timestamp') = 'string'
+          WHEN s."type.timestamp" = 'string'
           AND CASE
-            WHEN (s.payload ->> 'timestamp') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
-            AND left((s.payload ->> 'timestamp'), 4) <> '0000' THEN substr((s.payload ->> 'timestamp'), 9, 2)::integer <= extract(
+            WHEN translate(s."text.timestamp", '0123456789', '0000000000') = '0000-00-00T00:00:00.000Z' COLLATE "C" THEN CASE
+              WHEN substr(s."text.timestamp", 6, 2) COLLATE "C" BETWEEN '01' AND '12'
+              AND substr(s."text.timestamp", 9, 2) COLLATE "C" BETWEEN '01' AND '31'
+              AND substr(s."text.timestamp", 12, 2) COLLATE "C" <= '23'
+              AND substr(s."text.timestamp", 15, 2) COLLATE "C" <= '59'
+              AND substr(s."text.timestamp", 18, 2) COLLATE "C" <= '59'
+              AND substr(s."text.timestamp", 1, 4) COLLATE "C" <> '0000' THEN CASE
+                WHEN substr(s."text.timestamp", 9, 2) COLLATE "C" <= '28' THEN true
+                ELSE substr(s."text.timestamp", 9, 2)::integer <= extract(
+                  day
+                  from
+                    make_date(
+                      left(s."text.timestamp", 4)::integer,
+                      substr(s."text.timestamp", 6, 2)::integer,
+                      1
+                    ) + interval '1 month' - interval '1 day'
+                )
+              END
+              ELSE false
+            END
+            WHEN s."text.timestamp" ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+            AND left(s."text.timestamp", 4) <> '0000' THEN substr(s."text.timestamp", 9, 2)::integer <= extract(
               day
               from
                 make_date(
-                  left((s.payload ->> 'timestamp'), 4)::integer,
-                  substr((s.payload ->> 'timestamp'), 6, 2)::integer,
+                  left(s."text.timestamp", 4)::integer,
+                  substr(s."text.timestamp", 6, 2)::integer,
                   1
                 ) + interval '1 month' - interval '1 day'
             )
             ELSE false
-          END THEN (s.payload ->> 'timestamp')::timestamptz
+          END THEN s."text.timestamp"::timestamptz
         END
       END AS ts,
       CASE
-        WHEN jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+        WHEN s."type.originalTimestamp" = 'string'
         AND CASE
-          WHEN (s.payload ->> 'originalTimestamp') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
-          AND left((s.payload ->> 'originalTimestamp'), 4) <> '0000' THEN substr((s.payload ->> 'originalTimestamp'), 9, 2)::integer <= extract(
+          WHEN translate(
+            s."text.originalTimestamp",
+            '0123456789',
+            '0000000000'
+          ) = '0000-00-00T00:00:00.000Z' COLLATE "C" THEN CASE
+            WHEN substr(s."text.originalTimestamp", 6, 2) COLLATE "C" BETWEEN '01' AND '12'
+            AND substr(s."text.originalTimestamp", 9, 2) COLLATE "C" BETWEEN '01' AND '31'
+            AND substr(s."text.originalTimestamp", 12, 2) COLLATE "C" <= '23'
+            AND substr(s."text.originalTimestamp", 15, 2) COLLATE "C" <= '59'
+            AND substr(s."text.originalTimestamp", 18, 2) COLLATE "C" <= '59'
+            AND substr(s."text.originalTimestamp", 1, 4) COLLATE "C" <> '0000' THEN CASE
+              WHEN substr(s."text.originalTimestamp", 9, 2) COLLATE "C" <= '28' THEN true
+              ELSE substr(s."text.originalTimestamp", 9, 2)::integer <= extract(
+                day
+                from
+                  make_date(
+                    left(s."text.originalTimestamp", 4)::integer,
+                    substr(s."text.originalTimestamp", 6, 2)::integer,
+                    1
+                  ) + interval '1 month' - interval '1 day'
+              )
+            END
+            ELSE false
+          END
+          WHEN s."text.originalTimestamp" ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+          AND left(s."text.originalTimestamp", 4) <> '0000' THEN substr(s."text.originalTimestamp", 9, 2)::integer <= extract(
             day
             from
               make_date(
-                left((s.payload ->> 'originalTimestamp'), 4)::integer,
-                substr((s.payload ->> 'originalTimestamp'), 6, 2)::integer,
+                left(s."text.originalTimestamp", 4)::integer,
+                substr(s."text.originalTimestamp", 6, 2)::integer,
                 1
               ) + interval '1 month' - interval '1 day'
           )
           ELSE false
-        END THEN (s.payload ->> 'originalTimestamp')::timestamptz
+        END THEN s."text.originalTimestamp"::timestamptz
       END AS original_ts,
       CASE
-        WHEN jsonb_typeof(s.payload -> 'sentAt') = 'string'
+        WHEN s."type.sentAt" = 'string'
         AND CASE
-          WHEN (s.payload ->> 'sentAt') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
-          AND left((s.payload ->> 'sentAt'), 4) <> '0000' THEN substr((s.payload ->> 'sentAt'), 9, 2)::integer <= extract(
+          WHEN translate(s."text.sentAt", '0123456789', '0000000000') = '0000-00-00T00:00:00.000Z' COLLATE "C" THEN CASE
+            WHEN substr(s."text.sentAt", 6, 2) COLLATE "C" BETWEEN '01' AND '12'
+            AND substr(s."text.sentAt", 9, 2) COLLATE "C" BETWEEN '01' AND '31'
+            AND substr(s."text.sentAt", 12, 2) COLLATE "C" <= '23'
+            AND substr(s."text.sentAt", 15, 2) COLLATE "C" <= '59'
+            AND substr(s."text.sentAt", 18, 2) COLLATE "C" <= '59'
+            AND substr(s."text.sentAt", 1, 4) COLLATE "C" <> '0000' THEN CASE
+              WHEN substr(s."text.sentAt", 9, 2) COLLATE "C" <= '28' THEN true
+              ELSE substr(s."text.sentAt", 9, 2)::integer <= extract(
+                day
+                from
+                  make_date(
+                    left(s."text.sentAt", 4)::integer,
+                    substr(s."text.sentAt", 6, 2)::integer,
+                    1
+                  ) + interval '1 month' - interval '1 day'
+              )
+            END
+            ELSE false
+          END
+          WHEN s."text.sentAt" ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$'
+          AND left(s."text.sentAt", 4) <> '0000' THEN substr(s."text.sentAt", 9, 2)::integer <= extract(
             day
             from
               make_date(
-                left((s.payload ->> 'sentAt'), 4)::integer,
-                substr((s.payload ->> 'sentAt'), 6, 2)::integer,
+                left(s."text.sentAt", 4)::integer,
+                substr(s."text.sentAt", 6, 2)::integer,
                 1
               ) + interval '1 month' - interval '1 day'
           )
           ELSE false
-        END THEN (s.payload ->> 'sentAt')::timestamptz
+        END THEN s."text.sentAt"::timestamptz
       END AS sent_ts,
       CASE
-        WHEN jsonb_typeof(s.payload #> '{context,sessionId}') = 'string' THEN nullif(s.payload #>> '{context,sessionId}', '')
+        WHEN jsonb_typeof(s.sid) = 'string' THEN nullif(s.sid #>> '{}', '')
       END AS session_id,
       s.ctx -> 'locale' AS "ctx.locale",
       s.ctx -> 'platform' AS "ctx.platform",
@@ -144,41 +223,33 @@ WITH
         OR (char_length(s.message_id) > 100)
         OR (s.user_key IS NULL)
         OR (
-          jsonb_typeof(s.payload -> 'userId') NOT IN ('string', 'number', 'null')
+          s."type.userId" NOT IN ('string', 'number', 'null')
         )
+        OR (s."type.anonymousId" NOT IN ('string', 'null'))
+        OR (s."type.timestamp" NOT IN ('string', 'null'))
         OR (
-          jsonb_typeof(s.payload -> 'anonymousId') NOT IN ('string', 'null')
-        )
-        OR (
-          jsonb_typeof(s.payload -> 'timestamp') NOT IN ('string', 'null')
-        )
-        OR (
-          jsonb_typeof(s.payload -> 'timestamp') = 'string'
+          s."type.timestamp" = 'string'
           AND s.ts IS NULL
         )
         OR (
-          jsonb_typeof(s.payload -> 'originalTimestamp') NOT IN ('string', 'null')
+          s."type.originalTimestamp" NOT IN ('string', 'null')
         )
         OR (
-          jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+          s."type.originalTimestamp" = 'string'
           AND s.original_ts IS NULL
         )
+        OR (s."type.sentAt" NOT IN ('string', 'null'))
         OR (
-          jsonb_typeof(s.payload -> 'sentAt') NOT IN ('string', 'null')
-        )
-        OR (
-          jsonb_typeof(s.payload -> 'sentAt') = 'string'
+          s."type.sentAt" = 'string'
           AND s.sent_ts IS NULL
         )
-        OR (
-          jsonb_typeof(s.payload -> 'context') NOT IN ('object', 'null')
-        )
+        OR (s."type.context" NOT IN ('object', 'null'))
         OR (
           CASE
-            WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN (s.payload #> '{context,eventVersion}')::numeric % 1 <> 0
-            OR (s.payload #> '{context,eventVersion}')::numeric < 1
-            OR (s.payload #> '{context,eventVersion}')::numeric > 2147483647
-            ELSE jsonb_typeof((s.payload #> '{context,eventVersion}')) <> 'null'
+            WHEN jsonb_typeof(s.ev) = 'number' THEN s.ev::numeric % 1 <> 0
+            OR s.ev::numeric < 1
+            OR s.ev::numeric > 2147483647
+            ELSE jsonb_typeof(s.ev) <> 'null'
           END
         )
         OR (
@@ -200,24 +271,21 @@ WITH
         )
         OR (
           s.type IN ('track', 'page', 'screen')
-          AND jsonb_typeof(s.payload -> 'properties') IS NOT NULL
-          AND jsonb_typeof(s.payload -> 'properties') <> 'object'
+          AND s."type.properties" IS NOT NULL
+          AND s."type.properties" <> 'object'
         )
         OR (
           s.type IN ('identify', 'group')
-          AND jsonb_typeof(s.payload -> 'traits') IS NOT NULL
-          AND jsonb_typeof(s.payload -> 'traits') <> 'object'
+          AND s."type.traits" IS NOT NULL
+          AND s."type.traits" <> 'object'
         )
         OR (
           s.type IN ('group')
-          AND coalesce(jsonb_typeof(s.payload -> 'groupId'), 'missing') NOT IN ('string', 'number')
+          AND coalesce(s."type.groupId", 'missing') NOT IN ('string', 'number')
         )
         OR (
           s.type IN ('alias')
-          AND coalesce(
-            jsonb_typeof(s.payload -> 'previousId'),
-            'missing'
-          ) NOT IN ('string', 'number')
+          AND coalesce(s."type.previousId", 'missing') NOT IN ('string', 'number')
         )
         OR (jsonb_typeof(s."ctx.locale") = 'null')
         OR (
@@ -274,7 +342,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'userId') NOT IN ('string', 'number', 'null') THEN '{"expected":"string or number","message":"userId must be string or number","path":"userId","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.userId" NOT IN ('string', 'number', 'null') THEN '{"expected":"string or number","message":"userId must be string or number","path":"userId","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'userId')::text, 200),
@@ -283,7 +351,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'anonymousId') NOT IN ('string', 'null') THEN '{"expected":"string","message":"anonymousId must be string","path":"anonymousId","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.anonymousId" NOT IN ('string', 'null') THEN '{"expected":"string","message":"anonymousId must be string","path":"anonymousId","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'anonymousId')::text, 200),
@@ -292,7 +360,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'timestamp') NOT IN ('string', 'null') THEN '{"expected":"string","message":"timestamp must be string","path":"timestamp","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.timestamp" NOT IN ('string', 'null') THEN '{"expected":"string","message":"timestamp must be string","path":"timestamp","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'timestamp')::text, 200),
@@ -301,7 +369,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'timestamp') = 'string'
+                WHEN s."type.timestamp" = 'string'
                 AND s.ts IS NULL THEN '{"expected":"date-time","message":"timestamp must be date-time","path":"timestamp","rule":"format"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
@@ -311,7 +379,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'originalTimestamp') NOT IN ('string', 'null') THEN '{"expected":"string","message":"originalTimestamp must be string","path":"originalTimestamp","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.originalTimestamp" NOT IN ('string', 'null') THEN '{"expected":"string","message":"originalTimestamp must be string","path":"originalTimestamp","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'originalTimestamp')::text, 200),
@@ -320,7 +388,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'originalTimestamp') = 'string'
+                WHEN s."type.originalTimestamp" = 'string'
                 AND s.original_ts IS NULL THEN '{"expected":"date-time","message":"originalTimestamp must be date-time","path":"originalTimestamp","rule":"format"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
@@ -330,7 +398,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'sentAt') NOT IN ('string', 'null') THEN '{"expected":"string","message":"sentAt must be string","path":"sentAt","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.sentAt" NOT IN ('string', 'null') THEN '{"expected":"string","message":"sentAt must be string","path":"sentAt","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'sentAt')::text, 200),
@@ -339,7 +407,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'sentAt') = 'string'
+                WHEN s."type.sentAt" = 'string'
                 AND s.sent_ts IS NULL THEN '{"expected":"date-time","message":"sentAt must be date-time","path":"sentAt","rule":"format"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
@@ -349,7 +417,7 @@ WITH
                 )
               END,
               CASE
-                WHEN jsonb_typeof(s.payload -> 'context') NOT IN ('object', 'null') THEN '{"expected":"object","message":"context must be object","path":"context","rule":"type"}'::jsonb || jsonb_build_object(
+                WHEN s."type.context" NOT IN ('object', 'null') THEN '{"expected":"object","message":"context must be object","path":"context","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'context')::text, 200),
@@ -359,19 +427,13 @@ WITH
               END,
               CASE
                 WHEN CASE
-                  WHEN jsonb_typeof((s.payload #> '{context,eventVersion}')) = 'number' THEN (s.payload #> '{context,eventVersion}')::numeric % 1 <> 0
-                  OR (s.payload #> '{context,eventVersion}')::numeric < 1
-                  OR (s.payload #> '{context,eventVersion}')::numeric > 2147483647
-                  ELSE jsonb_typeof((s.payload #> '{context,eventVersion}')) <> 'null'
+                  WHEN jsonb_typeof(s.ev) = 'number' THEN s.ev::numeric % 1 <> 0
+                  OR s.ev::numeric < 1
+                  OR s.ev::numeric > 2147483647
+                  ELSE jsonb_typeof(s.ev) <> 'null'
                 END THEN '{"expected":"a positive integer","message":"context.eventVersion must be a positive integer","path":"context.eventVersion","rule":"integer"}'::jsonb || jsonb_build_object(
                   'received',
-                  coalesce(
-                    left(
-                      ((s.payload #> '{context,eventVersion}'))::text,
-                      200
-                    ),
-                    'missing'
-                  )
+                  coalesce(left((s.ev)::text, 200), 'missing')
                 )
               END,
               CASE
@@ -405,8 +467,8 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('track', 'page', 'screen')
-                AND jsonb_typeof(s.payload -> 'properties') IS NOT NULL
-                AND jsonb_typeof(s.payload -> 'properties') <> 'object' THEN '{"expected":"object","message":"properties must be object","path":"properties","rule":"type"}'::jsonb || jsonb_build_object(
+                AND s."type.properties" IS NOT NULL
+                AND s."type.properties" <> 'object' THEN '{"expected":"object","message":"properties must be object","path":"properties","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'properties')::text, 200),
@@ -416,8 +478,8 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('identify', 'group')
-                AND jsonb_typeof(s.payload -> 'traits') IS NOT NULL
-                AND jsonb_typeof(s.payload -> 'traits') <> 'object' THEN '{"expected":"object","message":"traits must be object","path":"traits","rule":"type"}'::jsonb || jsonb_build_object(
+                AND s."type.traits" IS NOT NULL
+                AND s."type.traits" <> 'object' THEN '{"expected":"object","message":"traits must be object","path":"traits","rule":"type"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'traits')::text, 200),
@@ -427,7 +489,7 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('group')
-                AND coalesce(jsonb_typeof(s.payload -> 'groupId'), 'missing') NOT IN ('string', 'number') THEN '{"expected":"a group id","message":"groupId must be a group id","path":"groupId","rule":"required"}'::jsonb || jsonb_build_object(
+                AND coalesce(s."type.groupId", 'missing') NOT IN ('string', 'number') THEN '{"expected":"a group id","message":"groupId must be a group id","path":"groupId","rule":"required"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'groupId')::text, 200),
@@ -437,10 +499,7 @@ WITH
               END,
               CASE
                 WHEN s.type IN ('alias')
-                AND coalesce(
-                  jsonb_typeof(s.payload -> 'previousId'),
-                  'missing'
-                ) NOT IN ('string', 'number') THEN '{"expected":"the previous id","message":"previousId must be the previous id","path":"previousId","rule":"required"}'::jsonb || jsonb_build_object(
+                AND coalesce(s."type.previousId", 'missing') NOT IN ('string', 'number') THEN '{"expected":"the previous id","message":"previousId must be the previous id","path":"previousId","rule":"required"}'::jsonb || jsonb_build_object(
                   'received',
                   coalesce(
                     left((s.payload -> 'previousId')::text, 200),
