@@ -15,7 +15,7 @@ const server = await startCollectorServer({
   flush: {
     maxEvents: Number(process.env.BENCH_FLUSH_EVENTS ?? 1000),
     maxWaitMs: Number(process.env.BENCH_FLUSH_MS ?? 5),
-    maxConcurrent: Number(process.env.BENCH_FLUSH_CONCURRENT ?? 1),
+    maxConcurrent: Number(process.env.BENCH_FLUSH_CONCURRENT ?? 2),
   },
 });
 process.stdout.write(`listening ${server.url}\n`);
