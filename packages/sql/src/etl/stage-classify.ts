@@ -13,38 +13,37 @@ import { literal, tableRef, textLiteral } from './sql-text.js';
  * already loaded for that user-minute, so chunk size does not change the outcome) are rejected.
  */
 export function classifyStatements(plan: EtlPlan): EtlStatement[] {
-  const byMessageId = [['track', 'tracks'] as const, ...Object.entries(NON_TRACK_TABLES)].map(
-    ([type, table]) =>
-      statement(
-        'classify',
-        `message id already in processed.${table} → duplicate`,
-        `UPDATE ${STAGE_TABLE} AS ${S}
+  const byType = [['track', 'tracks'] as const, ...Object.entries(NON_TRACK_TABLES)];
+  // One pass over the staged rows, one key lookup in the type's table per valid row.
+  const byMessageId = statement(
+    'classify',
+    `message id already in its processed table (${byType.map(([, t]) => t).join(', ')}) → duplicate`,
+    `UPDATE ${STAGE_TABLE} AS ${S}
 SET status = 'duplicate'
-FROM ${tableRef('processed', table)} AS p
-WHERE p.message_id = ${S}.message_id AND ${S}.status = 'ok' AND ${S}.type = ${textLiteral(type)}`,
-      ),
+WHERE ${S}.status = 'ok' AND CASE ${S}.type
+  ${byType
+    .map(
+      ([type, table]) =>
+        `WHEN ${textLiteral(type)} THEN EXISTS (SELECT 1 FROM ${tableRef('processed', table)} AS p WHERE p.message_id = ${S}.message_id)`,
+    )
+    .join('\n  ')}
+  ELSE false
+END`,
   );
   const fingerprint = plan.dedupeByFingerprint
     ? [
         statement(
           'classify',
-          'same fingerprint earlier in the chunk → duplicate',
+          'same fingerprint earlier in the chunk, or already loaded → duplicate',
           `UPDATE ${STAGE_TABLE} AS t
 SET status = 'duplicate'
 FROM (
-  SELECT ${S}.seq, row_number() OVER (PARTITION BY ${S}.fingerprint COLLATE "C" ORDER BY ${S}.seq) AS rank
+  SELECT ${S}.seq, ${S}.fingerprint, row_number() OVER (PARTITION BY ${S}.fingerprint COLLATE "C" ORDER BY ${S}.seq) AS rank
   FROM ${STAGE_TABLE} AS ${S}
   WHERE ${S}.status = 'ok' AND ${S}.type = 'track'
 ) AS d
-WHERE d.seq = t.seq AND d.rank > 1`,
-        ),
-        statement(
-          'classify',
-          'fingerprint already loaded → duplicate',
-          `UPDATE ${STAGE_TABLE} AS ${S}
-SET status = 'duplicate'
-FROM processed.tracks AS p
-WHERE p.fingerprint = ${S}.fingerprint AND ${S}.status = 'ok' AND ${S}.type = 'track'`,
+WHERE d.seq = t.seq
+  AND (d.rank > 1 OR EXISTS (SELECT 1 FROM processed.tracks AS p WHERE p.fingerprint = d.fingerprint))`,
         ),
       ]
     : [];
@@ -81,5 +80,5 @@ LEFT JOIN loaded AS l ON l.user_key = c.user_key AND l.minute = c.minute
 WHERE t.seq = c.seq AND c.rank + coalesce(l.events, 0) > ${literal(max)}`,
           ),
         ];
-  return [...byMessageId, ...fingerprint, ...spam];
+  return [byMessageId, ...fingerprint, ...spam];
 }

@@ -1061,73 +1061,65 @@ CREATE INDEX ON etl_stage (seq);
 -- [extract] statistics of etl_stage for the planner
 ANALYZE etl_stage (seq, type, event, version, user_key);
 
--- [classify] message id already in processed.tracks → duplicate
+-- [classify] message id already in its processed table (tracks, identifies, pages, screens, groups, aliases) → duplicate
 UPDATE etl_stage AS s
 SET
   status = 'duplicate'
-FROM
-  "processed"."tracks" AS p
 WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'track';
+  s.status = 'ok'
+  AND CASE s.type
+    WHEN 'track' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."tracks" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    WHEN 'identify' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."identifies" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    WHEN 'page' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."pages" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    WHEN 'screen' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."screens" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    WHEN 'group' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."groups" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    WHEN 'alias' THEN EXISTS (
+      SELECT
+        1
+      FROM
+        "processed"."aliases" AS p
+      WHERE
+        p.message_id = s.message_id
+    )
+    ELSE false
+  END;
 
--- [classify] message id already in processed.identifies → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  "processed"."identifies" AS p
-WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'identify';
-
--- [classify] message id already in processed.pages → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  "processed"."pages" AS p
-WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'page';
-
--- [classify] message id already in processed.screens → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  "processed"."screens" AS p
-WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'screen';
-
--- [classify] message id already in processed.groups → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  "processed"."groups" AS p
-WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'group';
-
--- [classify] message id already in processed.aliases → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  "processed"."aliases" AS p
-WHERE
-  p.message_id = s.message_id
-  AND s.status = 'ok'
-  AND s.type = 'alias';
-
--- [classify] same fingerprint earlier in the chunk → duplicate
+-- [classify] same fingerprint earlier in the chunk, or already loaded → duplicate
 UPDATE etl_stage AS t
 SET
   status = 'duplicate'
@@ -1135,6 +1127,7 @@ FROM
   (
     SELECT
       s.seq,
+      s.fingerprint,
       row_number() OVER (
         PARTITION BY
           s.fingerprint COLLATE "C"
@@ -1149,18 +1142,17 @@ FROM
   ) AS d
 WHERE
   d.seq = t.seq
-  AND d.rank > 1;
-
--- [classify] fingerprint already loaded → duplicate
-UPDATE etl_stage AS s
-SET
-  status = 'duplicate'
-FROM
-  processed.tracks AS p
-WHERE
-  p.fingerprint = s.fingerprint
-  AND s.status = 'ok'
-  AND s.type = 'track';
+  AND (
+    d.rank > 1
+    OR EXISTS (
+      SELECT
+        1
+      FROM
+        processed.tracks AS p
+      WHERE
+        p.fingerprint = d.fingerprint
+    )
+  );
 
 -- [classify] more than 5 events of a user in one minute → rejected (spam)
 WITH
