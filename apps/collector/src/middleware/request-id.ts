@@ -18,9 +18,11 @@ export function requestId(options: {
     const log = logger.child({ requestId: id });
     c.set('requestId', id);
     c.set('logger', log);
+    // Set before the handler builds its response: setting a header on a finished response makes
+    // the Node adapter materialise a full web Response, measurably slower per request.
+    c.header('X-Request-Id', id);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', id);
     const status = c.res.status;
     onResponse?.(status);
     const entry = {
