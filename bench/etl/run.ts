@@ -18,7 +18,7 @@ import {
   etlTargetTables,
   planToWarehouse,
 } from '@tributary/sql';
-import { connect, runEtl, type Warehouse, watchEtl } from '@tributary/warehouse';
+import { connect, DEFAULT_CHUNK_SIZE, runEtl, type Warehouse, watchEtl } from '@tributary/warehouse';
 import {
   etlTestDocument,
   freshDatabase,
@@ -28,7 +28,7 @@ import {
 } from '@tributary/warehouse/testing';
 
 const EVENTS = Number(process.env.BENCH_ETL_EVENTS ?? 200_000);
-const CHUNK = Number(process.env.BENCH_ETL_CHUNK ?? 50_000);
+const CHUNK = process.env.BENCH_ETL_CHUNK ? Number(process.env.BENCH_ETL_CHUNK) : DEFAULT_CHUNK_SIZE;
 const LATENCY_SAMPLES = Number(process.env.BENCH_ETL_LATENCY_SAMPLES ?? 40);
 const ROUNDS = Number(process.env.BENCH_ETL_ROUNDS ?? 2);
 const adminUrl = process.env.DATABASE_URL;

@@ -26,7 +26,7 @@ Options:
   --watch                stay running: LISTEN for the collector's notifications (and poll every
                          5 s), run incrementally after each; stop with Ctrl-C (SIGINT) or SIGTERM
   --sql                  print the generated SQL of every stage and exit (no database needed)
-  --chunk-size <n>       raw rows per chunk and transaction (default: the config's etl.chunkSize, else 50000)
+  --chunk-size <n>       raw rows per chunk and transaction (default: the config's etl.chunkSize, else 100000)
   --plan <file>          plan module (default: the plan of tributary.config.ts)
   --database-url <url>   postgres://… (default: DATABASE_URL, else the embedded database)
 

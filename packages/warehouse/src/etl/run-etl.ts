@@ -53,7 +53,7 @@ export interface RunEtlOptions {
   readonly plan?: Plan;
   readonly document?: PlanDocument;
   readonly mode: EtlMode;
-  /** Raw rows (by seq) per chunk and transaction; default 50,000. */
+  /** Raw rows (by seq) per chunk and transaction; default 100,000. */
   readonly chunkSize?: number;
   readonly onProgress?: (progress: EtlProgress) => void;
   readonly hooks?: EtlHooks;
@@ -78,7 +78,7 @@ export interface EtlRunResult {
   readonly durationMs: number;
 }
 
-export const DEFAULT_CHUNK_SIZE = 50_000;
+export const DEFAULT_CHUNK_SIZE = 100_000;
 
 /** The plan document of the options, or a clear error. */
 export function documentOf(options: {
