@@ -32,7 +32,7 @@ export interface CollectorLimits {
 export interface FlushSettings {
   readonly maxEvents: number;
   readonly maxWaitMs: number;
-  /** Flushes in flight at once (default 1; more only helps when the database has spare cores). */
+  /** Flushes in flight at once (default 2: the next flush is sent while one commits; the lock keeps commit order). */
   readonly maxConcurrent: number;
 }
 
@@ -77,7 +77,7 @@ export const DEFAULT_LIMITS: CollectorLimits = {
 };
 
 /** Default flush settings. */
-export const DEFAULT_FLUSH: FlushSettings = { maxEvents: 500, maxWaitMs: 5, maxConcurrent: 1 };
+export const DEFAULT_FLUSH: FlushSettings = { maxEvents: 500, maxWaitMs: 5, maxConcurrent: 2 };
 
 /** The limits with defaults filled in (`maxDecompressedBytes` follows `maxBodyBytes` unless set). */
 export function resolveLimits(limits: Partial<CollectorLimits> = {}): CollectorLimits {

@@ -68,6 +68,7 @@ export {
   reportAssets,
 } from './report/index.js';
 export {
+  DEFAULT_BULK_COOK_RATIO,
   DEFAULT_CHUNK_SIZE,
   documentOf,
   type EtlErrorCode,

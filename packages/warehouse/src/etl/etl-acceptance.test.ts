@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../testing/describe-each-database.js';
 import { freshDatabase } from '../testing/fresh-database.js';
 import type { Warehouse } from '../warehouse.js';
 import { EtlError } from './etl-error.js';
-import { type EtlRunResult, runEtl } from './run-etl.js';
+import { type EtlMode, type EtlRunResult, runEtl } from './run-etl.js';
 import {
   databaseStats,
   etlTestDocument,
@@ -33,6 +33,29 @@ async function prepare(db: Warehouse): Promise<void> {
   await db.exec(compileDdl(planToWarehouse(etlTestDocument)));
 }
 
+/** A run that throws before the COMMIT of chunk `chunk` (chunks before it stay committed). */
+async function crashBeforeCommit(
+  db: Warehouse,
+  mode: EtlMode,
+  chunkSize: number,
+  chunk: number,
+  bulkCookRatio?: number,
+) {
+  const failing = runEtl({
+    warehouse: db,
+    document: etlTestDocument,
+    mode,
+    chunkSize,
+    ...(bulkCookRatio === undefined ? {} : { bulkCookRatio }),
+    hooks: {
+      beforeCommit: (n) => {
+        if (n === chunk) throw new Error(`injected crash before COMMIT of chunk ${chunk}`);
+      },
+    },
+  });
+  await expect(failing).rejects.toThrow('injected crash');
+}
+
 describeEachDatabase('ETL acceptance', (getDb, engine) => {
   const size = engine.kind === 'postgres' ? SERVER_EVENTS : PGLITE_EVENTS;
   let rows: RawRow[] = [];
@@ -53,16 +76,23 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
       for (let i = 0; i < 3; i++) {
         await insertRawRows(db, rows.slice(cuts[i], cuts[i + 1]));
         const progress: number[] = [];
+        const cooking: string[] = [];
         results.push(
           await runEtl({
             warehouse: db,
             document: etlTestDocument,
             mode: 'incremental',
             chunkSize: Math.ceil(rows.length / 7),
-            onProgress: (p) => progress.push(p.chunk),
+            onProgress: (p) => {
+              progress.push(p.chunk);
+              if (p.cooking) cooking.push(p.cooking);
+            },
           }),
         );
         expect(progress.length).toBeGreaterThan(0);
+        // Arrivals of 60% and 30% (≥ 25% of what is processed) cook once at the end; the last 10%
+        // re-cooks the user-days it touches chunk by chunk.
+        expect(cooking).toEqual(i < 2 ? ['all', 'done'] : []);
       }
       const total = (key: 'extracted' | 'loaded' | 'rejected' | 'duplicates') =>
         results.reduce((sum, r) => sum + r[key], 0);
@@ -167,18 +197,8 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
           const db = fresh.warehouse;
           await prepare(db);
           await insertRawRows(db, small);
-          const failing = runEtl({
-            warehouse: db,
-            document: etlTestDocument,
-            mode: 'incremental',
-            chunkSize,
-            hooks: {
-              beforeCommit: (chunk) => {
-                if (chunk === 4) throw new Error('injected crash before COMMIT of chunk 4');
-              },
-            },
-          });
-          await expect(failing).rejects.toThrow('injected crash');
+          // Cooking chunk by chunk (never all at once), so a crash meets per-chunk cooking.
+          await crashBeforeCommit(db, 'incremental', chunkSize, 4, Number.POSITIVE_INFINITY);
           const [mark] = await db.query<{ seq: string }>(
             "SELECT seq::text FROM tributary.watermarks WHERE name = 'etl'",
           );
@@ -195,6 +215,7 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
             document: etlTestDocument,
             mode: 'incremental',
             chunkSize,
+            bulkCookRatio: Number.POSITIVE_INFINITY,
           });
           expect(resumed.extracted).toBe(small.length - 3 * chunkSize);
           const afterCrash = await contents(db);
@@ -228,18 +249,7 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
           const deferred = compileEtl(etlTestDocument).deferredIndexes.map((i) => i.name);
           expect(deferred.length).toBeGreaterThan(10);
           expect(allIndexes).toEqual(expect.arrayContaining(deferred));
-          const failing = runEtl({
-            warehouse: db,
-            document: etlTestDocument,
-            mode: 'full',
-            chunkSize,
-            hooks: {
-              beforeCommit: (chunk) => {
-                if (chunk === 3) throw new Error('injected crash before COMMIT of chunk 3');
-              },
-            },
-          });
-          await expect(failing).rejects.toThrow('injected crash');
+          await crashBeforeCommit(db, 'full', chunkSize, 3);
           const marks = await db.query<{ name: string; seq: string }>(
             'SELECT name, seq::text FROM tributary.watermarks ORDER BY name',
           );

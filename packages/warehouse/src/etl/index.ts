@@ -1,5 +1,6 @@
 export { type EtlErrorCode, EtlError } from './etl-error.js';
 export {
+  DEFAULT_BULK_COOK_RATIO,
   DEFAULT_CHUNK_SIZE,
   documentOf,
   type EtlHooks,

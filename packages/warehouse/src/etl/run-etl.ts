@@ -3,6 +3,7 @@ import {
   addChunkQuery,
   type ChunkCounts,
   chunkSettingsSql,
+  COOK_PENDING,
   COOK_WATERMARK,
   compileEtl,
   type EtlParam,
@@ -61,7 +62,16 @@ export interface RunEtlOptions {
   readonly now?: () => number;
   /** A compiled program to reuse across runs (watch mode compiles once). */
   readonly program?: EtlProgram;
+  /**
+   * An incremental run whose backlog (raw rows to process) is at least this share of the rows
+   * already processed cooks everything once at its end instead of chunk by chunk: re-cooking
+   * chunk by chunk costs more per row than one rebuild, which costs in proportion to all the data.
+   * Default 0.25; `0` always cooks at the end, `Infinity` only after `--full` or a stopped run.
+   */
+  readonly bulkCookRatio?: number;
 }
+
+export const DEFAULT_BULK_COOK_RATIO = 0.25;
 
 /** What a run did; extracted = loaded + rejected + duplicates always holds (checked per chunk). */
 export interface EtlRunResult {
@@ -126,6 +136,8 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   }
   const high = BigInt(String((await run(warehouse, highSeqQuery()))[0]?.high ?? '0'));
   const from = await readWatermark(warehouse);
+  if (options.mode === 'incremental' && high > from)
+    await deferCookingOfLargeBacklog(warehouse, from, high, options.bulkCookRatio ?? DEFAULT_BULK_COOK_RATIO);
   const runId = String((await run(warehouse, startRunQuery(options.mode, from.toString())))[0]?.id);
   const chunks = high > from ? Number((high - from + chunkSize - 1n) / chunkSize) : 0;
   const totals = { extracted: 0, loaded: 0, rejected: 0, duplicates: 0 };
@@ -198,6 +210,25 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
 async function readWatermark(runner: SqlRunner): Promise<bigint> {
   const rows = await run(runner, readWatermarkQuery());
   return BigInt(String(rows[0]?.seq ?? '0'));
+}
+
+/**
+ * Marks the cooked tables for one rebuild at the end of this run when the backlog (high − from raw
+ * seqs) is at least `ratio` × the rows already processed (seq ≤ from): then the chunks skip cooking.
+ */
+async function deferCookingOfLargeBacklog(
+  warehouse: Warehouse,
+  from: bigint,
+  high: bigint,
+  ratio: number,
+): Promise<void> {
+  if (!(Number(high - from) >= ratio * Number(from))) return;
+  await warehouse.transaction(async (tx) => {
+    await run(tx, lockQuery());
+    const watermark = await readWatermark(tx);
+    if ((await readCookWatermark(tx, watermark)) === watermark)
+      await run(tx, writeWatermarkQuery(COOK_PENDING, COOK_WATERMARK));
+  });
 }
 
 /** The cook watermark; a database without one (earlier versions) is cooked up to the ETL watermark. */
