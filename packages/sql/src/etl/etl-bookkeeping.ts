@@ -50,11 +50,10 @@ export function lockQuery(): EtlQuery {
 /**
  * The settings every chunk runs with: UTC (spam minutes), standard literal escaping, no JIT
  * (compiling the long generated expressions costs more than it saves on chunk-sized inputs),
- * memory for the chunk's hash aggregations and sorts, and small statistics samples for the
- * temporary tables (the planner only needs their size and rough distinct counts).
+ * and memory for the chunk's hash aggregations and sorts.
  */
 export function chunkSettingsSql(): string {
-  return "SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL default_statistics_target = 10";
+  return "SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB'";
 }
 
 /** `{ seq }` of a watermark (default: the ETL's), or no row before the first run. */

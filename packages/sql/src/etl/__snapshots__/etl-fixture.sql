@@ -4,7 +4,7 @@
 
 BEGIN;
 
-SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL default_statistics_target = 10;
+SET LOCAL TimeZone = 'UTC'; SET LOCAL standard_conforming_strings = on; SET LOCAL jit = off; SET LOCAL work_mem = '256MB';
 
 select
   pg_advisory_xact_lock(7455317001);
