@@ -31,9 +31,13 @@ describe('tributary etl (embedded database)', () => {
   it('--sql prints every stage of the generated SQL without a database', async () => {
     const { code, stdout } = await runCli(['etl', '--sql', '--plan', PLAN], { cwd: fixtures, env: {} });
     expect(code).toBe(0);
-    for (const stage of ['extract', 'validate', 'classify', 'load', 'cook'])
-      expect(stdout).toContain(`-- [${stage}]`);
-    expect(stdout).toContain('-- [validate] validate level_up v3');
+    for (const stage of ['extract', 'classify', 'load', 'cook']) expect(stdout).toContain(`-- [${stage}]`);
+    expect(stdout).toContain(
+      '-- [extract] extract raw rows (watermark, high] into staging and validate them',
+    );
+    // The property checks of each event version, in the same pass.
+    expect(stdout).toMatch(/WHEN s\.event = 'level_up'\s+AND s\.version = 3 THEN/);
+    expect(stdout).toContain('-- [cook] every track event with its session');
     expect(stdout).toMatch(/insert into\s+"processed"\."level_up_v3"/i);
     expect(stdout).toMatch(/INSERT INTO\s+cooked\.user_days/);
     expect(stdout).toContain('CREATE TEMPORARY TABLE etl_stage ON COMMIT DROP AS\nWITH');

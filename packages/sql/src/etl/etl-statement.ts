@@ -1,5 +1,8 @@
-/** The stages of one ETL chunk, in order. */
-export const ETL_STAGES = ['extract', 'validate', 'classify', 'load', 'cook'] as const;
+/**
+ * The stages of one ETL chunk, in order. Validation (stage 2 of the design) runs inside the
+ * extract statement, in the same pass over the raw rows.
+ */
+export const ETL_STAGES = ['extract', 'classify', 'load', 'cook'] as const;
 export type EtlStage = (typeof ETL_STAGES)[number];
 
 /** Runtime values a statement takes as `$1…$n`, in the order listed in `params`. */
