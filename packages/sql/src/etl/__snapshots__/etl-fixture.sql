@@ -2008,7 +2008,11 @@ FROM
 GROUP BY
   g.user_key,
   g.day,
-  g.time_zone;
+  g.time_zone
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key;
 
 -- [cook] drop the affected user-day dimension rows
 DELETE FROM cooked.user_day_dimensions AS d USING etl_affected AS a
@@ -2080,6 +2084,12 @@ GROUP BY
   g.user_key,
   g.day,
   g.time_zone,
+  g.dimension,
+  g.value
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key,
   g.dimension,
   g.value;
 
@@ -2364,7 +2374,11 @@ FROM
 GROUP BY
   g.user_key,
   g.day,
-  g.time_zone;
+  g.time_zone
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key;
 
 -- [cook] user-days per dimension value
 INSERT INTO
@@ -2429,6 +2443,12 @@ GROUP BY
   g.user_key,
   g.day,
   g.time_zone,
+  g.dimension,
+  g.value
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key,
   g.dimension,
   g.value;
 
@@ -2500,6 +2520,14 @@ SET
   first_purchase_at = least(u.first_purchase_at, excluded.first_purchase_at),
   revenue = u.revenue + excluded.revenue,
   events = u.events + excluded.events;
+
+-- [cook] fresh planner statistics for the rebuilt tables (metric queries plan on them at once)
+ANALYZE processed.tracks,
+cooked.user_days,
+cooked.user_day_dimensions,
+cooked.users,
+cooked.sessions,
+cooked.session_days;
 
 -- and builds the secondary indexes a --full run dropped:
 
