@@ -144,6 +144,20 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   const byReason: Record<string, number> = {};
   let chunk = 0;
   let last = from;
+  /** Progress after a chunk (`cooking` unset) or around the final cook of everything. */
+  const report = (cooking?: 'all' | 'done') => {
+    const elapsedMs = now() - started;
+    options.onProgress?.({
+      chunk,
+      chunks: Math.max(chunks, chunk),
+      toSeq: last.toString(),
+      highSeq: high.toString(),
+      extracted: totals.extracted,
+      elapsedMs,
+      rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
+      ...(cooking ? { cooking } : {}),
+    });
+  };
   for (;;) {
     const done = await warehouse.transaction(async (tx) => {
       await tx.exec(chunkSettingsSql());
@@ -168,31 +182,9 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     totals.rejected += done.rejected;
     totals.duplicates += done.duplicates;
     for (const [rule, n] of Object.entries(done.rejectedByReason)) byReason[rule] = (byReason[rule] ?? 0) + n;
-    const elapsedMs = now() - started;
-    options.onProgress?.({
-      chunk,
-      chunks: Math.max(chunks, chunk),
-      toSeq: done.toSeq,
-      highSeq: high.toString(),
-      extracted: totals.extracted,
-      elapsedMs,
-      rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
-    });
+    report();
   }
-  const cookingReport = (cooking: 'all' | 'done') => {
-    const elapsedMs = now() - started;
-    options.onProgress?.({
-      chunk,
-      chunks: Math.max(chunks, chunk),
-      toSeq: last.toString(),
-      highSeq: high.toString(),
-      extracted: totals.extracted,
-      elapsedMs,
-      rowsPerSecond: elapsedMs > 0 ? Math.round((totals.extracted * 1000) / elapsedMs) : 0,
-      cooking,
-    });
-  };
-  if (await cookAllIfBehind(warehouse, program, () => cookingReport('all'))) cookingReport('done');
+  if (await cookAllIfBehind(warehouse, program, () => report('all'))) report('done');
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
   return {
