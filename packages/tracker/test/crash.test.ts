@@ -24,8 +24,10 @@ function runChild(bundle: string, env: Record<string, string>) {
     lines.push(...parts);
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // 'close', not 'exit': 'exit' can fire while the pipe still holds lines the child wrote before
+  // the kill, and a line read late would count as an event that was stored but never tracked.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, lines, exited, stderr: () => stderr };
 }
