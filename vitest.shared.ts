@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Shared vitest settings: resolve workspace packages to their `src/` through the
  * `@tributary/source` export condition, so tests never need a build step.
  */
-export function tributaryVitestConfig(options: { testTimeout?: number } = {}) {
+export function tributaryVitestConfig(options: { testTimeout?: number; maxWorkers?: number } = {}) {
   return defineConfig({
     resolve: { conditions: ['@tributary/source', 'module', 'node', 'development|production'] },
     ssr: { resolve: { conditions: ['@tributary/source', 'module', 'node', 'development|production'] } },
@@ -13,6 +13,7 @@ export function tributaryVitestConfig(options: { testTimeout?: number } = {}) {
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
     },
   });
 }
