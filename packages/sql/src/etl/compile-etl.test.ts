@@ -132,6 +132,14 @@ describe('the ETL declarations shape the processed tables', () => {
 describe('compileEtl', () => {
   const program = compileEtl(etlFixtureDocument);
 
+  it('the extract stage comes first and reads raw.events only (a runner extracts the next chunk early)', () => {
+    const extract = program.chunk.filter((s) => s.stage === 'extract');
+    expect(extract.length).toBeGreaterThan(0);
+    expect(program.chunk.slice(0, extract.length)).toEqual(extract);
+    for (const s of extract) expect(s.sql).not.toMatch(/\b(processed|cooked|tributary)\s*"?\s*\./);
+    expect(extract[0]?.sql).toContain('FROM raw.events');
+  });
+
   it('orders the statements by stage and names the parameters they take', () => {
     expect(
       program.chunk.map((s) => `${s.stage}: ${s.name}${s.params.length ? ` (${s.params.join(', ')})` : ''}`),

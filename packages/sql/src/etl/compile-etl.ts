@@ -55,6 +55,8 @@ export function deferredIndexesOf(model: WarehouseModel): DeferredIndex[] {
  * (raw.rejected; processed.tracks, each event version's table and the non-track tables in one
  * statement; counts) → cook.
  * The runner executes `chunk` in one transaction per chunk with `$1`/`$2` = (watermark, high].
+ * The statements of the extract stage come first and read only `raw.events` (never what another
+ * chunk writes), so a runner may run them for the next chunk before the current one commits.
  */
 export function compileEtl(document: PlanDocument): EtlProgram {
   const plan = etlPlanOf(document);

@@ -9,6 +9,7 @@ import {
   type EtlParam,
   type EtlProgram,
   type EtlQuery,
+  type EtlStatement,
   finishRunQuery,
   highSeqQuery,
   lockQuery,
@@ -69,6 +70,12 @@ export interface RunEtlOptions {
    * Default 0.25; `0` always cooks at the end, `Infinity` only after `--full` or a stopped run.
    */
   readonly bulkCookRatio?: number;
+  /**
+   * On PostgreSQL (default true): extract and validate the next chunk on a second session while
+   * the current one classifies and loads. Each chunk still commits alone and in order, under the
+   * lock; the extract only reads raw.events. PGlite (one session) always runs chunk after chunk.
+   */
+  readonly pipeline?: boolean;
 }
 
 export const DEFAULT_BULK_COOK_RATIO = 0.25;
@@ -123,6 +130,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const program = options.program ?? compileEtl(documentOf(options));
+  const extractLength = extractStatementCount(program);
   const chunkSize = BigInt(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   if (chunkSize < 1n) throw new RangeError('chunkSize must be at least 1');
   const { warehouse } = options;
@@ -158,22 +166,64 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
       ...(cooking ? { cooking } : {}),
     });
   };
+  const pipelined = warehouse.kind === 'postgres' && options.pipeline !== false;
+  /** The rest of a chunk after its extract, under the lock: classify, load, cook, watermark, audit. */
+  const finish = async (tx: SqlRunner, from: bigint, to: bigint): Promise<ChunkCounts> => {
+    // Cook chunk by chunk only while the cooked tables are current; else the run cooks all at its end.
+    const cook = (await readCookWatermark(tx, from)) === from;
+    const counts = await runChunk(tx, program, program.chunk.slice(extractLength), from, to, cook);
+    await run(tx, writeWatermarkQuery(to.toString()));
+    if (cook) await run(tx, writeWatermarkQuery(to.toString(), COOK_WATERMARK));
+    await run(tx, addChunkQuery(runId, counts));
+    await options.hooks?.beforeCommit?.(chunk + 1);
+    return counts;
+  };
+  const nextTo = (from: bigint) => (from + chunkSize < high ? from + chunkSize : high);
+  /**
+   * On PostgreSQL, the next chunk's transaction opens on a second session as soon as this chunk's
+   * extract has run: it extracts and validates (reading raw.events only) while this chunk
+   * classifies and loads, then waits for this chunk to commit before it takes the lock.
+   */
+  const prefetch = (from: bigint): PrefetchedChunk | undefined =>
+    pipelined && from < high
+      ? prefetchChunk(warehouse, program, extractLength, from, nextTo(from), finish)
+      : undefined;
+  let ahead: PrefetchedChunk | undefined;
+  const abandonAhead = async () => {
+    const pending = ahead;
+    ahead = undefined;
+    if (!pending) return;
+    pending.proceed(false);
+    await pending.committed.catch(() => undefined);
+  };
   for (;;) {
-    const done = await warehouse.transaction(async (tx) => {
-      await tx.exec(chunkSettingsSql());
-      await run(tx, lockQuery());
-      const watermark = await readWatermark(tx);
-      if (watermark >= high) return undefined;
-      const to = watermark + chunkSize < high ? watermark + chunkSize : high;
-      // Cook chunk by chunk only while the cooked tables are current; else the run cooks all at its end.
-      const cook = (await readCookWatermark(tx, watermark)) === watermark;
-      const counts = await runChunk(tx, program, watermark, to, cook);
-      await run(tx, writeWatermarkQuery(to.toString()));
-      if (cook) await run(tx, writeWatermarkQuery(to.toString(), COOK_WATERMARK));
-      await run(tx, addChunkQuery(runId, counts));
-      await options.hooks?.beforeCommit?.(chunk + 1);
-      return counts;
-    });
+    let done: ChunkCounts | undefined;
+    try {
+      if (ahead) {
+        const current = ahead;
+        ahead = undefined;
+        current.proceed(true);
+        ahead = prefetch(current.to);
+        done = await current.committed;
+        // Abandoned (another run moved the watermark): go on chunk by chunk from the watermark.
+        if (!done) await abandonAhead();
+      }
+      if (!done) {
+        done = await warehouse.transaction(async (tx) => {
+          await tx.exec(chunkSettingsSql());
+          await run(tx, lockQuery());
+          const watermark = await readWatermark(tx);
+          if (watermark >= high) return undefined;
+          const to = nextTo(watermark);
+          await runStatements(tx, program, program.chunk.slice(0, extractLength), watermark, to);
+          ahead = prefetch(to);
+          return finish(tx, watermark, to);
+        });
+      }
+    } catch (error) {
+      await abandonAhead();
+      throw error;
+    }
     if (!done) break;
     chunk += 1;
     last = BigInt(done.toSeq);
@@ -184,6 +234,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     for (const [rule, n] of Object.entries(done.rejectedByReason)) byReason[rule] = (byReason[rule] ?? 0) + n;
     report();
   }
+  await abandonAhead();
   if (await cookAllIfBehind(warehouse, program, () => report('all'))) report('done');
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
@@ -277,17 +328,93 @@ const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigi
       ? to.toString()
       : [...program.plan.reportingTimeZones];
 
+/**
+ * How many statements open `program.chunk` in the extract stage (the staging table, its index and
+ * statistics): they read raw.events and nothing the other chunks write, so they may run before the
+ * lock is taken.
+ */
+function extractStatementCount(program: EtlProgram): number {
+  const n = program.chunk.findIndex((s) => s.stage !== 'extract');
+  const count = n === -1 ? program.chunk.length : n;
+  if (program.chunk.slice(count).some((s) => s.stage === 'extract'))
+    throw new Error('the ETL program has extract statements after other stages');
+  return count;
+}
+
+/** Runs statements with the chunk's parameters, in order. */
+async function runStatements(
+  tx: SqlRunner,
+  program: EtlProgram,
+  statements: readonly EtlStatement[],
+  from: bigint,
+  to: bigint,
+): Promise<void> {
+  for (const statement of statements)
+    await tx.query(
+      statement.sql,
+      statement.params.map((p) => paramValue(p, program, from, to)),
+    );
+}
+
+/** A chunk whose transaction is open on its own session, extracted and waiting for its turn. */
+interface PrefetchedChunk {
+  readonly from: bigint;
+  readonly to: bigint;
+  /** Its counts once committed; `undefined` when abandoned (told not to go on, or the watermark moved). */
+  readonly committed: Promise<ChunkCounts | undefined>;
+  /** `true` once the chunk before it has committed; `false` rolls it back. */
+  proceed(go: boolean): void;
+}
+
+const ABANDONED = Symbol('abandoned');
+
+/**
+ * Opens a transaction for the chunk (from, to] that runs its extract statements at once, then waits
+ * for `proceed`: with `true` it takes the lock, checks the watermark is still `from` (else it rolls
+ * back, abandoned) and runs `finish`; with `false` it rolls back.
+ */
+function prefetchChunk(
+  warehouse: Warehouse,
+  program: EtlProgram,
+  extractLength: number,
+  from: bigint,
+  to: bigint,
+  finish: (tx: SqlRunner, from: bigint, to: bigint) => Promise<ChunkCounts>,
+): PrefetchedChunk {
+  let proceed: (go: boolean) => void = () => undefined;
+  const turn = new Promise<boolean>((resolve) => {
+    proceed = resolve;
+  });
+  const committed = warehouse
+    .transaction(async (tx) => {
+      await tx.exec(chunkSettingsSql());
+      await runStatements(tx, program, program.chunk.slice(0, extractLength), from, to);
+      if (!(await turn)) throw ABANDONED;
+      await run(tx, lockQuery());
+      if ((await readWatermark(tx)) !== from) throw ABANDONED;
+      return finish(tx, from, to);
+    })
+    .catch((error: unknown) => {
+      if (error === ABANDONED) return undefined;
+      throw error;
+    });
+  // Awaited later (after the chunk before it); until then a failure must not count as unhandled.
+  committed.catch(() => undefined);
+  return { from, to, committed, proceed: (go) => proceed(go) };
+}
+
 /** Executes one chunk's statements and reconciles its counts; throws (rolling back) on a mismatch. */
 async function runChunk(
   tx: SqlRunner,
   program: EtlProgram,
+  statements: readonly EtlStatement[],
   from: bigint,
   to: bigint,
   cook: boolean,
 ): Promise<ChunkCounts> {
   const loaded = { tracks: 0, event: 0, message: 0 };
   let counts: Record<string, unknown> | undefined;
-  for (const statement of program.chunk) {
+  for (const statement of statements) {
     if (!cook && statement.stage === 'cook') continue;
     const params = statement.params.map((p) => paramValue(p, program, from, to));
     const rows = await tx.query(statement.sql, params).catch((error: unknown) => {
