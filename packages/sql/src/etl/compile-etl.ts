@@ -29,8 +29,6 @@ export interface EtlProgram {
 /** A secondary index a full run rebuilds: `drop` (IF EXISTS) and `create` (IF NOT EXISTS). */
 export interface DeferredIndex {
   readonly name: string;
-  /** The schema of its table: a runner may build the processed ones while it cooks. */
-  readonly schema: 'processed' | 'cooked';
   readonly drop: string;
   readonly create: string;
 }
@@ -46,7 +44,6 @@ export function deferredIndexesOf(model: WarehouseModel): DeferredIndex[] {
         .filter((index) => !(t.schema === 'processed' && usedByChunks(t.name, index.columns)))
         .map((index) => ({
           name: index.name,
-          schema: t.schema as 'processed' | 'cooked',
           drop: `DROP INDEX IF EXISTS ${quoteIdentifier(t.schema)}.${quoteIdentifier(index.name)}`,
           create: `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(index.name)} ON ${quoteIdentifier(t.schema)}.${quoteIdentifier(t.name)} (${index.columns.map(quoteIdentifier).join(', ')})`,
         })),

@@ -71,10 +71,9 @@ export interface RunEtlOptions {
    */
   readonly bulkCookRatio?: number;
   /**
-   * On PostgreSQL (default true), a second session: it extracts and validates the next chunk while
-   * the current one classifies and loads, and after a `--full` run it builds the processed tables'
-   * secondary indexes while the first session cooks. Each chunk still commits alone and in order,
-   * under the lock; the extract only reads raw.events. PGlite (one session) runs one thing at a time.
+   * On PostgreSQL (default true): extract and validate the next chunk on a second session while
+   * the current one classifies and loads. Each chunk still commits alone and in order, under the
+   * lock; the extract only reads raw.events. PGlite (one session) always runs chunk after chunk.
    */
   readonly pipeline?: boolean;
 }
@@ -236,7 +235,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     report();
   }
   await abandonAhead();
-  if (await cookAllIfBehind(warehouse, program, pipelined, () => report('all'))) report('done');
+  if (await cookAllIfBehind(warehouse, program, () => report('all'))) report('done');
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
   return {
@@ -289,7 +288,6 @@ async function readCookWatermark(runner: SqlRunner, watermark: bigint): Promise<
 async function cookAllIfBehind(
   warehouse: Warehouse,
   program: EtlProgram,
-  pipelined: boolean,
   onStart: () => void,
 ): Promise<boolean> {
   return warehouse.transaction(async (tx) => {
@@ -298,27 +296,12 @@ async function cookAllIfBehind(
     const watermark = await readWatermark(tx);
     if ((await readCookWatermark(tx, watermark)) === watermark) return false;
     onStart();
-    // On PostgreSQL the processed tables' secondary indexes are built on a second session while this
-    // one cooks (cooking only reads those tables); the cook commits only once they are built.
-    const aside = pipelined ? program.deferredIndexes.filter((i) => i.schema === 'processed') : [];
-    const building =
-      aside.length > 0
-        ? warehouse.transaction(async (itx) => {
-            for (const index of aside) await itx.exec(index.create);
-          })
-        : Promise.resolve();
-    building.catch(() => undefined);
-    try {
-      for (const statement of program.cookAll)
-        await tx.query(
-          statement.sql,
-          statement.params.map((p) => paramValue(p, program, 0n, watermark)),
-        );
-    } finally {
-      await building.catch(() => undefined);
-    }
-    await building;
-    for (const index of program.deferredIndexes) if (!aside.includes(index)) await tx.exec(index.create);
+    for (const statement of program.cookAll)
+      await tx.query(
+        statement.sql,
+        statement.params.map((p) => paramValue(p, program, 0n, watermark)),
+      );
+    for (const index of program.deferredIndexes) await tx.exec(index.create);
     await run(tx, writeWatermarkQuery(watermark.toString(), COOK_WATERMARK));
     return true;
   });
