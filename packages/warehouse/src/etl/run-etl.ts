@@ -372,6 +372,13 @@ const ABANDONED = Symbol('abandoned');
  * Opens a transaction for the chunk (from, to] that runs its extract statements at once, then waits
  * for `proceed`: with `true` it takes the lock, checks the watermark is still `from` (else it rolls
  * back, abandoned) and runs `finish`; with `false` it rolls back.
+ *
+ * While it waits it holds only ACCESS SHARE on raw.events (and its own temporary table). The chunk
+ * it waits for holds the same lock from its own extract on, so anything that blocks on the waiting
+ * session (only ACCESS EXCLUSIVE on raw.events conflicts) blocks on the running chunk too: a lock
+ * cycle through the wait is one PostgreSQL sees and breaks, never a silent hang. Nothing else may
+ * run on a second session while a chunk or the cook holds locks it would need (the cook's ANALYZE
+ * of processed.tracks, for one, conflicts with an index build there).
  */
 function prefetchChunk(
   warehouse: Warehouse,
