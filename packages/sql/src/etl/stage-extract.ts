@@ -180,6 +180,37 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
   ];
 }
 
+/** A context column of the processed tables, computed once per row in the extract. */
+export interface StagedContextColumn {
+  /** The processed column (`context_app_major`). */
+  readonly name: string;
+  /** Its expression over the staged row (reads the payload). */
+  readonly expr: string;
+  /** The staging column holding its value: its own name, quoted. */
+  readonly staged: string;
+}
+
+/**
+ * Every context column of processed.tracks and of the event tables, once by name: the extract
+ * computes each for the valid track rows, and the load copies the values into tracks and the
+ * row's event table instead of computing them twice per row, in the load's (serial) part of the chunk.
+ */
+export function stagedContextColumns(plan: EtlPlan): StagedContextColumn[] {
+  const byName = new Map<string, string>();
+  for (const column of [...plan.trackContext, ...plan.versions.flatMap((v) => v.context)]) {
+    const known = byName.get(column.name);
+    if (known !== undefined && known !== column.expr)
+      throw new Error(`context column ${column.name} has two different expressions`);
+    byName.set(column.name, column.expr);
+  }
+  // Their own names where they cannot meet a staging column's (none starts with `context_`).
+  return [...byName].map(([name, expr], i) => ({
+    name,
+    expr,
+    staged: quoteIdentifier(name.startsWith('context_') ? name : `ctx#${i + 1}`),
+  }));
+}
+
 function fingerprintSql(): string {
   return `CASE WHEN ${S}.type = 'track' AND ${S}.ts IS NOT NULL THEN md5(${S}.user_key || '|' || ${S}.event || '|' || coalesce(${S}.payload -> 'properties', '{}'::jsonb)::text || '|' || extract(epoch from ${S}.ts)::text) END`;
 }
@@ -232,7 +263,12 @@ SELECT ${S}.seq, ${S}.message_id, ${S}.received_at, ${S}.source, ${S}.type, ${S}
   ${S}.user_id, ${S}.anonymous_id, ${S}.user_key, ${S}.version, ${S}.ts, ${S}.original_ts, ${S}.sent_ts,
   ${S}.session_id, ${S}.reasons,
   CASE WHEN ${S}.reasons = '[]'::jsonb THEN 'ok' ELSE 'rejected' END AS status,
-  ${plan.dedupeByFingerprint ? fingerprintSql() : 'NULL::text'} AS fingerprint
+  ${[
+    `${plan.dedupeByFingerprint ? fingerprintSql() : 'NULL::text'} AS fingerprint`,
+    ...stagedContextColumns(plan).map(
+      (c) => `CASE WHEN ${S}.type = 'track' AND ${S}.reasons = '[]'::jsonb THEN ${c.expr} END AS ${c.staged}`,
+    ),
+  ].join(',\n  ')}
 FROM checked AS ${S}`;
   return statement(
     'extract',

@@ -1,6 +1,8 @@
 import { quoteIdentifier } from '../identifiers.js';
 import { STAGE_ALIAS as S } from './etl-columns.js';
+import type { EtlColumn } from './etl-columns.js';
 import type { EtlEventVersion, EtlPlan } from './etl-plan.js';
+import { stagedContextColumns } from './stage-extract.js';
 import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { NON_TRACK_TABLES } from './etl-tables.js';
 import { identList, tableRef, textLiteral } from './sql-text.js';
@@ -37,14 +39,24 @@ function insertCte(name: string, table: string, assignments: readonly Assignment
 
 const sessionIndex = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionIndex}') = 'number' AND (${S}.payload #> '{context,sessionIndex}')::numeric BETWEEN 0 AND 2147483647 AND (${S}.payload #> '{context,sessionIndex}')::numeric % 1 = 0 THEN (${S}.payload #>> '{context,sessionIndex}')::integer END`;
 
+/** Context columns read from the staging table, where the extract computed them. */
+function stagedContext(plan: EtlPlan, columns: readonly EtlColumn[]): Assignment[] {
+  const staged = new Map(stagedContextColumns(plan).map((c) => [c.name, c.staged]));
+  return columns.map((c) => {
+    const column = staged.get(c.name);
+    if (column === undefined) throw new Error(`context column ${c.name} is not staged`);
+    return { column: c.name, expr: `${S}.${column}` };
+  });
+}
+
 /** The columns of one event version's processed table. */
-function eventAssignments(version: EtlEventVersion): Assignment[] {
+function eventAssignments(plan: EtlPlan, version: EtlEventVersion): Assignment[] {
   return [
     ...messageEnvelope(),
     { column: 'event_version', expr: `${S}.version` },
     { column: 'session_id', expr: `${S}.session_id` },
     { column: 'session_index', expr: sessionIndex },
-    ...version.context.map((c) => ({ column: c.name, expr: c.expr })),
+    ...stagedContext(plan, version.context),
     ...version.properties.map((c) => ({ column: c.name, expr: c.expr })),
   ];
 }
@@ -72,7 +84,7 @@ function tracksAssignments(plan: EtlPlan): Assignment[] {
       column: 'currency',
       expr: revenue ? `CASE WHEN ${isRevenue} THEN ${revenue.currency} END` : 'NULL::text',
     },
-    ...plan.trackContext.map((c) => ({ column: c.name, expr: c.expr })),
+    ...stagedContext(plan, plan.trackContext),
     { column: 'user_agent', expr: `(${S}.payload #>> '{context,userAgent}')` },
   ];
 }
@@ -113,7 +125,7 @@ export function loadStatement(plan: EtlPlan): EtlStatement {
     insertCte(
       `e${i + 1}`,
       tableRef('processed', version.table),
-      eventAssignments(version),
+      eventAssignments(plan, version),
       `${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}`,
     ),
   );

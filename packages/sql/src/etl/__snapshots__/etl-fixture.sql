@@ -1051,7 +1051,41 @@ SELECT
           s.ts
       )::text
     )
-  END AS fingerprint
+  END AS fingerprint,
+  CASE
+    WHEN s.type = 'track'
+    AND s.reasons = '[]'::jsonb THEN (s.payload #>> '{"context","locale"}')
+  END AS "context_locale",
+  CASE
+    WHEN s.type = 'track'
+    AND s.reasons = '[]'::jsonb THEN lower(
+      nullif(
+        split_part(
+          replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+          '-',
+          1
+        ),
+        ''
+      )
+    )
+  END AS "context_language",
+  CASE
+    WHEN s.type = 'track'
+    AND s.reasons = '[]'::jsonb THEN upper(
+      nullif(
+        split_part(
+          replace((s.payload #>> '{"context","locale"}'), '_', '-'),
+          '-',
+          2
+        ),
+        ''
+      )
+    )
+  END AS "context_country",
+  CASE
+    WHEN s.type = 'track'
+    AND s.reasons = '[]'::jsonb THEN (s.payload #>> '{"context","platform"}')
+  END AS "context_platform"
 FROM
   checked AS s;
 
@@ -1290,28 +1324,10 @@ WITH
       CASE
         WHEN s.event = 'purchase' THEN (s.payload #>> '{"properties","currency"}')
       END AS "currency",
-      (s.payload #>> '{"context","locale"}') AS "context_locale",
-      lower(
-        nullif(
-          split_part(
-            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
-            '-',
-            1
-          ),
-          ''
-        )
-      ) AS "context_language",
-      upper(
-        nullif(
-          split_part(
-            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
-            '-',
-            2
-          ),
-          ''
-        )
-      ) AS "context_country",
-      (s.payload #>> '{"context","platform"}') AS "context_platform",
+      s."context_locale" AS "context_locale",
+      s."context_language" AS "context_language",
+      s."context_country" AS "context_country",
+      s."context_platform" AS "context_platform",
       (s.payload #>> '{context,userAgent}') AS "user_agent"
     FROM
       s
@@ -1362,28 +1378,10 @@ WITH
         AND (s.payload #> '{context,sessionIndex}')::numeric BETWEEN 0 AND 2147483647
         AND (s.payload #> '{context,sessionIndex}')::numeric % 1 = 0 THEN (s.payload #>> '{context,sessionIndex}')::integer
       END AS "session_index",
-      (s.payload #>> '{"context","locale"}') AS "context_locale",
-      lower(
-        nullif(
-          split_part(
-            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
-            '-',
-            1
-          ),
-          ''
-        )
-      ) AS "context_language",
-      upper(
-        nullif(
-          split_part(
-            replace((s.payload #>> '{"context","locale"}'), '_', '-'),
-            '-',
-            2
-          ),
-          ''
-        )
-      ) AS "context_country",
-      (s.payload #>> '{"context","platform"}') AS "context_platform",
+      s."context_locale" AS "context_locale",
+      s."context_language" AS "context_language",
+      s."context_country" AS "context_country",
+      s."context_platform" AS "context_platform",
       lower(
         btrim(
           (s.payload #>> '{"properties","currency"}'),
