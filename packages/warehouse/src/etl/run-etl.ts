@@ -358,7 +358,7 @@ async function runStatements(
 
 /** A chunk whose transaction is open on its own session, extracted and waiting for its turn. */
 interface PrefetchedChunk {
-  readonly from: bigint;
+  /** The chunk's last seq (the next chunk starts after it). */
   readonly to: bigint;
   /** Its counts once committed; `undefined` when abandoned (told not to go on, or the watermark moved). */
   readonly committed: Promise<ChunkCounts | undefined>;
@@ -407,7 +407,7 @@ function prefetchChunk(
     });
   // Awaited later (after the chunk before it); until then a failure must not count as unhandled.
   committed.catch(() => undefined);
-  return { from, to, committed, proceed: (go) => proceed(go) };
+  return { to, committed, proceed: (go) => proceed(go) };
 }
 
 /** Executes one chunk's statements and reconciles its counts; throws (rolling back) on a mismatch. */
