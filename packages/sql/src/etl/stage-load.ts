@@ -39,9 +39,11 @@ function insertCte(name: string, table: string, assignments: readonly Assignment
 
 const sessionIndex = `CASE WHEN jsonb_typeof(${S}.payload #> '{context,sessionIndex}') = 'number' AND (${S}.payload #> '{context,sessionIndex}')::numeric BETWEEN 0 AND 2147483647 AND (${S}.payload #> '{context,sessionIndex}')::numeric % 1 = 0 THEN (${S}.payload #>> '{context,sessionIndex}')::integer END`;
 
+/** Processed column name → the staging column the extract computed it into. */
+type StagedContext = ReadonlyMap<string, string>;
+
 /** Context columns read from the staging table, where the extract computed them. */
-function stagedContext(plan: EtlPlan, columns: readonly EtlColumn[]): Assignment[] {
-  const staged = new Map(stagedContextColumns(plan).map((c) => [c.name, c.staged]));
+function stagedContext(staged: StagedContext, columns: readonly EtlColumn[]): Assignment[] {
   return columns.map((c) => {
     const column = staged.get(c.name);
     if (column === undefined) throw new Error(`context column ${c.name} is not staged`);
@@ -50,19 +52,19 @@ function stagedContext(plan: EtlPlan, columns: readonly EtlColumn[]): Assignment
 }
 
 /** The columns of one event version's processed table. */
-function eventAssignments(plan: EtlPlan, version: EtlEventVersion): Assignment[] {
+function eventAssignments(staged: StagedContext, version: EtlEventVersion): Assignment[] {
   return [
     ...messageEnvelope(),
     { column: 'event_version', expr: `${S}.version` },
     { column: 'session_id', expr: `${S}.session_id` },
     { column: 'session_index', expr: sessionIndex },
-    ...stagedContext(plan, version.context),
+    ...stagedContext(staged, version.context),
     ...version.properties.map((c) => ({ column: c.name, expr: c.expr })),
   ];
 }
 
 /** The columns of processed.tracks (the cooking source). */
-function tracksAssignments(plan: EtlPlan): Assignment[] {
+function tracksAssignments(plan: EtlPlan, staged: StagedContext): Assignment[] {
   const revenue = plan.roles.revenue;
   const isRevenue = revenue ? `${S}.event = ${textLiteral(revenue.event)}` : 'false';
   return [
@@ -84,7 +86,7 @@ function tracksAssignments(plan: EtlPlan): Assignment[] {
       column: 'currency',
       expr: revenue ? `CASE WHEN ${isRevenue} THEN ${revenue.currency} END` : 'NULL::text',
     },
-    ...stagedContext(plan, plan.trackContext),
+    ...stagedContext(staged, plan.trackContext),
     { column: 'user_agent', expr: `(${S}.payload #>> '{context,userAgent}')` },
   ];
 }
@@ -121,11 +123,12 @@ const NON_TRACK_COLUMNS: Record<keyof typeof NON_TRACK_TABLES, Assignment[]> = {
  * half as much again as the inserts.
  */
 export function loadStatement(plan: EtlPlan): EtlStatement {
+  const staged: StagedContext = new Map(stagedContextColumns(plan).map((c) => [c.name, c.staged]));
   const events = plan.versions.map((version, i) =>
     insertCte(
       `e${i + 1}`,
       tableRef('processed', version.table),
-      eventAssignments(plan, version),
+      eventAssignments(staged, version),
       `${S}.type = 'track' AND ${S}.event = ${textLiteral(version.event)} AND ${S}.version = ${version.version}`,
     ),
   );
@@ -146,7 +149,12 @@ export function loadStatement(plan: EtlPlan): EtlStatement {
   JOIN raw.events AS r ON r.seq = t.seq
   WHERE t.status = 'ok' AND r.seq > $1 AND r.seq <= $2
 ), ${[
-    insertCte('tracks', tableRef('processed', 'tracks'), tracksAssignments(plan), `${S}.type = 'track'`),
+    insertCte(
+      'tracks',
+      tableRef('processed', 'tracks'),
+      tracksAssignments(plan, staged),
+      `${S}.type = 'track'`,
+    ),
     ...events,
     ...messages,
   ].join(', ')}

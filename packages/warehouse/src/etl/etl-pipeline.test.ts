@@ -71,33 +71,26 @@ describeEachDatabase('ETL pipeline', (getDb, engine) => {
     'on PostgreSQL the next chunk is extracted on a second session before the current chunk commits',
     async () => {
       const db = getDb();
-      const overlapped: boolean[] = [];
-      await runEtl({
-        warehouse: db,
-        document: etlTestDocument,
-        mode: 'full',
-        chunkSize,
-        hooks: {
-          beforeCommit: async (chunk) => {
-            if (chunk < 6) overlapped.push(await waitingExtract(db, 10_000));
+      /** For each of the first `chunks` chunks: was the next one extracted before it committed? */
+      const overlaps = async (pipeline: boolean, chunks: number, waitMs: number) => {
+        const seen: boolean[] = [];
+        await runEtl({
+          warehouse: db,
+          document: etlTestDocument,
+          mode: 'full',
+          chunkSize,
+          pipeline,
+          hooks: {
+            beforeCommit: async (chunk) => {
+              if (chunk <= chunks) seen.push(await waitingExtract(db, waitMs));
+            },
           },
-        },
-      });
-      expect(overlapped).toEqual([true, true, true, true, true]);
+        });
+        return seen;
+      };
+      expect(await overlaps(true, 5, 10_000)).toEqual([true, true, true, true, true]);
       // pipeline: false never opens a second chunk transaction.
-      const sequential: boolean[] = [];
-      await runEtl({
-        warehouse: db,
-        document: etlTestDocument,
-        mode: 'full',
-        chunkSize,
-        pipeline: false,
-        hooks: {
-          beforeCommit: async (chunk) => {
-            if (chunk < 3) sequential.push(await waitingExtract(db, 300));
-          },
-        },
-      });
+      const sequential = await overlaps(false, 2, 300);
       expect(sequential).toEqual([false, false]);
     },
     TIMEOUT,

@@ -130,7 +130,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const program = options.program ?? compileEtl(documentOf(options));
-  const extractLength = extractStatementCount(program);
+  const stages = splitChunk(program);
   const chunkSize = BigInt(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   if (chunkSize < 1n) throw new RangeError('chunkSize must be at least 1');
   const { warehouse } = options;
@@ -171,7 +171,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   const finish = async (tx: SqlRunner, from: bigint, to: bigint): Promise<ChunkCounts> => {
     // Cook chunk by chunk only while the cooked tables are current; else the run cooks all at its end.
     const cook = (await readCookWatermark(tx, from)) === from;
-    const counts = await runChunk(tx, program, program.chunk.slice(extractLength), from, to, cook);
+    const counts = await runChunk(tx, program, stages.rest, from, to, cook);
     await run(tx, writeWatermarkQuery(to.toString()));
     if (cook) await run(tx, writeWatermarkQuery(to.toString(), COOK_WATERMARK));
     await run(tx, addChunkQuery(runId, counts));
@@ -186,7 +186,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
    */
   const prefetch = (from: bigint): PrefetchedChunk | undefined =>
     pipelined && from < high
-      ? prefetchChunk(warehouse, program, extractLength, from, nextTo(from), finish)
+      ? prefetchChunk(warehouse, program, stages.extract, from, nextTo(from), finish)
       : undefined;
   let ahead: PrefetchedChunk | undefined;
   const abandonAhead = async () => {
@@ -215,7 +215,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
           const watermark = await readWatermark(tx);
           if (watermark >= high) return undefined;
           const to = nextTo(watermark);
-          await runStatements(tx, program, program.chunk.slice(0, extractLength), watermark, to);
+          await runStatements(tx, program, stages.extract, watermark, to);
           ahead = prefetch(to);
           return finish(tx, watermark, to);
         });
@@ -296,11 +296,7 @@ async function cookAllIfBehind(
     const watermark = await readWatermark(tx);
     if ((await readCookWatermark(tx, watermark)) === watermark) return false;
     onStart();
-    for (const statement of program.cookAll)
-      await tx.query(
-        statement.sql,
-        statement.params.map((p) => paramValue(p, program, 0n, watermark)),
-      );
+    await runStatements(tx, program, program.cookAll, 0n, watermark);
     for (const index of program.deferredIndexes) await tx.exec(index.create);
     await run(tx, writeWatermarkQuery(watermark.toString(), COOK_WATERMARK));
     return true;
@@ -329,16 +325,20 @@ const paramValue = (param: EtlParam, program: EtlProgram, from: bigint, to: bigi
       : [...program.plan.reportingTimeZones];
 
 /**
- * How many statements open `program.chunk` in the extract stage (the staging table, its index and
- * statistics): they read raw.events and nothing the other chunks write, so they may run before the
- * lock is taken.
+ * A chunk's statements in two: the extract stage that opens it (the staging table, its index and
+ * statistics), which reads raw.events and nothing the other chunks write, so it may run before the
+ * lock is taken; and the rest.
  */
-function extractStatementCount(program: EtlProgram): number {
+function splitChunk(program: EtlProgram): {
+  readonly extract: readonly EtlStatement[];
+  readonly rest: readonly EtlStatement[];
+} {
   const n = program.chunk.findIndex((s) => s.stage !== 'extract');
   const count = n === -1 ? program.chunk.length : n;
-  if (program.chunk.slice(count).some((s) => s.stage === 'extract'))
+  const rest = program.chunk.slice(count);
+  if (rest.some((s) => s.stage === 'extract'))
     throw new Error('the ETL program has extract statements after other stages');
-  return count;
+  return { extract: program.chunk.slice(0, count), rest };
 }
 
 /** Runs statements with the chunk's parameters, in order. */
@@ -383,7 +383,7 @@ const ABANDONED = Symbol('abandoned');
 function prefetchChunk(
   warehouse: Warehouse,
   program: EtlProgram,
-  extractLength: number,
+  extract: readonly EtlStatement[],
   from: bigint,
   to: bigint,
   finish: (tx: SqlRunner, from: bigint, to: bigint) => Promise<ChunkCounts>,
@@ -395,7 +395,7 @@ function prefetchChunk(
   const committed = warehouse
     .transaction(async (tx) => {
       await tx.exec(chunkSettingsSql());
-      await runStatements(tx, program, program.chunk.slice(0, extractLength), from, to);
+      await runStatements(tx, program, extract, from, to);
       if (!(await turn)) throw ABANDONED;
       await run(tx, lockQuery());
       if ((await readWatermark(tx)) !== from) throw ABANDONED;
