@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEngines } from '@tributary/warehouse/testing';
@@ -9,7 +9,7 @@ import { bundleEntry } from './support/bundle.js';
 import { startCollectorTarget } from './support/collector-target.js';
 import type { IngestTarget } from './support/ingest-server.js';
 
-/** Runs the bundled crash child; collects the messageIds it prints (one per line, after track() returned). */
+/** Runs the bundled crash child; collects the lines it prints. */
 function runChild(bundle: string, env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, [bundle], {
     env: { ...process.env, ...env },
@@ -24,12 +24,19 @@ function runChild(bundle: string, env: Record<string, string>) {
     lines.push(...parts);
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  // 'close', not 'exit': 'exit' can fire while the pipe still holds lines the child wrote before
-  // the kill, and a line read late would count as an event that was stored but never tracked.
+  // 'close', not 'exit': 'exit' can fire while the pipe still holds lines the child wrote.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, lines, exited, stderr: () => stderr };
+}
+
+/** The messageIds a MODE=track child appended to its file (complete lines only). */
+function trackedIds(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop(); // after the last newline: empty, or a line cut by the kill
+  return lines;
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
@@ -65,17 +72,18 @@ describe.each(testEngines())(
       timeout: 90_000,
     }, async () => {
       const env = { ENDPOINT: target.url, WRITE_KEY: target.writeKey, JOURNAL_DIR: join(work, 'journal') };
-      const first = runChild(bundle, { ...env, MODE: 'track' });
+      const idsFile = join(work, 'tracked-ids');
+      const first = runChild(bundle, { ...env, MODE: 'track', IDS_FILE: idsFile });
       // Kill once the child has tracked a good number of events and some were delivered, so the
       // journal holds acknowledged, in-flight and queued messages at the moment of the kill.
       await waitFor(
-        async () => first.lines.length >= 5000 && (await target.storedCount()) >= 500,
+        async () => trackedIds(idsFile).length >= 5000 && (await target.storedCount()) >= 500,
         60_000,
         `the child (stderr: ${first.stderr()})`,
       );
       first.child.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
-      const tracked = new Set(first.lines);
+      const tracked = new Set(trackedIds(idsFile));
       const deliveredBeforeRestart = (await target.storedIds()).size;
       expect(deliveredBeforeRestart).toBeLessThan(tracked.size);
 
