@@ -56,7 +56,6 @@ export {
   type StringSchema,
   unwrapNullable,
 } from './json-schema.js';
-export { type LoadJsonSchemaPlanOptions, loadJsonSchemaPlan } from './load-json-schema-plan.js';
 export {
   assertValidName,
   MAX_NAME_BYTES,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifyVersions } from './evolution.js';
-import { loadJsonSchemaPlan } from './load-json-schema-plan.js';
+import { loadJsonSchemaPlan } from '@tributary/schema/node';
 import { fromPlanDocument, toPlanDocument } from './plan-document.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'json-schema-plan');
