@@ -100,4 +100,15 @@ export interface PlanEtl {
   readonly reportingTimeZones?: readonly string[];
   /** Transforms of context fields (e.g. split `locale`, `app_version`). */
   readonly context?: Readonly<Record<string, ColumnTransform>>;
+  /**
+   * Identity resolution. `stitch` (the default) links anonymous ids to user ids (a message carrying
+   * both, or an `alias`) and keeps person-level cooked tables beside the per-id ones, so metrics
+   * count persons; `none` counts each user key (userId, else anonymousId) as its own user.
+   */
+  readonly identity?: { readonly mode: IdentityMode };
 }
+
+/** How the ETL resolves identities: `stitch` (persons across ids) or `none` (one user per key). */
+export type IdentityMode = 'stitch' | 'none';
+/** Every identity mode, in the order the docs list them. */
+export const IDENTITY_MODES: readonly IdentityMode[] = ['stitch', 'none'];

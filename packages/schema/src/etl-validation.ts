@@ -1,6 +1,6 @@
 import { SchemaDefinitionError } from './errors.js';
 import type { ColumnTransform, EventEtl, MergeSpec, MetricRoles, PlanEtl } from './etl-declarations.js';
-import { TEXT_NORMALIZATIONS } from './etl-declarations.js';
+import { IDENTITY_MODES, TEXT_NORMALIZATIONS } from './etl-declarations.js';
 import { type JsonSchema, type ObjectSchema, unwrapNullable } from './json-schema.js';
 import { assertValidName } from './names.js';
 
@@ -214,6 +214,13 @@ export function validatePlanDeclarations(
         `user agent pattern ${JSON.stringify(pattern)} is not a valid regular expression.`,
       );
     }
+  }
+  const identity = etl?.identity;
+  if (identity !== undefined && !IDENTITY_MODES.includes(identity.mode)) {
+    fail(
+      `${where} etl.identity`,
+      `mode ${JSON.stringify(identity.mode)} is not one of ${IDENTITY_MODES.map((m) => `"${m}"`).join(', ')}.`,
+    );
   }
   for (const zone of etl?.reportingTimeZones ?? []) {
     try {

@@ -1,3 +1,5 @@
+import { COOKED_TABLES } from './stage-cook.js';
+import { IDENTITY_TABLES } from './stage-identity.js';
 import { type Generated, type Kysely, type RawBuilder, sql } from 'kysely';
 import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
 import type { EtlPlan } from './etl-plan.js';
@@ -142,9 +144,8 @@ export function etlTargetTables(plan: EtlPlan): string[] {
     ...plan.lines.map((line) => tableRef('processed', line.table)),
     tableRef('processed', 'tracks'),
     ...Object.values(NON_TRACK_TABLES).map((t) => tableRef('processed', t)),
-    ...['user_days', 'user_day_dimensions', 'users', 'sessions', 'session_days'].map((t) =>
-      tableRef('cooked', t),
-    ),
+    ...COOKED_TABLES.map((t) => tableRef('cooked', t)),
+    ...(plan.identityMode === 'stitch' ? IDENTITY_TABLES.map((t) => tableRef('cooked', t)) : []),
   ];
 }
 

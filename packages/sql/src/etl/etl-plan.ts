@@ -2,6 +2,7 @@ import {
   classifyVersions,
   type EventDefinition,
   fromPlanDocument,
+  type IdentityMode,
   type ObjectSchema,
   type PlanDocument,
   TributaryError,
@@ -56,6 +57,8 @@ export interface EtlPlan {
   readonly maxEventsPerUserPerMinute?: number;
   readonly userAgentPatterns: readonly string[];
   readonly reportingTimeZones: readonly string[];
+  /** `stitch`: identity links and person-level cooked tables are kept; `none`: neither. */
+  readonly identityMode: IdentityMode;
 }
 
 /** Thrown when the plan's ETL settings cannot be turned into SQL (code `invalid_etl_plan`). */
@@ -137,5 +140,6 @@ export function etlPlanOf(
       : {}),
     userAgentPatterns: plan.etl?.spam?.userAgentPatterns ?? [],
     reportingTimeZones: plan.etl?.reportingTimeZones ?? ['UTC'],
+    identityMode: plan.etl?.identity?.mode ?? 'stitch',
   };
 }

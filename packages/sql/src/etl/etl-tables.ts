@@ -19,9 +19,13 @@ export const NON_TRACK_TABLES = {
 /** Names in schema `processed` the ETL itself uses; an event line may not take them. */
 export const RESERVED_PROCESSED_TABLES = ['tracks', ...Object.values(NON_TRACK_TABLES)] as const;
 
+/** Processed rows are keyed like raw.events: a message id is unique per source. */
+const MESSAGE_KEY = ['message_id', 'source'];
+
 function messageEnvelope(): ColumnSpec[] {
   return [
     column('message_id', 'text', { notNull: true }),
+    column('source', 'text', { notNull: true }),
     column('seq', 'bigint', { notNull: true }),
     column('user_id', 'text'),
     column('anonymous_id', 'text'),
@@ -100,7 +104,7 @@ export function etlProcessedTable(line: EtlLine): TableModel {
       column('loaded_at', 'timestamptz', { notNull: true, default: NOW }),
       ...properties,
     ],
-    primaryKey: ['message_id'],
+    primaryKey: MESSAGE_KEY,
     indexes: [['timestamp'], ['user_id']],
   });
 }
@@ -122,6 +126,7 @@ export function processedTracksTable(plan: EtlPlan): TableModel {
     name: 'tracks',
     columns: [
       column('message_id', 'text', { notNull: true }),
+      column('source', 'text', { notNull: true }),
       column('seq', 'bigint', { notNull: true }),
       column('event', 'text', { notNull: true }),
       column('event_version', 'integer', { notNull: true }),
@@ -137,7 +142,7 @@ export function processedTracksTable(plan: EtlPlan): TableModel {
       column('user_agent', 'text'),
       column('loaded_at', 'timestamptz', { notNull: true, default: NOW }),
     ],
-    primaryKey: ['message_id'],
+    primaryKey: MESSAGE_KEY,
     indexes: [['user_key', 'timestamp'], ['timestamp'], ['fingerprint'], ['session_id']],
   });
 }
@@ -153,7 +158,7 @@ export function nonTrackTables(): TableModel[] {
         ...extra,
         column('loaded_at', 'timestamptz', { notNull: true, default: NOW }),
       ],
-      primaryKey: ['message_id'],
+      primaryKey: MESSAGE_KEY,
       indexes: [['timestamp']],
     });
   return [
@@ -165,74 +170,93 @@ export function nonTrackTables(): TableModel[] {
   ];
 }
 
-/** The cooked tables of /tmp/cooked.md (keyed by reporting time zone first). */
+const timeZoneColumn = () => column('time_zone', 'text', { notNull: true });
+const userKeyColumn = () => column('user_key', 'text', { notNull: true });
+const dayColumn = () => column('day', 'date', { notNull: true });
+
+/**
+ * Activity per (time zone, local day, counted unit): `cooked.user_days` counts user keys,
+ * `cooked.person_days` the same columns per person (`user_key` holds the person key).
+ */
+function dayTable(name: string): TableModel {
+  return buildTable({
+    schema: 'cooked',
+    name,
+    columns: [
+      timeZoneColumn(),
+      dayColumn(),
+      userKeyColumn(),
+      column('events', 'integer', { notNull: true, default: ZERO }),
+      column('sessions', 'integer', { notNull: true, default: ZERO }),
+      column('revenue', 'numeric', { notNull: true, default: ZERO }),
+      column('purchases', 'integer', { notNull: true, default: ZERO }),
+      column('first_event_at', 'timestamptz'),
+      column('last_event_at', 'timestamptz'),
+    ],
+    primaryKey: ['time_zone', 'user_key', 'day'],
+    indexes: [['time_zone', 'day']],
+  });
+}
+
+/** The day table split by dimension value (`user_day_dimensions`, `person_day_dimensions`). */
+function dayDimensionTable(name: string): TableModel {
+  return buildTable({
+    schema: 'cooked',
+    name,
+    columns: [
+      timeZoneColumn(),
+      dayColumn(),
+      userKeyColumn(),
+      column('dimension', 'text', { notNull: true }),
+      column('value', 'text', { notNull: true }),
+      column('events', 'integer', { notNull: true, default: ZERO }),
+      column('sessions', 'integer', { notNull: true, default: ZERO }),
+      column('revenue', 'numeric', { notNull: true, default: ZERO }),
+      column('purchases', 'integer', { notNull: true, default: ZERO }),
+    ],
+    primaryKey: ['time_zone', 'dimension', 'value', 'user_key', 'day'],
+    indexes: [['time_zone', 'dimension', 'day']],
+  });
+}
+
+/** One row per counted unit and time zone: first/last seen, install, first purchase, totals. */
+function unitTable(name: string): TableModel {
+  return buildTable({
+    schema: 'cooked',
+    name,
+    columns: [
+      timeZoneColumn(),
+      userKeyColumn(),
+      column('user_id', 'text'),
+      column('anonymous_id', 'text'),
+      column('first_seen_at', 'timestamptz', { notNull: true }),
+      column('last_seen_at', 'timestamptz', { notNull: true }),
+      column('first_day', 'date', { notNull: true }),
+      column('last_day', 'date', { notNull: true }),
+      column('install_day', 'date'),
+      column('install_at', 'timestamptz'),
+      column('first_purchase_day', 'date'),
+      column('first_purchase_at', 'timestamptz'),
+      column('revenue', 'numeric', { notNull: true, default: ZERO }),
+      column('events', 'bigint', { notNull: true, default: ZERO }),
+    ],
+    primaryKey: ['time_zone', 'user_key'],
+    indexes: [['time_zone', 'install_day']],
+  });
+}
+
+/** The cooked tables keyed by user key (userId, else anonymousId), keyed by reporting time zone first. */
 export function etlCookedTables(): TableModel[] {
-  const tz = column('time_zone', 'text', { notNull: true });
-  const userKey = column('user_key', 'text', { notNull: true });
-  const day = column('day', 'date', { notNull: true });
   return [
-    buildTable({
-      schema: 'cooked',
-      name: 'user_days',
-      columns: [
-        tz,
-        day,
-        userKey,
-        column('events', 'integer', { notNull: true, default: ZERO }),
-        column('sessions', 'integer', { notNull: true, default: ZERO }),
-        column('revenue', 'numeric', { notNull: true, default: ZERO }),
-        column('purchases', 'integer', { notNull: true, default: ZERO }),
-        column('first_event_at', 'timestamptz'),
-        column('last_event_at', 'timestamptz'),
-      ],
-      primaryKey: ['time_zone', 'user_key', 'day'],
-      indexes: [['time_zone', 'day']],
-    }),
-    buildTable({
-      schema: 'cooked',
-      name: 'user_day_dimensions',
-      columns: [
-        tz,
-        day,
-        userKey,
-        column('dimension', 'text', { notNull: true }),
-        column('value', 'text', { notNull: true }),
-        column('events', 'integer', { notNull: true, default: ZERO }),
-        column('sessions', 'integer', { notNull: true, default: ZERO }),
-        column('revenue', 'numeric', { notNull: true, default: ZERO }),
-        column('purchases', 'integer', { notNull: true, default: ZERO }),
-      ],
-      primaryKey: ['time_zone', 'dimension', 'value', 'user_key', 'day'],
-      indexes: [['time_zone', 'dimension', 'day']],
-    }),
-    buildTable({
-      schema: 'cooked',
-      name: 'users',
-      columns: [
-        tz,
-        userKey,
-        column('user_id', 'text'),
-        column('anonymous_id', 'text'),
-        column('first_seen_at', 'timestamptz', { notNull: true }),
-        column('last_seen_at', 'timestamptz', { notNull: true }),
-        column('first_day', 'date', { notNull: true }),
-        column('last_day', 'date', { notNull: true }),
-        column('install_day', 'date'),
-        column('install_at', 'timestamptz'),
-        column('first_purchase_day', 'date'),
-        column('first_purchase_at', 'timestamptz'),
-        column('revenue', 'numeric', { notNull: true, default: ZERO }),
-        column('events', 'bigint', { notNull: true, default: ZERO }),
-      ],
-      primaryKey: ['time_zone', 'user_key'],
-      indexes: [['time_zone', 'install_day']],
-    }),
+    dayTable('user_days'),
+    dayDimensionTable('user_day_dimensions'),
+    unitTable('users'),
     buildTable({
       schema: 'cooked',
       name: 'sessions',
       columns: [
         column('session_key', 'text', { notNull: true }),
-        userKey,
+        userKeyColumn(),
         column('started_at', 'timestamptz', { notNull: true }),
         column('ended_at', 'timestamptz', { notNull: true }),
         column('events', 'integer', { notNull: true }),
@@ -245,12 +269,75 @@ export function etlCookedTables(): TableModel[] {
     buildTable({
       schema: 'cooked',
       name: 'session_days',
-      columns: [tz, day, column('session_key', 'text', { notNull: true }), userKey],
+      columns: [
+        timeZoneColumn(),
+        dayColumn(),
+        column('session_key', 'text', { notNull: true }),
+        userKeyColumn(),
+      ],
       primaryKey: ['time_zone', 'session_key', 'day'],
       indexes: [
         ['time_zone', 'day'],
         ['time_zone', 'user_key', 'day'],
       ],
+    }),
+  ];
+}
+
+/**
+ * The identity graph and the person-level cooked tables (plan `etl.identity.mode` = `stitch`):
+ * `identity_links` (each id's first outgoing link, which decides its person), `identity_conflicts`
+ * (later links of an id to another target: counted, never merged), `identities` (every linked id →
+ * its person key), and `person_days`, `person_day_dimensions`, `persons`, `person_session_days`
+ * with the columns of their per-id counterparts, `user_key` holding the person key.
+ */
+export function identityTables(): TableModel[] {
+  const link = [
+    column('from_id', 'text', { notNull: true }),
+    column('to_id', 'text', { notNull: true }),
+    column('seq', 'bigint', { notNull: true }),
+    column('linked_at', 'timestamptz', { notNull: true }),
+  ];
+  return [
+    buildTable({
+      schema: 'cooked',
+      name: 'identity_links',
+      columns: link,
+      primaryKey: ['from_id'],
+      indexes: [['to_id']],
+    }),
+    buildTable({
+      schema: 'cooked',
+      name: 'identity_conflicts',
+      columns: link,
+      primaryKey: ['from_id', 'to_id'],
+    }),
+    buildTable({
+      schema: 'cooked',
+      name: 'identities',
+      columns: [
+        column('id', 'text', { notNull: true }),
+        column('person_key', 'text', { notNull: true }),
+        // The id's links lead into a loop (a → b → a): its person is the loop's smallest id.
+        column('looped', 'boolean', { notNull: true, default: { kind: 'literal', value: false } }),
+      ],
+      primaryKey: ['id'],
+      indexes: [['person_key']],
+    }),
+    dayTable('person_days'),
+    dayDimensionTable('person_day_dimensions'),
+    unitTable('persons'),
+    buildTable({
+      schema: 'cooked',
+      name: 'person_session_days',
+      columns: [
+        timeZoneColumn(),
+        dayColumn(),
+        userKeyColumn(),
+        column('session_key', 'text', { notNull: true }),
+      ],
+      primaryKey: ['time_zone', 'user_key', 'day', 'session_key'],
+      indexes: [['time_zone', 'day']],
     }),
   ];
 }
@@ -273,5 +360,6 @@ export function etlTables(plan: EtlPlan): TableModel[] {
     processedTracksTable(plan),
     ...nonTrackTables(),
     ...etlCookedTables(),
+    ...(plan.identityMode === 'stitch' ? identityTables() : []),
   ];
 }

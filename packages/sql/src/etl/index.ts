@@ -40,4 +40,11 @@ export {
   type EtlStage,
   type EtlStatement,
 } from './etl-statement.js';
-export { etlCookedTables, etlTables, NON_TRACK_TABLES, RESERVED_PROCESSED_TABLES } from './etl-tables.js';
+export {
+  etlCookedTables,
+  etlTables,
+  identityTables,
+  NON_TRACK_TABLES,
+  RESERVED_PROCESSED_TABLES,
+} from './etl-tables.js';
+export { IDENTITY_TABLES, type IdentitySummary, identitySummarySql } from './stage-identity.js';

@@ -2,6 +2,12 @@ import { quoteIdentifier } from '../identifiers.js';
 import type { EtlPlan } from './etl-plan.js';
 import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { literal, textLiteral } from './sql-text.js';
+import {
+  type DayTableWriters,
+  IDENTITY_TABLES,
+  identityAllStatements,
+  identityChunkStatements,
+} from './stage-identity.js';
 
 const TS = quoteIdentifier('timestamp');
 const LOADED = `s.status = 'ok' AND s.type = 'track'`;
@@ -31,7 +37,7 @@ export function cookStatements(plan: EtlPlan): EtlStatement[] {
       `CREATE TEMPORARY TABLE etl_new ON COMMIT DROP AS
 SELECT p.*
 FROM processed.tracks AS p
-JOIN ${STAGE_TABLE} AS s ON s.message_id = p.message_id
+JOIN ${STAGE_TABLE} AS s ON s.message_id = p.message_id AND s.source = p.source
 WHERE ${LOADED}`,
     ),
     analyzeStatement('cook', 'etl_new', ['user_key', 'session_id']),
@@ -161,7 +167,19 @@ WHERE d.time_zone = a.time_zone AND d.user_key = a.user_key AND d.day = a.day`,
           ),
         ]),
     cook('merge the new events into cooked.users', usersSql(plan, 'etl_new'), ['timeZones']),
+    ...identityChunkStatements(plan, dayTableWriters(plan)),
   ];
+}
+
+/** The day-table writers the person tables share with the per-id ones. */
+function dayTableWriters(plan: EtlPlan): DayTableWriters {
+  return {
+    days: (source, table) => userDaysSql(plan, source, table),
+    dimensions:
+      plan.roles.dimensions.length === 0
+        ? undefined
+        : (source, table) => userDayDimensionsSql(plan, source, table),
+  };
 }
 
 const revenueEventOf = (plan: EtlPlan) =>
@@ -177,9 +195,9 @@ const isPurchaseOf = (plan: EtlPlan) => (alias: string) => {
  * counts distinct sessions without a sort per group. Inserted in (time zone, day, user) order, so
  * the table stays physically ordered the way the metric queries read it.
  */
-function userDaysSql(plan: EtlPlan, source: string): string {
+function userDaysSql(plan: EtlPlan, source: string, table = 'cooked.user_days'): string {
   const isPurchase = isPurchaseOf(plan);
-  return `INSERT INTO cooked.user_days (time_zone, day, user_key, events, sessions, revenue, purchases, first_event_at, last_event_at)
+  return `INSERT INTO ${table} (time_zone, day, user_key, events, sessions, revenue, purchases, first_event_at, last_event_at)
 SELECT g.time_zone, g.day, g.user_key, sum(g.events)::integer, count(g.session_key)::integer,
   coalesce(sum(g.revenue), 0), sum(g.purchases)::integer, min(g.first_at), max(g.last_at)
 FROM (
@@ -193,9 +211,9 @@ ORDER BY g.time_zone, g.day, g.user_key`;
 }
 
 /** user_day_dimensions rows of `source`, aggregated the same way per dimension value. */
-function userDayDimensionsSql(plan: EtlPlan, source: string): string {
+function userDayDimensionsSql(plan: EtlPlan, source: string, table = 'cooked.user_day_dimensions'): string {
   const isPurchase = isPurchaseOf(plan);
-  return `INSERT INTO cooked.user_day_dimensions (time_zone, day, user_key, dimension, value, events, sessions, revenue, purchases)
+  return `INSERT INTO ${table} (time_zone, day, user_key, dimension, value, events, sessions, revenue, purchases)
 SELECT g.time_zone, g.day, g.user_key, g.dimension, g.value, sum(g.events)::integer, count(g.session_key)::integer,
   coalesce(sum(g.revenue), 0), sum(g.purchases)::integer
 FROM (
@@ -329,9 +347,15 @@ JOIN (SELECT c.session_key ${C} AS session_key, c.user_key FROM cooked.sessions 
       ? []
       : [cook('user-days per dimension value', userDayDimensionsSql(plan, 'etl_day_events'))]),
     cook('users', usersSql(plan, 'etl_all'), ['timeZones']),
+    ...identityAllStatements(plan, dayTableWriters(plan)),
     cook(
       'fresh planner statistics for the rebuilt tables (metric queries plan on them at once)',
-      `ANALYZE processed.tracks, ${COOKED_TABLES.map((t) => `cooked.${t}`).join(', ')}`,
+      `ANALYZE processed.tracks, ${[
+        ...COOKED_TABLES,
+        ...(plan.identityMode === 'stitch' ? IDENTITY_TABLES : []),
+      ]
+        .map((t) => `cooked.${t}`)
+        .join(', ')}`,
     ),
   ];
 }

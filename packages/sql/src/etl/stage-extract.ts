@@ -12,6 +12,9 @@ import { type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
 import { memberColumn, memberColumnsSql, propertyViolationsSql } from './stage-validate.js';
 import { literal, textLiteral } from './sql-text.js';
 
+/** Longest user id, anonymous id or alias previous id the ETL accepts, in UTF-8 bytes. */
+export const MAX_ID_BYTES = 1024;
+
 /** The Segment message types the ETL loads. */
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 
@@ -119,6 +122,16 @@ export function envelopeChecks(plan: EtlPlan): SqlCheck[] {
     check('userId', 'required', 'userId or anonymousId', `${S}.user_key IS NULL`, `${S}.payload -> 'userId'`),
     check('userId', 'type', 'string or number', `${typeOf('userId')} NOT IN ('string', 'number', 'null')`),
     check('anonymousId', 'type', 'string', `${typeOf('anonymousId')} NOT IN ('string', 'null')`),
+    // Ids are index keys (processed, cooked and the identity graph): a btree entry holds ~2.7 KB.
+    ...(['userId', 'anonymousId', 'previousId'] as const).map((key) =>
+      check(
+        key,
+        'max_length',
+        `at most ${MAX_ID_BYTES} bytes`,
+        `octet_length(${S}.payload ->> ${textLiteral(key)}) > ${MAX_ID_BYTES}`,
+        `to_jsonb(left(${S}.payload ->> ${textLiteral(key)}, 64) || '…')`,
+      ),
+    ),
     ...dateTimes,
     check('context', 'type', 'object', `${typeOf('context')} NOT IN ('object', 'null')`),
     check(

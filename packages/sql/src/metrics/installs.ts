@@ -9,6 +9,7 @@ import {
   orderBySpine,
   sameBreakdown,
   withBreakdownColumn,
+  countedTables,
 } from './metric-sql.js';
 import type { ResolvedMetricSpec } from './metric-spec.js';
 
@@ -27,7 +28,7 @@ export function installsQuery(spec: ResolvedMetricSpec<'installs'>): MetricQuery
   spine as (${daySpine(spec)}),
   installed as (
     select a.day${b}, count(*) as installs
-    from cooked.users as u
+    from ${countedTables(spec).units} as u
     join active as a on a.user_key = u.user_key and a.day = u.install_day
     where u.time_zone = ${spec.timeZone}
     group by a.day${b}

@@ -58,12 +58,23 @@ export interface MetricSpec<M extends MetricName = MetricName> {
   readonly period?: 'week' | 'month';
   /** Cells after this local day are NULL (default: `to`; the runner passes yesterday when `to` is today or later). */
   readonly lastCompleteDay?: string;
+  /**
+   * Who is counted: `stitch` counts persons (anonymous ids joined to the user ids they signed in
+   * as, aliases followed; the default when the plan's `etl.identity.mode` is `stitch`), `raw`
+   * counts each user key (userId, else anonymousId) on its own, as before stitching.
+   */
+  readonly identity?: MetricIdentity;
 }
+
+/** `stitch`: count persons; `raw`: count user keys. */
+export type MetricIdentity = 'stitch' | 'raw';
 
 /** What the builders need to know about the plan: reporting zones and breakdown dimensions. */
 export interface MetricCatalog {
   readonly reportingTimeZones: readonly string[];
   readonly dimensions: readonly string[];
+  /** Whether person tables are kept (`stitch`) or not (`none`, also when absent). */
+  readonly identityMode?: 'stitch' | 'none';
 }
 
 /** The metric catalog of a plan document (`etl.reportingTimeZones`, default `['UTC']`; `roles.dimensions`). */
@@ -72,6 +83,7 @@ export function metricCatalogOf(document: Pick<PlanDocument, 'etl' | 'roles'>): 
   return {
     reportingTimeZones: zones && zones.length > 0 ? zones : ['UTC'],
     dimensions: document.roles?.dimensions ?? [],
+    identityMode: document.etl?.identity?.mode ?? 'stitch',
   };
 }
 
@@ -90,4 +102,5 @@ export interface ResolvedMetricSpec<M extends MetricName = MetricName> {
   readonly retentionMode: 'on' | 'on_or_after';
   readonly period: 'week' | 'month';
   readonly lastCompleteDay: string;
+  readonly identity: MetricIdentity;
 }

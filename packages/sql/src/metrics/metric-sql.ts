@@ -17,6 +17,32 @@ export const dateParam = (value: string): Fragment => sql`cast(${value} as date)
 /** An integer parameter. */
 export const intParam = (value: number): Fragment => sql`cast(${value} as integer)`;
 
+/** The cooked tables a spec counts from: per user key (`raw`) or per person (`stitch`). */
+export interface CountedTables {
+  readonly days: Fragment;
+  readonly dayDimensions: Fragment;
+  readonly units: Fragment;
+  readonly sessionDays: Fragment;
+}
+
+const RAW_TABLES: CountedTables = {
+  days: raw('cooked.user_days'),
+  dayDimensions: raw('cooked.user_day_dimensions'),
+  units: raw('cooked.users'),
+  sessionDays: raw('cooked.session_days'),
+};
+const PERSON_TABLES: CountedTables = {
+  days: raw('cooked.person_days'),
+  dayDimensions: raw('cooked.person_day_dimensions'),
+  units: raw('cooked.persons'),
+  sessionDays: raw('cooked.person_session_days'),
+};
+
+/** The tables of the spec's identity; their columns are the same, `user_key` holding the counted key. */
+export function countedTables(spec: Pick<ResolvedMetricSpec, 'identity'>): CountedTables {
+  return spec.identity === 'stitch' ? PERSON_TABLES : RAW_TABLES;
+}
+
 /** `alias.day` or `alias.day, alias.breakdown`. */
 export function keyColumns(spec: ResolvedMetricSpec, alias: string, day = 'day'): Fragment {
   return raw(spec.breakdown ? `${alias}.${day}, ${alias}.breakdown` : `${alias}.${day}`);
@@ -40,20 +66,24 @@ export function sameBreakdown(spec: ResolvedMetricSpec, a: string, b: string): F
  * that value), else from `cooked.user_days`.
  */
 export function activeUserDays(spec: ResolvedMetricSpec, lower: Fragment, upper?: Fragment): Fragment {
+  const tables = countedTables(spec);
   const source = spec.breakdown
     ? sql`select d.day, d.user_key, d.value as breakdown, d.events, d.sessions, d.revenue, d.purchases
-      from cooked.user_day_dimensions as d
+      from ${tables.dayDimensions} as d
       where d.time_zone = ${spec.timeZone} and d.dimension = ${spec.breakdown}`
     : sql`select d.day, d.user_key, d.events, d.sessions, d.revenue, d.purchases
-      from cooked.user_days as d
+      from ${tables.days} as d
       where d.time_zone = ${spec.timeZone}`;
-  const excluded =
-    spec.excludeUsers.length > 0
-      ? sql` and not (d.user_key = any(cast(${spec.excludeUsers} as text[])))`
-      : sql``;
+  // With persons, an excluded id excludes the person it belongs to.
+  const excludedKeys =
+    spec.identity === 'stitch'
+      ? sql`array(select coalesce((select i.person_key from cooked.identities as i where i.id = x.id), x.id)
+          from unnest(cast(${spec.excludeUsers} as text[])) as x(id))`
+      : sql`cast(${spec.excludeUsers} as text[])`;
+  const excluded = spec.excludeUsers.length > 0 ? sql` and not (d.user_key = any(${excludedKeys}))` : sql``;
   const filters = spec.filters.map(
     (filter) => sql` and exists (
-      select 1 from cooked.user_day_dimensions as f
+      select 1 from ${tables.dayDimensions} as f
       where f.time_zone = d.time_zone and f.day = d.day and f.user_key = d.user_key
         and f.dimension = ${filter.dimension}
         and ${filter.op === 'in' ? sql`` : sql`not `}(f.value = any(cast(${filter.values} as text[]))))`,

@@ -9,6 +9,7 @@ import {
   orderBySpine,
   sameBreakdown,
   withBreakdownColumn,
+  countedTables,
 } from './metric-sql.js';
 import type { ResolvedMetricSpec } from './metric-spec.js';
 
@@ -46,7 +47,7 @@ export function monetisationQuery(spec: ResolvedMetricSpec<MoneyMetric>): Metric
   const joinUsers =
     spec.metric === 'conversion'
       ? sql`
-    left join cooked.users as u on u.time_zone = ${spec.timeZone} and u.user_key = a.user_key and u.first_purchase_day = a.day`
+    left join ${countedTables(spec).units} as u on u.time_zone = ${spec.timeZone} and u.user_key = a.user_key and u.first_purchase_day = a.day`
       : sql``;
   return {
     columns: withBreakdownColumn(spec, columns),

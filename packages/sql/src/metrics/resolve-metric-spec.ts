@@ -75,6 +75,17 @@ export function resolveMetricSpec<M extends MetricName>(
         `The filter on "${filter.dimension}" has no values; give at least one value.`,
       );
   }
+  const stitched = catalog.identityMode === 'stitch';
+  const identity = oneOf('identity', spec.identity ?? (stitched ? 'stitch' : 'raw'), [
+    'stitch',
+    'raw',
+  ] as const);
+  if (identity === 'stitch' && !stitched)
+    throw new MetricError(
+      'invalid_metric_option',
+      'identity "stitch" needs person tables: set etl.identity.mode to "stitch" in the plan (the default), then tributary generate, migrate and etl --full; or ask for identity "raw".',
+      { identity },
+    );
   const granularity = oneOf('granularity', spec.granularity ?? 'day', ['day', 'week'] as const);
   const defaultDays = spec.metric === 'retention' ? 1 : 7;
   const lastCompleteDay =
@@ -93,6 +104,7 @@ export function resolveMetricSpec<M extends MetricName>(
     retentionMode: oneOf('retentionMode', spec.retentionMode ?? 'on', ['on', 'on_or_after'] as const),
     period: oneOf('period', spec.period ?? 'week', ['week', 'month'] as const),
     lastCompleteDay,
+    identity,
   };
 }
 

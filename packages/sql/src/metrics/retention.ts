@@ -10,6 +10,7 @@ import {
   raw,
   sameBreakdown,
   withBreakdownColumn,
+  countedTables,
 } from './metric-sql.js';
 import type { ResolvedMetricSpec } from './metric-spec.js';
 
@@ -69,7 +70,7 @@ export function retentionQuery(spec: ResolvedMetricSpec<'retention' | 'retention
     query: sql`with active as not materialized (${activeUserDays(spec, cohortFrom)}),
   cohort_users as (
     select ${bucket(raw('a.day'))} as cohort${breakdownColumn(spec, 'a')}, a.user_key
-    from cooked.users as u
+    from ${countedTables(spec).units} as u
     join active as a on a.user_key = u.user_key and a.day = u.install_day
     where u.time_zone = ${spec.timeZone}
   ),
@@ -111,7 +112,7 @@ export function cohortConversionQuery(spec: ResolvedMetricSpec<'cohort_conversio
   ),
   cohort_users as (
     select a.day as cohort${breakdownColumn(spec, 'a')}, a.user_key, u.first_purchase_day
-    from cooked.users as u
+    from ${countedTables(spec).units} as u
     join active as a on a.user_key = u.user_key and a.day = u.install_day
     where u.time_zone = ${spec.timeZone}
   ),

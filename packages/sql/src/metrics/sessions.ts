@@ -9,6 +9,7 @@ import {
   orderBySpine,
   sameBreakdown,
   withBreakdownColumn,
+  countedTables,
 } from './metric-sql.js';
 import type { ResolvedMetricSpec } from './metric-spec.js';
 
@@ -34,7 +35,7 @@ export function sessionsQuery(spec: ResolvedMetricSpec<SessionMetric>): MetricQu
   lengths as (
     select a.day${ab}, avg(extract(epoch from (x.ended_at - x.started_at))) as seconds
     from active as a
-    join cooked.session_days as sd on sd.time_zone = ${spec.timeZone} and sd.user_key = a.user_key and sd.day = a.day
+    join ${countedTables(spec).sessionDays} as sd on sd.time_zone = ${spec.timeZone} and sd.user_key = a.user_key and sd.day = a.day
     join cooked.sessions as x on x.session_key = sd.session_key
     group by a.day${ab}
   )

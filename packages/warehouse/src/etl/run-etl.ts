@@ -12,6 +12,8 @@ import {
   type EtlStatement,
   finishRunQuery,
   highSeqQuery,
+  type IdentitySummary,
+  identitySummarySql,
   lockQuery,
   readWatermarkQuery,
   resetQueries,
@@ -93,6 +95,8 @@ export interface EtlRunResult {
   readonly duplicates: number;
   readonly rejectedByReason: Readonly<Record<string, number>>;
   readonly durationMs: number;
+  /** Totals of the identity graph after the run (plan `etl.identity.mode` = `stitch`). */
+  readonly identity?: IdentitySummary;
 }
 
 export const DEFAULT_CHUNK_SIZE = 100_000;
@@ -238,6 +242,10 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
   if (await cookAllIfBehind(warehouse, program, () => report('all'))) report('done');
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
+  const identity =
+    program.plan.identityMode === 'stitch'
+      ? ((await warehouse.query(identitySummarySql()))[0] as IdentitySummary | undefined)
+      : undefined;
   return {
     runId,
     mode: options.mode,
@@ -247,6 +255,7 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     ...totals,
     rejectedByReason: byReason,
     durationMs,
+    ...(identity ? { identity } : {}),
   };
 }
 
@@ -304,7 +313,7 @@ async function cookAllIfBehind(
 }
 
 /**
- * A unique violation while loading: the row's message id is already in a processed table without
+ * A unique violation while loading: the row's (message id, source) is already in a processed table without
  * the ETL having loaded it (classify sets aside every id the ETL loaded). A reconciliation error.
  */
 function loadedOutside(error: unknown, from: bigint, to: bigint): EtlError | undefined {
@@ -312,7 +321,7 @@ function loadedOutside(error: unknown, from: bigint, to: bigint): EtlError | und
   if (code !== '23505') return undefined;
   return new EtlError(
     'etl_reconciliation',
-    `ETL reconciliation failed for raw.events seq (${from}, ${to}]: a row to load is already in processed${table ? `.${table}` : ''} (${detail ?? 'duplicate message id'}), loaded outside the ETL. The chunk was rolled back; nothing was loaded. Check processed tables for rows loaded outside the ETL, then run tributary etl --full.`,
+    `ETL reconciliation failed for raw.events seq (${from}, ${to}]: a row to load is already in processed${table ? `.${table}` : ''} (${detail ?? 'duplicate message id of the source'}), loaded outside the ETL. The chunk was rolled back; nothing was loaded. Check processed tables for rows loaded outside the ETL, then run tributary etl --full.`,
     { fromSeq: from.toString(), toSeq: to.toString() },
   );
 }

@@ -2,12 +2,17 @@ import { type MetricCatalog, MetricError } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
 
 /**
- * The reporting zones and dimensions present in the cooked tables, read with loose index scans
+ * The reporting zones and dimensions present in the cooked tables (and whether person tables exist), read with loose index scans
  * (one index probe per distinct value), for callers that have no plan at hand.
  */
 export async function discoverMetricCatalog(warehouse: SqlRunner): Promise<MetricCatalog> {
-  const [tables] = await warehouse.query<{ days: string | null; dimensions: string | null }>(
-    `select to_regclass('cooked.user_days')::text as days, to_regclass('cooked.user_day_dimensions')::text as dimensions`,
+  const [tables] = await warehouse.query<{
+    days: string | null;
+    dimensions: string | null;
+    persons: string | null;
+  }>(
+    `select to_regclass('cooked.user_days')::text as days, to_regclass('cooked.user_day_dimensions')::text as dimensions,
+       to_regclass('cooked.person_days')::text as persons`,
   );
   if (!tables?.days || !tables.dimensions)
     throw new MetricError(
@@ -37,5 +42,6 @@ export async function discoverMetricCatalog(warehouse: SqlRunner): Promise<Metri
         ? zones.map((z) => z.v).sort((a, b) => Number(b === 'UTC') - Number(a === 'UTC'))
         : ['UTC'],
     dimensions: dimensions.map((d) => d.v),
+    identityMode: tables.persons ? 'stitch' : 'none',
   };
 }

@@ -61,6 +61,7 @@ export function explainMetric<M extends MetricName>(
       ...(spec.breakdown ? [spec.breakdown] : []),
       ...(spec.filters ?? []).map((f) => f.dimension),
     ],
+    identityMode: 'stitch',
   };
   const query = compileMetricQuery(withLastCompleteDay(spec, catalog, options.now ?? Date.now), catalog);
   const parameters = query.parameters.map((value, i) => `-- $${i + 1} = ${JSON.stringify(value)}`).join('\n');

@@ -86,7 +86,18 @@ export function generateDataset(options: DatasetOptions): RawRow[] {
   const prefix = options.idPrefix ?? 'm';
   for (let u = 0; u < users && planned.length < target; u++) {
     const identified = random() < 0.8;
-    const user = identified ? { userId: `user-${prefix}${u}` } : { anonymousId: `anon-${prefix}${u}` };
+    let user: Record<string, string> = identified
+      ? { userId: `user-${prefix}${u}` }
+      : { anonymousId: `anon-${prefix}${u}` };
+    // Identity stitching: some identified users browse anonymously first and sign in later (an
+    // identify with both ids, then both on every message); a few of those share a device with the
+    // previous user (the anonymous id is then linked to two user ids), add a second device, or
+    // are renamed by an alias.
+    const signInAt = identified && random() < 0.25 ? int(1, 8) : -1;
+    const deviceId = signInAt > 0 && u > 0 && random() < 0.1 ? `anon-${prefix}${u - 1}` : `anon-${prefix}${u}`;
+    const secondDeviceAt = identified && random() < 0.1 ? int(10, 30) : -1;
+    const aliasAt = identified && random() < 0.04 ? int(5, 40) : -1;
+    if (signInAt > 0) user = { anonymousId: deviceId };
     const tracked = random() < 0.6;
     const platform = pick(PLATFORMS);
     const locale = pick(LOCALES);
@@ -108,10 +119,22 @@ export function generateDataset(options: DatasetOptions): RawRow[] {
       if (locale) context.locale = locale;
       if (appVersion) context.app_version = appVersion;
       if (tracked) context.sessionId = `${prefix}${u}-s${session}`;
+      let identity: Record<string, unknown> | undefined;
+      if (e === signInAt) {
+        user = { anonymousId: deviceId, userId: `user-${prefix}${u}` };
+        identity = { type: 'identify', traits: { signed_in: true } };
+      } else if (e === secondDeviceAt) {
+        user = { anonymousId: `device2-${prefix}${u}`, userId: user.userId ?? `user-${prefix}${u}` };
+      } else if (e === aliasAt && user.userId !== undefined) {
+        const renamed = `${user.userId}-renamed`;
+        identity = { type: 'alias', previousId: user.userId, userId: renamed };
+        user = { ...user, userId: renamed };
+      }
       const base = { ...user, timestamp: new Date(ts).toISOString(), context };
       const roll = random();
       let message: Record<string, unknown>;
-      if (e === 0 && random() < 0.9) {
+      if (identity) message = identity;
+      else if (e === 0 && random() < 0.9) {
         const campaign = pick(CAMPAIGNS);
         message = {
           type: 'track',

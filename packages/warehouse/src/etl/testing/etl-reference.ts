@@ -87,6 +87,7 @@ export function referenceStats(rows: readonly RawRow[]): Record<string, number> 
       pages += 1;
       return;
     }
+    if (row.type === 'alias') return;
     const userKey = (p.userId ?? p.anonymousId) as string;
     const ts = Date.parse(p.timestamp);
     const fingerprint = `${userKey}|${row.event}|${canonical(p.properties ?? {})}|${ts}`;
