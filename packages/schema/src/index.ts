@@ -10,6 +10,8 @@ export {
 export {
   type ColumnTransform,
   type EventEtl,
+  IDENTITY_MODES,
+  type IdentityMode,
   type MergeSpec,
   type MetricRoles,
   type PlanEtl,
