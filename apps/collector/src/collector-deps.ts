@@ -1,6 +1,7 @@
 import type { SourceRegistry } from './auth/source-registry.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import type { CollectorLimits, IpAnonymization } from './options.js';
+import type { ApiHostResolver } from './routes/api-host.js';
 import type { MessageValidator } from './validation/message-validator.js';
 import type { EventSink } from './writer/event-sink.js';
 
@@ -17,6 +18,8 @@ export interface CollectorDeps {
   readonly trustProxy: boolean;
   readonly retryAfterSeconds: number;
   readonly ping: () => Promise<void>;
+  /** The settings document's `apiHost` for a request's Host (undefined: not an allowed host). */
+  readonly apiHost: ApiHostResolver;
   /** More Prometheus text for `/metrics` (the broker's consumer lag). */
   readonly extraMetrics?: () => Promise<string>;
 }

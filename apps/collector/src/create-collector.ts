@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PlanDocument } from '@tributary/schema';
 import { connect, type Warehouse } from '@tributary/warehouse';
 import { Hono } from 'hono';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createSourceRegistry } from './auth/source-registry.js';
 import type { CollectorDeps } from './collector-deps.js';
 import type { CollectorEnv } from './collector-env.js';
@@ -10,9 +10,11 @@ import { CollectorError } from './errors/collector-error.js';
 import { INGEST_PATHS } from './messages/message-types.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-metrics.js';
 import { adminAuth } from './middleware/admin-auth.js';
+import { clientAborted } from './middleware/client-aborted.js';
 import { corsPreflight } from './middleware/cors.js';
 import { requestId } from './middleware/request-id.js';
 import { type CollectorOptions, DEFAULT_FLUSH, resolveLimits } from './options.js';
+import { createApiHostResolver } from './routes/api-host.js';
 import { healthHandler, metricsHandler, readyHandler } from './routes/health.js';
 import { ingestHandler } from './routes/ingest.js';
 import { settingsHandler } from './routes/settings.js';
@@ -31,6 +33,8 @@ export interface Collector {
   readonly writer: EventSink;
   readonly warehouse: Warehouse;
   readonly plan: PlanDocument;
+  /** The collector's logger (`options.logger`, else pino at info). */
+  readonly logger: Logger;
   /** Stops accepting writes, commits what is queued, and closes the database if the collector opened it. */
   close(): Promise<void>;
 }
@@ -48,6 +52,9 @@ export interface Collector {
  * await collector.app.request('/v1/track', { method: 'POST', headers: { 'X-Write-Key': 'wk_live_…' }, body: '…' });
  */
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  // Configuration errors first, before a database or broker connection is opened.
+  const registry = createSourceRegistry(options.sources);
+  const apiHost = createApiHostResolver(options);
   const ownsWarehouse = typeof options.warehouse === 'string';
   const warehouse =
     typeof options.warehouse === 'string' ? await connect(options.warehouse) : options.warehouse;
@@ -77,7 +84,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     );
   const deps: CollectorDeps = {
     limits: resolveLimits(options.limits),
-    registry: createSourceRegistry(options.sources),
+    registry,
     validate: createMessageValidator(options.plan),
     writer,
     metrics,
@@ -91,6 +98,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       : async () => {
           await warehouse.query('SELECT 1');
         },
+    apiHost,
     ...(broker ? { extraMetrics: () => broker.renderLag() } : {}),
   };
 
@@ -120,7 +128,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   });
   app.onError((error, c) => {
     const known = error instanceof CollectorError ? error : undefined;
-    if (!known) c.var.logger?.error({ err: error }, 'unexpected error');
+    if (!known && !clientAborted(c)) c.var.logger?.error({ err: error }, 'unexpected error');
     const failure =
       known ?? new CollectorError('internal_error', 'Unexpected error; nothing was stored. Retry later.');
     if (failure.status === 503) c.header('Retry-After', String(deps.retryAfterSeconds));
@@ -133,6 +141,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     writer,
     warehouse,
     plan: options.plan,
+    logger,
     async close() {
       await writer.close();
       if (ownsWarehouse) await warehouse.close();

@@ -1,6 +1,10 @@
 export { hashKey } from './auth/hash-key.js';
 export { type Collector, createCollector } from './create-collector.js';
 export {
+  CollectorConfigError,
+  type CollectorConfigErrorCode,
+} from './errors/collector-config-error.js';
+export {
   CollectorError,
   type CollectorErrorCode,
   ERROR_STATUS,

@@ -65,6 +65,14 @@ export interface CollectorOptions {
    * default) the collector commits to `warehouse` itself.
    */
   readonly broker?: BrokerConfig & { readonly publishTimeoutMs?: number };
+  /**
+   * The address browsers reach the collector at (`https://collect.example.com`, a path prefix
+   * allowed): the `apiHost` of the settings document analytics.js loads. Without it the request's
+   * Host header is used only when it is in `allowedHosts`, or, with no list, a loopback host.
+   */
+  readonly publicUrl?: string;
+  /** Host headers the settings document may name when `publicUrl` is not set: `name` (any port) or `name:port`. */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** Default limits (Segment's documented ones). */

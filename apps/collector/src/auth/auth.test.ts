@@ -49,6 +49,26 @@ describe('source registry', () => {
     expect(registry.anyAllowsOrigin('https://a.example')).toBe(true);
     expect(registry.anyAllowsOrigin('https://b.example')).toBe(false);
   });
+  it('refuses two sources with the same key, naming both (hash case does not matter)', () => {
+    const sources = [
+      { name: 'app', writeKeyHash: hashKey('wk_same') },
+      { name: 'other', writeKeyHash: hashKey('wk_other') },
+      { name: 'default', writeKeyHash: hashKey('wk_same').toUpperCase() },
+    ];
+    expect(() => createSourceRegistry(sources)).toThrow(
+      expect.objectContaining({
+        code: 'duplicate_write_key',
+        message: expect.stringMatching(/^Sources "app" and "default" have the same write key/),
+      }),
+    );
+    // Two keys for one name are fine: that is how a key is rotated.
+    expect(() =>
+      createSourceRegistry([
+        { name: 'app', writeKeyHash: hashKey('wk_old') },
+        { name: 'app', writeKeyHash: hashKey('wk_new') },
+      ]),
+    ).not.toThrow();
+  });
   it('compares hashes of different lengths as unequal', () => {
     expect(hashesEqual('ab', 'abc')).toBe(false);
     expect(hashesEqual(hashKey('x'), hashKey('x'))).toBe(true);

@@ -1,3 +1,4 @@
+import { CollectorConfigError } from '../errors/collector-config-error.js';
 import type { SourceConfig } from '../options.js';
 import { hashesEqual, hashKey } from './hash-key.js';
 
@@ -15,12 +16,26 @@ export interface SourceRegistry {
   anyAllowsOrigin(origin: string): boolean;
 }
 
-/** Builds the registry from configuration (hashes only; keys are never kept). */
+/**
+ * Builds the registry from configuration (hashes only; keys are never kept). One key maps to one
+ * source: two sources with the same key hash are a `duplicate_write_key` error naming both.
+ */
 export function createSourceRegistry(sources: readonly SourceConfig[]): SourceRegistry {
   const entries = sources.map((config) => ({
     hash: config.writeKeyHash.toLowerCase(),
     source: { name: config.name, enabled: config.enabled ?? true, corsOrigins: config.corsOrigins ?? [] },
   }));
+  const byHash = new Map<string, Source>();
+  for (const { hash, source } of entries) {
+    const first = byHash.get(hash);
+    if (first)
+      throw new CollectorConfigError(
+        'duplicate_write_key',
+        `Sources "${first.name}" and "${source.name}" have the same write key; one key maps to one source. Give each source its own key.`,
+        { sources: [first.name, source.name] },
+      );
+    byHash.set(hash, source);
+  }
   return {
     find(writeKey) {
       const hash = hashKey(writeKey);

@@ -2,12 +2,14 @@ import { TributaryError } from '@tributary/schema';
 
 /** Stable codes of whole-request problems; each maps to one HTTP status. */
 export const ERROR_STATUS = {
+  bad_request: 400,
   invalid_json: 400,
   invalid_gzip: 400,
   invalid_encoding: 400,
   invalid_body: 400,
   invalid_batch: 400,
   max_depth: 400,
+  host_not_allowed: 400,
   missing_write_key: 401,
   invalid_write_key: 401,
   missing_admin_key: 401,
@@ -16,10 +18,12 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   body_too_large: 413,
   batch_too_large: 413,
   unsupported_media_type: 415,
   unsupported_encoding: 415,
+  headers_too_large: 431,
   database_unavailable: 503,
   broker_unavailable: 503,
   shutting_down: 503,

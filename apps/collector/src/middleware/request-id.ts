@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { CollectorEnv } from '../collector-env.js';
+import { CLIENT_CLOSED_REQUEST, clientAborted } from './client-aborted.js';
 
 /**
  * Gives each request an id (a sane incoming `X-Request-Id`, else a generated one), echoes it in
- * the response, and puts a child logger carrying it in `c.var.logger`. Logs and counts each response.
+ * the response, and puts a child logger carrying it in `c.var.logger`. Logs and counts each response;
+ * a request the client abandoned mid-body counts as 499 and is logged at info, never as a 500.
  */
 export function requestId(options: {
   logger: Logger;
@@ -23,7 +25,8 @@ export function requestId(options: {
     c.header('X-Request-Id', id);
     const started = performance.now();
     await next();
-    const status = c.res.status;
+    const aborted = clientAborted(c);
+    const status = aborted ? CLIENT_CLOSED_REQUEST : c.res.status;
     onResponse?.(status);
     const entry = {
       method: c.req.method,
@@ -31,7 +34,8 @@ export function requestId(options: {
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     };
-    if (status >= 500) log.error(entry, 'request failed');
+    if (aborted) log.info(entry, 'client closed the request before sending it whole');
+    else if (status >= 500) log.error(entry, 'request failed');
     else if (status >= 400) log.info(entry, 'request refused');
     else log.debug(entry, 'request');
   };

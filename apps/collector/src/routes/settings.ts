@@ -7,6 +7,7 @@ import { assertOrigin } from '../middleware/cors.js';
 /**
  * `GET /v1/projects/:writeKey/settings`: the minimal settings document analytics.js (browser SDK)
  * loads at start, pointing its Segment.io destination at this collector instead of Segment's CDN.
+ * The collector's address comes from `publicUrl`, else from an allowed Host header (`api-host.ts`).
  */
 export function settingsHandler(deps: CollectorDeps) {
   return async function settings(c: Context<CollectorEnv>): Promise<Response> {
@@ -19,14 +20,18 @@ export function settingsHandler(deps: CollectorDeps) {
       );
     if (!source.enabled) throw new CollectorError('source_disabled', `Source "${source.name}" is disabled.`);
     assertOrigin(c, source);
-    const url = new URL(c.req.url);
-    const host = c.req.header('host') ?? url.host;
+    const target = deps.apiHost(c.req.header('host'), new URL(c.req.url).protocol);
+    if (!target)
+      throw new CollectorError(
+        'host_not_allowed',
+        "The request's Host is not an allowed host, so the settings document cannot name it: set the collector's publicUrl (or list the host in allowedHosts).",
+      );
     return c.json({
       integrations: {
         'Segment.io': {
           apiKey: writeKey,
-          apiHost: `${host}/v1`,
-          protocol: url.protocol.replace(':', ''),
+          apiHost: target.apiHost,
+          protocol: target.protocol,
           unbundledIntegrations: [],
           addBundledMetadata: true,
           maybeBundledConfigIds: {},

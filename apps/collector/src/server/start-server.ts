@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Collector, createCollector } from '../create-collector.js';
 import type { CollectorOptions } from '../options.js';
+import { answerClientError } from './client-error.js';
 
 /** Options of `startCollectorServer`: the collector's plus where to listen. */
 export interface CollectorServerOptions extends CollectorOptions {
@@ -34,6 +35,15 @@ export async function startCollectorServer(options: CollectorServerOptions): Pro
       resolve(listening),
     );
   });
+  server.on(
+    'clientError',
+    answerClientError({
+      onAnswer: (status, error) => {
+        collector.metrics.countResponse(status);
+        collector.logger.info({ status, parserError: error.code }, 'request refused by the HTTP parser');
+      },
+    }),
+  );
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   const close = () => {
