@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SchemaDefinitionError } from './errors.js';
 import type { EventEtl } from './etl-declarations.js';
 import { validateEventEtl } from './etl-validation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SchemaDefinitionError } from './errors.js';
 import type { MetricRoles, PlanEtl, RevenueRole } from './etl-declarations.js';
 import { validatePlanDeclarations } from './etl-validation.js';
