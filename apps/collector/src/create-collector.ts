@@ -7,6 +7,7 @@ import { createSourceRegistry } from './auth/source-registry.js';
 import type { CollectorDeps } from './collector-deps.js';
 import type { CollectorEnv } from './collector-env.js';
 import { CollectorError } from './errors/collector-error.js';
+import { loggableError } from './errors/loggable-error.js';
 import { INGEST_PATHS } from './messages/message-types.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-metrics.js';
 import { adminAuth } from './middleware/admin-auth.js';
@@ -65,7 +66,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     flushed: ({ ms }) => metrics.observeFlush(ms / 1000),
     failed: (error, requests) => {
       metrics.countFlushFailure();
-      logger.warn({ err: error, requests }, 'flush failed');
+      logger.warn({ error: loggableError(error), requests }, 'flush failed');
     },
   };
   const broker = options.broker
@@ -128,7 +129,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   });
   app.onError((error, c) => {
     const known = error instanceof CollectorError ? error : undefined;
-    if (!known && !clientAborted(c)) c.var.logger?.error({ err: error }, 'unexpected error');
+    if (!known && !clientAborted(c)) c.var.logger?.error({ error: loggableError(error) }, 'unexpected error');
     const failure =
       known ?? new CollectorError('internal_error', 'Unexpected error; nothing was stored. Retry later.');
     if (failure.status === 503) c.header('Retry-After', String(deps.retryAfterSeconds));

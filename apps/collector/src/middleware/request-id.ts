@@ -30,7 +30,7 @@ export function requestId(options: {
     onResponse?.(status);
     const entry = {
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     };
@@ -39,4 +39,9 @@ export function requestId(options: {
     else if (status >= 400) log.info(entry, 'request refused');
     else log.debug(entry, 'request');
   };
+}
+
+/** The settings path carries a write key (`/v1/projects/<key>/settings`): logs get a placeholder. */
+function loggablePath(path: string): string {
+  return path.replace(/^(\/+v1\/+projects\/+)[^/]+/i, '$1:writeKey');
 }
