@@ -55,13 +55,23 @@ export async function connect<DB = any>(url?: string, options: ConnectOptions = 
   );
 }
 
-/** The URL with its password replaced by `***`, for messages and logs. */
+/**
+ * The URL with its password replaced by `***`, for messages and logs: the one after `user:` and
+ * the `password` / `sslpassword` query parameters (the `pg` driver reads both).
+ */
 export function redactPassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of SECRET_PARAMETERS)
+      if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    // Not a URL the WHATWG parser accepts (e.g. an unencoded '/' in the password): redact up to the last '@'.
+    return url
+      .replace(/^([a-z][\w+.-]*:\/\/[^:/?#@]*:).*@/i, '$1***@')
+      .replace(/([?&](?:ssl)?password=)[^&#]*/gi, '$1***');
   }
 }
+
+const SECRET_PARAMETERS = ['password', 'sslpassword'] as const;
