@@ -1,6 +1,6 @@
 import { createTracker } from '@tributary/tracker';
 import { plan } from '../plan.js';
-import type { SimulatedMessage, SimulatedUser } from '../simulate/simulate.js';
+import type { SimulatedMessage } from '../simulate/simulate.js';
 
 type GameTracker = ReturnType<typeof createTracker<typeof plan>>;
 
@@ -10,17 +10,20 @@ export interface TrafficResult {
 }
 
 /**
- * Sends simulated messages through the real tracker to the collector over HTTP: one tracker per
- * player (one device each), as a game would run it, with the event times of the simulation.
+ * Sends simulated messages through the real tracker to the collector over HTTP, as a game would
+ * run it: one tracker per player and device (a borrowed device gets the borrower's own tracker,
+ * so the two players' sessions stay apart), with the event times and ids of the simulation.
  */
 export async function sendTraffic(
   messages: readonly SimulatedMessage[],
   options: { endpoint: string; writeKey: string; onProgress?: (sent: number, total: number) => void },
 ): Promise<TrafficResult> {
-  const trackers = new Map<number, GameTracker>();
+  const trackers = new Map<string, GameTracker>();
   let deadLettered = 0;
-  const trackerOf = (user: SimulatedUser): GameTracker => {
-    let tracker = trackers.get(user.index);
+  const keyOf = (m: SimulatedMessage) => `${m.user.index}/${m.device.anonymousId}`;
+  const trackerOf = (m: SimulatedMessage): GameTracker => {
+    const key = keyOf(m);
+    let tracker = trackers.get(key);
     if (!tracker) {
       tracker = createTracker({
         plan,
@@ -33,33 +36,33 @@ export async function sendTraffic(
           deadLettered += events.length;
         },
         context: {
-          platform: user.platform,
-          app_version: user.appVersion,
-          locale: user.locale,
-          country: user.country,
-          timezone: user.timeZone,
+          platform: m.device.platform,
+          app_version: m.user.appVersion,
+          locale: m.user.locale,
+          country: m.user.country,
+          timezone: m.user.timeZone,
         },
       });
-      trackers.set(user.index, tracker);
+      trackers.set(key, tracker);
     }
     return tracker;
   };
-  const lastMessage = new Map<number, number>();
-  for (const [i, m] of messages.entries()) lastMessage.set(m.user.index, i);
+  const lastMessage = new Map<string, number>();
+  for (const [i, m] of messages.entries()) lastMessage.set(keyOf(m), i);
   const closing: Promise<void>[] = [];
   const step = Math.max(1, Math.floor(messages.length / 20));
   for (const [i, m] of messages.entries()) {
-    const tracker = trackerOf(m.user);
+    const tracker = trackerOf(m);
     const common = {
       timestamp: new Date(m.at),
-      anonymousId: m.user.anonymousId,
-      ...(m.user.userId && m.type === 'track' ? { userId: m.user.userId } : {}),
+      anonymousId: m.device.anonymousId,
+      ...(m.userId ? { userId: m.userId } : {}),
     };
-    if (m.type === 'identify') tracker.identify(m.user.userId as string, m.properties, common);
+    if (m.type === 'identify') tracker.identify(m.userId as string, m.properties, common);
     else trackEvent(tracker, m, common);
-    if (lastMessage.get(m.user.index) === i) {
+    if (lastMessage.get(keyOf(m)) === i) {
       closing.push(tracker.close());
-      trackers.delete(m.user.index);
+      trackers.delete(keyOf(m));
     }
     if (i % step === 0) {
       options.onProgress?.(i, messages.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from './simulate.js';
+import { type SimulatedMessage, simulate } from './simulate.js';
 import { addDays, localDay, zonedTimeToUtc } from './zoned-time.js';
 
 describe('simulate', () => {
@@ -11,10 +11,11 @@ describe('simulate', () => {
     expect(simulate({ ...options, seed: 8 })).not.toEqual(a);
   });
 
-  it('produces an install per user, in time order, within the simulated days', () => {
+  it('produces an install per device, in time order, within the simulated days', () => {
     const messages = simulate(options);
     const installs = messages.filter((m) => m.event === 'app_install');
-    expect(installs).toHaveLength(options.users);
+    const devices = new Set(messages.map((m) => m.device.anonymousId));
+    expect(installs.map((m) => m.device.anonymousId).sort()).toEqual([...devices].sort());
     for (let i = 1; i < messages.length; i++)
       expect(messages[i]!.at).toBeGreaterThanOrEqual(messages[i - 1]!.at);
     const first = Date.UTC(2026, 1, 28);
@@ -23,8 +24,63 @@ describe('simulate', () => {
       expect(m.at).toBeGreaterThan(first);
       expect(m.at).toBeLessThan(last);
     }
-    // Every user installs on their install day, in their own time zone.
-    for (const m of installs) expect(localDay(m.at, m.user.timeZone)).toBe(m.user.installDay);
+    // Every user installs on their install day, in their own time zone, on their first device.
+    const firstInstalls = installs.filter((m) => m.device === m.user.devices[0]);
+    expect(firstInstalls).toHaveLength(options.users);
+    for (const m of firstInstalls) expect(localDay(m.at, m.user.timeZone)).toBe(m.user.installDay);
+  });
+
+  it('signs players in as Segment SDKs do: anonymous first sessions, second devices, shared devices', () => {
+    const messages = simulate({ ...options, users: 1000 });
+    const byDevice = new Map<string, SimulatedMessage[]>();
+    for (const m of messages) {
+      const key = `${m.user.index}/${m.device.anonymousId}`;
+      const list = byDevice.get(key);
+      if (list) list.push(m);
+      else byDevice.set(key, [m]);
+    }
+    let anonymousThenSignedIn = 0;
+    let secondDevices = 0;
+    let borrowed = 0;
+    for (const list of byDevice.values()) {
+      const { user, device } = list[0]!;
+      const signIn = list.findIndex((m) => m.type === 'identify');
+      // Before the identify only the anonymous id; from it on both ids, the user's own.
+      for (const [i, m] of list.entries())
+        expect(m.userId).toBe(signIn >= 0 && i >= signIn ? user.userId : undefined);
+      if (signIn < 0) continue;
+      expect(list.filter((m) => m.type === 'identify')).toHaveLength(1);
+      const own = user.devices.indexOf(device);
+      if (own === 0 && list.some((m) => m.type === 'track' && m.userId === undefined)) {
+        anonymousThenSignedIn++;
+        expect(list[signIn]!.session).toBe(user.signInSession);
+        expect(user.signInSession).toBeGreaterThan(1);
+      }
+      if (own === 0 && user.signInSession === 1) expect(signIn).toBe(0);
+      if (own === 1) {
+        secondDevices++;
+        // The second device reports its install, then the player signs in there.
+        expect(list[0]!.event).toBe('app_install');
+        expect(signIn).toBe(1);
+      }
+      if (own < 0) {
+        borrowed++;
+        // One signed-in session on a device whose owner signed in on it earlier.
+        expect(new Set(list.map((m) => m.session)).size).toBe(1);
+        expect(signIn).toBe(0);
+        const owner = messages.find((m) => m.device === device && m.user !== user && m.type === 'identify');
+        expect(owner?.at).toBeLessThan(list[0]!.at);
+      }
+    }
+    const signedIn = new Set(messages.filter((m) => m.type === 'identify').map((m) => m.user.index)).size;
+    // About 30% of the players who sign in played anonymously first; a few add a device or borrow one.
+    expect(anonymousThenSignedIn / signedIn).toBeGreaterThan(0.15);
+    expect(anonymousThenSignedIn / signedIn).toBeLessThan(0.4);
+    expect(secondDevices).toBeGreaterThan(5);
+    expect(secondDevices / signedIn).toBeLessThan(0.1);
+    expect(borrowed).toBeGreaterThan(0);
+    // Players without an account never send a user id.
+    for (const m of messages) if (m.user.userId === undefined) expect(m.userId).toBeUndefined();
   });
 
   it('has retention decay, purchases, several zones, and both level_up versions', () => {

@@ -10,13 +10,25 @@ export interface SimulationOptions {
   readonly startDay: string;
 }
 
+/** A device a player plays on: its anonymous id is on every message it sends (as Segment SDKs do). */
+export interface SimulatedDevice {
+  readonly anonymousId: string;
+  readonly platform: 'ios' | 'android';
+}
+
 export interface SimulatedUser {
   readonly index: number;
-  readonly anonymousId: string;
-  /** Set once the player signs in (most do, at install); the rest stay anonymous. */
+  /** The id the player signs in as; players without one stay anonymous. */
   readonly userId?: string;
+  /**
+   * The session in which the player signs in (an identify with both ids, then both ids on every
+   * later message of that device): 1 at install; 2 or 3 for those who play anonymously first.
+   * Players who stop before it stay anonymous.
+   */
+  readonly signInSession?: number;
+  /** Where the player plays: `[0]` the device they installed on; a few add a second one later. */
+  readonly devices: readonly SimulatedDevice[];
   readonly timeZone: string;
-  readonly platform: 'ios' | 'android';
   readonly country: string;
   readonly locale: string;
   readonly appVersion: string;
@@ -28,12 +40,28 @@ export interface SimulatedUser {
 export interface SimulatedMessage {
   readonly at: number;
   readonly user: SimulatedUser;
+  /** The device that sends it: its anonymous id is on the message. */
+  readonly device: SimulatedDevice;
+  /** Set once the player has signed in on this device. */
+  readonly userId?: string;
   readonly type: 'track' | 'identify';
   readonly event?: 'app_install' | 'session_start' | 'session_end' | 'level_up' | 'purchase';
   readonly version?: number;
   readonly properties: Readonly<Record<string, unknown>>;
   /** Sessions of one user are separated by far more than 30 minutes, so a tracker's own inactivity rotation agrees. */
   readonly session: number;
+}
+
+/** Share of the players with an account; the other shares are of those players. */
+const ACCOUNT = 0.8;
+const ANONYMOUS_FIRST = 0.3;
+const SECOND_DEVICE = 0.06;
+const SHARED_DEVICE = 0.02;
+
+/** Another player's device, borrowed for one session after its owner signed in on it. */
+interface BorrowedDevice {
+  readonly device: SimulatedDevice;
+  readonly ownerInstallIndex: number;
 }
 
 const ZONES: readonly (readonly [readonly [string, string, string], number])[] = [
@@ -70,7 +98,11 @@ function appVersionFor(dayIndex: number, days: number): string {
 /**
  * Simulates a game launch: an install curve (a launch spike, then a steady trickle), retention
  * that decays with days since install and varies by player, sessions per active day, level
- * progress, conversion and spend, players in several time zones. Deterministic for a seed.
+ * progress, conversion and spend, players in several time zones. Identity as apps see it: 80% of
+ * the players have an account; 30% of those play their first session or two anonymously and
+ * sign in later, 6% add a second device (whose install is reported before they sign in there) and
+ * 2% play one session signed in on another player's device (one anonymous id, two user ids).
+ * Deterministic for a seed.
  */
 export function simulate(options: SimulationOptions): SimulatedMessage[] {
   const random = createRandom(options.seed);
@@ -79,22 +111,35 @@ export function simulate(options: SimulationOptions): SimulatedMessage[] {
     (_, i) => [i, 3 * Math.exp(-i / 5) + 1] as const,
   );
   const out: SimulatedMessage[] = [];
+  let lender: BorrowedDevice | undefined;
   for (let index = 0; index < options.users; index++) {
     const dayIndex = random.weighted(installWeights);
     const [timeZone, country, locale] = random.weighted(ZONES);
+    const account = random.chance(ACCOUNT);
+    const device = (): SimulatedDevice => ({
+      anonymousId: `anon-${random.hex(12)}`,
+      platform: random.chance(0.55) ? 'android' : 'ios',
+    });
+    const first = device();
     const user: SimulatedUser = {
       index,
-      anonymousId: `anon-${random.hex(12)}`,
-      ...(random.chance(0.8) ? { userId: `player-${index + 1}` } : {}),
+      ...(account
+        ? {
+            userId: `player-${index + 1}`,
+            signInSession: random.chance(ANONYMOUS_FIRST) ? random.int(2, 3) : 1,
+          }
+        : {}),
+      devices: account && random.chance(SECOND_DEVICE) ? [first, device()] : [first],
       timeZone,
-      platform: random.chance(0.55) ? 'android' : 'ios',
       country,
       locale,
       appVersion: appVersionFor(dayIndex, options.days),
       installDay: addDays(options.startDay, dayIndex),
       payer: random.chance(0.07),
     };
-    simulateUser(user, dayIndex, options, random, out);
+    const borrowed = account && random.chance(SHARED_DEVICE) ? lender : undefined;
+    simulateUser(user, dayIndex, options, random, out, borrowed);
+    if (user.signInSession === 1) lender = { device: first, ownerInstallIndex: dayIndex };
   }
   return out.sort((a, b) => a.at - b.at || a.user.index - b.user.index);
 }
@@ -105,9 +150,16 @@ function simulateUser(
   options: SimulationOptions,
   random: Random,
   out: SimulatedMessage[],
+  borrowed: BorrowedDevice | undefined,
 ): void {
   const engagement = 0.25 + random.next() * 0.75;
   const character = CHARACTERS[random.int(0, CHARACTERS.length - 1)] as string;
+  const [home, second] = user.devices as [SimulatedDevice, SimulatedDevice?];
+  const signInSession = user.signInSession ?? Number.POSITIVE_INFINITY;
+  const secondFrom = second ? signInSession + random.int(1, 5) : Number.POSITIVE_INFINITY;
+  let borrowAt = borrowed ? signInSession + random.int(1, 5) : Number.POSITIVE_INFINITY;
+  const installed = new Set<SimulatedDevice>();
+  const signedIn = new Set<SimulatedDevice>();
   let level = 1;
   let coins = 0;
   let session = 0;
@@ -126,26 +178,44 @@ function simulateUser(
       let at = zonedTimeToUtc(day, startSeconds, user.timeZone);
       if (at < lastEnd + 45 * 60_000) at = lastEnd + 45 * 60_000 + random.int(0, 600_000);
       session++;
-      const push = (m: Omit<SimulatedMessage, 'user' | 'session'>) => out.push({ ...m, user, session });
-      if (session === 1) {
+      // The borrowed device only once its owner has signed in on it (a later day than their install).
+      if (session === borrowAt && borrowed && dayIndex <= borrowed.ownerInstallIndex) borrowAt++;
+      const borrowing = session === borrowAt && borrowed !== undefined;
+      const device =
+        borrowing && borrowed
+          ? borrowed.device
+          : second && (session === secondFrom || (session > secondFrom && random.chance(0.5)))
+            ? second
+            : home;
+      // A borrowed device is signed in for the session only; the player's own stay signed in.
+      const signsIn = user.userId !== undefined && !signedIn.has(device) && session >= signInSession;
+      let signedInHere = signedIn.has(device);
+      const push = (m: Omit<SimulatedMessage, 'user' | 'session' | 'device' | 'userId'>) =>
+        out.push({ ...m, user, session, device, ...(signedInHere ? { userId: user.userId } : {}) });
+      const signIn = () => {
+        signedInHere = true;
+        if (!borrowing) signedIn.add(device);
+        push({ at, type: 'identify', properties: { platform: device.platform, country: user.country } });
+        at += 500;
+      };
+      // A player who signs in at install does so before the game reports its first launch; on a
+      // second device the install is reported before they sign in there (an anonymous install).
+      if (signsIn && device === home) signIn();
+      if (!installed.has(device) && !borrowing) {
+        installed.add(device);
         push({
           at,
           type: 'track',
           event: 'app_install',
           version: 1,
           properties: {
-            store: user.platform === 'ios' ? 'app_store' : 'play_store',
+            store: device.platform === 'ios' ? 'app_store' : 'play_store',
             ...(random.chance(0.4) ? { campaign: `launch_${random.int(1, 4)}` } : {}),
           },
         });
-        if (user.userId)
-          push({
-            at: at + 500,
-            type: 'identify',
-            properties: { platform: user.platform, country: user.country },
-          });
-        at += 1000;
+        at += 500;
       }
+      if (signsIn && !signedInHere) signIn();
       push({
         at,
         type: 'track',
