@@ -30,6 +30,16 @@ export interface TributaryConfig {
     readonly adminKey?: string;
     /** Anonymise `context.ip` (zero the last IPv4 octet / last 80 IPv6 bits). */
     readonly anonymizeIp?: boolean;
+    /**
+     * The address browsers reach the collector at (`https://collect.example.com`): the `apiHost`
+     * of the analytics.js settings document. `TRIBUTARY_PUBLIC_URL` wins when set.
+     */
+    readonly publicUrl?: string;
+    /**
+     * Without `publicUrl`, the Host headers the settings document may name (`name` or `name:port`);
+     * with neither, only loopback hosts (localhost, 127.0.0.1, [::1]). `TRIBUTARY_ALLOWED_HOSTS` wins.
+     */
+    readonly allowedHosts?: readonly string[];
   };
   readonly etl?: {
     readonly chunkSize?: number;

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { type CollectorServer, hashKey } from '@tributary/collector';
 import { describe, expect, it } from 'vitest';
+import type { CommandIo } from '../command.js';
+import type { TributaryConfig } from '../define-config.js';
 import { createServeCommand, sourcesFromEnv } from './serve.js';
 
 const PLAN = new URL('../__fixtures__/plan-final.ts', import.meta.url).pathname;
@@ -22,6 +24,43 @@ function capture() {
         out.stderr += text;
       },
     },
+  };
+}
+
+/** Starts `serve` on memory:// and resolves with the listening server, or rejects with the failure. */
+async function startServe(io: CommandIo, out: ReturnType<typeof capture>['out']) {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let listening!: (server: CollectorServer) => void;
+  const started = new Promise<CollectorServer>((resolve) => {
+    listening = resolve;
+  });
+  const exit = createServeCommand({ shutdown: () => stopped, onListening: listening }).run(
+    ['--port', '0', '--plan', PLAN, '--database-url', 'memory://'],
+    io,
+  );
+  const server = await Promise.race([
+    started,
+    exit.then((code) => Promise.reject(new Error(`exited ${code}: ${out.stderr}`))),
+  ]);
+  return {
+    server,
+    stop: () => {
+      stop();
+      return exit;
+    },
+  };
+}
+
+/** A loaded tributary.config with these collector settings. */
+function withConfig(collector: TributaryConfig['collector']) {
+  return {
+    file: 'tributary.config.ts',
+    root: process.cwd(),
+    planPath: PLAN,
+    config: { plan: PLAN, collector },
   };
 }
 
@@ -178,5 +217,80 @@ describe('tributary serve', () => {
     expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '[{"name":"x"}]' })).toThrow(/writeKey/);
     expect(() => sourcesFromEnv({ TRIBUTARY_SOURCES: '{' })).toThrow(/not valid JSON/);
     expect(sourcesFromEnv({}, { required: false })).toEqual([]);
+  });
+
+  it('the README setup (a config source reading TRIBUTARY_WRITE_KEY, the variable set) starts one source; publicUrl names the collector', {
+    timeout: 60_000,
+  }, async () => {
+    const { io, out } = capture();
+    const { server, stop } = await startServe(
+      {
+        ...io,
+        config: withConfig({
+          sources: [{ name: 'app', writeKey: 'wk_cli' }],
+          publicUrl: 'https://collect.example.com',
+        }),
+      },
+      out,
+    );
+    try {
+      expect(out.stdout).toContain('1 source,');
+      const settings = await fetch(`${server.url}/v1/projects/wk_cli/settings`);
+      expect(await settings.json()).toMatchObject({
+        integrations: { 'Segment.io': { apiHost: 'collect.example.com/v1', protocol: 'https' } },
+      });
+      const response = await fetch(`${server.url}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-write-key': 'wk_cli' },
+        body: JSON.stringify({
+          batch: [
+            {
+              type: 'identify',
+              userId: 'u1',
+              messageId: 'readme-1',
+              traits: {},
+              context: { platform: 'web' },
+            },
+          ],
+        }),
+      });
+      expect(await response.json()).toMatchObject({ accepted: 1 });
+      expect(
+        await server.collector.warehouse.query("SELECT source FROM raw.events WHERE message_id = 'readme-1'"),
+      ).toEqual([{ source: 'app' }]);
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('refuses to start when two sources share a key, naming both', { timeout: 60_000 }, async () => {
+    const { io } = capture();
+    const env = { TRIBUTARY_SOURCES: JSON.stringify([{ name: 'web', writeKey: 'wk_shared_key' }]) };
+    await expect(
+      createServeCommand().run(['--port', '0', '--plan', PLAN, '--database-url', 'memory://'], {
+        ...io,
+        env,
+        config: withConfig({ sources: [{ name: 'app', writeKey: 'wk_shared_key' }] }),
+      }),
+    ).rejects.toThrow(/Sources "app" and "web" have the same write key; one key maps to one source/);
+    await expect(
+      createServeCommand().run(['--port', '0', '--plan', PLAN, '--database-url', 'memory://'], {
+        ...io,
+        env: { ...env, TRIBUTARY_WRITE_KEY: 'wk_shared_key' },
+      }),
+    ).rejects.toThrow(/Sources "default" and "web" have the same write key/);
+  });
+
+  it('refuses a TRIBUTARY_WRITE_KEY that none of the configured sources uses', async () => {
+    const { io } = capture();
+    await expect(
+      createServeCommand().run(['--plan', PLAN, '--database-url', 'memory://'], {
+        ...io,
+        env: { TRIBUTARY_WRITE_KEY: 'wk_elsewhere' },
+        config: withConfig({ sources: [{ name: 'app', writeKey: 'wk_app_key' }] }),
+      }),
+    ).rejects.toThrow(
+      /TRIBUTARY_WRITE_KEY is set, but tributary\.config\.ts declares collector\.sources \("app"\)/,
+    );
   });
 });

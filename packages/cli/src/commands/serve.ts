@@ -7,6 +7,7 @@ import { connect, type Warehouse } from '@tributary/warehouse';
 import { waitForSignal } from '../wait-for-signal.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
 import { resolveDatabaseTarget } from '../config.js';
+import type { SourceConfig as ConfigSource } from '../define-config.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { parseArgs } from '../parse-args.js';
@@ -34,12 +35,17 @@ Options:
   --subject-prefix <p>   subject prefix (default tributary)
 
 Environment (keys are never accepted as flags, so they stay out of shell history and ps):
-  TRIBUTARY_WRITE_KEY        write key of the source "default"
+  TRIBUTARY_WRITE_KEY        write key of the source "default" when tributary.config.ts declares no
+                             sources (with sources, a source reads it: writeKey: env('TRIBUTARY_WRITE_KEY'))
   TRIBUTARY_CORS_ORIGINS     comma-separated browser origins allowed for that source
   TRIBUTARY_SOURCES          JSON: [{"name":"web","writeKey":"…"|"writeKeyHash":"<sha256 hex>",
                              "corsOrigins":["https://example.com"],"enabled":true}, …]
   TRIBUTARY_ADMIN_KEY        admin key for GET /metrics (or TRIBUTARY_ADMIN_KEY_HASH)
   TRIBUTARY_ANONYMIZE_IP     "1" to truncate client IPs (IPv4 /24, IPv6 /48)
+  TRIBUTARY_PUBLIC_URL       the address browsers reach the collector at (https://collect.example.com):
+                             the apiHost of GET /v1/projects/<key>/settings
+  TRIBUTARY_ALLOWED_HOSTS    without a public URL, comma-separated Host headers that settings document
+                             may name (name or name:port); with neither, only localhost/127.0.0.1/[::1]
 
 Examples:
   TRIBUTARY_WRITE_KEY=wk_dev tributary serve --plan ./src/plan.ts
@@ -88,15 +94,7 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
         options.port !== undefined || collectorConfig?.port === undefined
           ? parsePort(options.port as string | undefined)
           : collectorConfig.port;
-      const sources = [
-        ...(collectorConfig?.sources ?? []).map((source) => ({
-          name: source.name,
-          writeKeyHash: hashKey(source.writeKey),
-          enabled: source.enabled ?? true,
-          corsOrigins: source.corsOrigins ?? [],
-        })),
-        ...sourcesFromEnv(io.env, { required: !collectorConfig?.sources?.length }),
-      ];
+      const sources = resolveSources(collectorConfig?.sources, io.env);
       const plan = await loadPlanDocument(options.plan as string | undefined, io);
       const target = resolveDatabaseTarget(
         options['database-url'] as string | undefined,
@@ -114,12 +112,20 @@ export function createServeCommand(hooks: ServeHooks = {}): Command {
           return EXIT.failure;
         const adminKey = io.env.TRIBUTARY_ADMIN_KEY?.trim() || collectorConfig?.adminKey;
         const adminKeyHash = adminKey ? hashKey(adminKey) : io.env.TRIBUTARY_ADMIN_KEY_HASH?.trim();
+        const publicUrl = io.env.TRIBUTARY_PUBLIC_URL?.trim() || collectorConfig?.publicUrl;
+        const allowedHosts = io.env.TRIBUTARY_ALLOWED_HOSTS?.trim()
+          ? io.env.TRIBUTARY_ALLOWED_HOSTS.split(',')
+              .map((host) => host.trim())
+              .filter(Boolean)
+          : collectorConfig?.allowedHosts;
         server = await startCollectorServer({
           ...(broker ? { broker } : {}),
           plan,
           warehouse,
           sources,
           ...(adminKeyHash ? { adminKeyHash } : {}),
+          ...(publicUrl ? { publicUrl } : {}),
+          ...(allowedHosts ? { allowedHosts } : {}),
           ipAnonymization:
             io.env.TRIBUTARY_ANONYMIZE_IP === '1' || collectorConfig?.anonymizeIp ? 'truncate' : 'none',
           port,
@@ -156,15 +162,41 @@ function parsePort(value: string | undefined): number {
 }
 
 /**
- * Sources from TRIBUTARY_SOURCES (JSON) and/or TRIBUTARY_WRITE_KEY; keys are hashed at once. Throws
- * when there are none unless `required` is false (the config file supplies sources).
+ * The collector's sources: tributary.config's `collector.sources` when it declares any, else the
+ * source `default` of TRIBUTARY_WRITE_KEY; TRIBUTARY_SOURCES adds to either. With configured
+ * sources TRIBUTARY_WRITE_KEY is what a source reads with `env()`, not a source of its own: set to a
+ * key none of them uses, it is an error rather than silently ignored. Two sources with one key are
+ * refused by the collector (one key maps to one source).
+ */
+function resolveSources(
+  configured: readonly ConfigSource[] | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): SourceConfig[] {
+  if (!configured?.length) return sourcesFromEnv(env);
+  const sources = configured.map((source) => ({
+    name: source.name,
+    writeKeyHash: hashKey(source.writeKey),
+    enabled: source.enabled ?? true,
+    corsOrigins: source.corsOrigins ?? [],
+  }));
+  const single = env.TRIBUTARY_WRITE_KEY?.trim();
+  if (single && !configured.some((source) => source.writeKey.trim() === single))
+    throw new CliUsageError(
+      `tributary serve: TRIBUTARY_WRITE_KEY is set, but tributary.config.ts declares collector.sources (${sources.map((s) => `"${s.name}"`).join(', ')}) and none of them uses that key. Read it in a source (writeKey: env('TRIBUTARY_WRITE_KEY')), add a source for it, or unset it.`,
+    );
+  return [...sources, ...sourcesFromEnv(env, { required: false, writeKeySource: false })];
+}
+
+/**
+ * Sources from TRIBUTARY_SOURCES (JSON) and/or TRIBUTARY_WRITE_KEY (unless `writeKeySource` is
+ * false); keys are hashed at once. Throws when there are none unless `required` is false.
  */
 export function sourcesFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  options: { readonly required?: boolean } = {},
+  options: { readonly required?: boolean; readonly writeKeySource?: boolean } = {},
 ): SourceConfig[] {
   const sources: SourceConfig[] = [];
-  const single = env.TRIBUTARY_WRITE_KEY?.trim();
+  const single = options.writeKeySource === false ? undefined : env.TRIBUTARY_WRITE_KEY?.trim();
   if (single) {
     const corsOrigins = (env.TRIBUTARY_CORS_ORIGINS ?? '')
       .split(',')
