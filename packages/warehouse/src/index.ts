@@ -61,8 +61,10 @@ export {
 export {
   collectReportData,
   formatRetention,
+  type IdentityComparison,
   type ReportAssets,
   type ReportData,
+  type ReportIdentity,
   type ReportOptions,
   renderReportHtml,
   reportAssets,

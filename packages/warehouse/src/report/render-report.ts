@@ -1,8 +1,8 @@
+import { escapeHtml } from './html-text.js';
+import { identitySection } from './render-identity.js';
 import { type ReportAssets, reportAssets } from './report-assets.js';
 import type { ReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON safe inside a `<script>` element (no `</script>`, no `<!--`). */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -36,7 +36,8 @@ ${rows}
 
 /**
  * A self-contained HTML page (no network: uPlot, styles, script and data are inlined; a CSP forbids
- * any fetch) with DAU/WAU/MAU, stickiness, revenue and ARPDAU line charts and a retention heat map.
+ * any fetch) with DAU/WAU/MAU, stickiness, revenue and ARPDAU line charts, a retention heat map
+ * and, with person tables, users counted with and without identity stitching.
  * The data is embedded as JSON and exposed as `window.__TRIBUTARY_REPORT__`.
  */
 export function renderReportHtml(data: ReportData, assets: ReportAssets = reportAssets()): string {
@@ -57,6 +58,11 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8p
 .heatmap { border-collapse: collapse; font-size: 12px; }
 .heatmap th, .heatmap td { padding: 3px 6px; border: 1px solid #e5e7eb; text-align: right; white-space: nowrap; }
 .heatmap td.empty { background: #fafafa; }
+.note { color: #555; max-width: 1000px; }
+h3 { font-size: 14px; margin: 16px 0 6px; }
+.figures { border-collapse: collapse; font-size: 13px; }
+.figures th, .figures td { padding: 3px 10px; border: 1px solid #e5e7eb; text-align: right; }
+.figures tbody th { text-align: left; font-weight: normal; }
 </style>
 </head>
 <body>
@@ -74,6 +80,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8p
 <div class="chart" data-chart="retention-heatmap">
 ${heatMap(data.retention)}
 </div>
+${data.identity ? identitySection(data.identity) : ''}
 <script type="application/json" id="tributary-report-data">${scriptJson(data)}</script>
 <script>${assets.chartScript.replace(/<\/script/gi, '<\\/script')}</script>
 <script>${REPORT_SCRIPT}</script>

@@ -2,6 +2,7 @@ import type { MetricCatalog } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
 import { discoverMetricCatalog } from '../metrics/discover-catalog.js';
 import { runMetric } from '../metrics/run-metric.js';
+import { collectIdentityData, type ReportIdentity } from './identity-data.js';
 
 /** What the report shows, as plain data (embedded in the page as JSON). */
 export interface ReportData {
@@ -30,6 +31,11 @@ export interface ReportData {
       readonly cells: readonly (number | null)[];
     }[];
   };
+  /**
+   * Users counted per person (stitched) and per user key (raw) side by side, with the identity
+   * graph's totals; present when the warehouse keeps person tables (the other sections then count persons).
+   */
+  readonly identity?: ReportIdentity;
 }
 
 /** Options of `collectReportData`. */
@@ -45,8 +51,9 @@ export interface ReportOptions {
 }
 
 /**
- * Runs the report's metrics (DAU, WAU, MAU, stickiness, revenue, ARPDAU, the retention triangle)
- * over the cooked tables and returns them as plain data.
+ * Runs the report's metrics (DAU, WAU, MAU, stickiness, revenue, ARPDAU, the retention triangle;
+ * with person tables also DAU, MAU, installs and retention with and without stitching) over the
+ * cooked tables and returns them as plain data.
  *
  * @example
  * const data = await collectReportData(warehouse, { from: '2026-03-01', to: '2026-03-31' });
@@ -85,6 +92,8 @@ export async function collectReportData(warehouse: SqlRunner, options: ReportOpt
     }
     entry.cells[offsets.indexOf(row.n)] = row.retention;
   }
+  const identity =
+    catalog.identityMode === 'stitch' ? await collectIdentityData(warehouse, base, run) : undefined;
   return {
     title: options.title ?? 'Tributary metrics',
     timeZone: stickiness.query.spec.timeZone,
@@ -101,5 +110,6 @@ export async function collectReportData(warehouse: SqlRunner, options: ReportOpt
       arpdau: arpdau.rows.map((r) => r.arpdau),
     },
     retention: { granularity, offsets, cohorts: [...cohorts.values()] },
+    ...(identity ? { identity } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The page's own script (runs after uPlot): reads the embedded JSON, exposes it as
  * `window.__TRIBUTARY_REPORT__`, draws each line chart into its `[data-chart]` container and keeps
- * the uPlot instances in `window.__TRIBUTARY_CHARTS__` so a test can read back what was drawn.
+ * the uPlot instances in `window.__TRIBUTARY_CHARTS__` so a test can read back what was drawn. Raw
+ * (per user key) identity series are dashed next to their solid per-person counterparts.
  */
 export const REPORT_SCRIPT = `(function () {
   var data = JSON.parse(document.getElementById('tributary-report-data').textContent);
@@ -16,6 +17,12 @@ export const REPORT_SCRIPT = `(function () {
     { name: 'revenue', title: 'Revenue (currency units)', series: [['Revenue', data.daily.revenue, '#0f766e']] },
     { name: 'arpdau', title: 'ARPDAU (revenue / DAU)', series: [['ARPDAU', data.daily.arpdau, '#be123c']] }
   ];
+  if (data.identity) {
+    var daily = data.identity.daily;
+    specs.push({ name: 'identity', title: 'DAU and MAU: persons (stitched, solid) and user keys (raw, dashed)',
+      series: [['DAU persons', daily.dauPersons, '#2563eb'], ['DAU user keys', daily.dauUserKeys, '#2563eb', [6, 4]],
+        ['MAU persons', daily.mauPersons, '#9333ea'], ['MAU user keys', daily.mauUserKeys, '#9333ea', [6, 4]]] });
+  }
   specs.forEach(function (spec) {
     var el = document.querySelector('[data-chart="' + spec.name + '"]');
     var opts = {
@@ -25,7 +32,9 @@ export const REPORT_SCRIPT = `(function () {
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
       scales: { x: { time: true } },
       series: [{ label: 'Day' }].concat(spec.series.map(function (s) {
-        return { label: s[0], stroke: s[2], width: 2, spanGaps: false };
+        var series = { label: s[0], stroke: s[2], width: 2, spanGaps: false };
+        if (s[3]) series.dash = s[3];
+        return series;
       }))
     };
     charts[spec.name] = new uPlot(opts, [xs].concat(spec.series.map(function (s) { return s[1]; })), el);

@@ -6,15 +6,23 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runMetric } from '../metrics/run-metric.js';
 import { loadThroughEtl } from '../metrics/test-support/load-through-etl.js';
-import { syntheticEvents } from '../metrics/test-support/synthetic-events.js';
+import { type SyntheticEvent, syntheticEvents } from '../metrics/test-support/synthetic-events.js';
 import { describeEachDatabase } from '../testing/index.js';
+import { formatComparison } from './render-identity.js';
 import { collectReportData } from './report-data.js';
 import { formatRetention, renderReportHtml } from './render-report.js';
 
 // Acceptance 3 of issue 8: the report opened in headless Chromium draws every chart with the
-// queried values, makes no network request, and is saved as a screenshot.
-const catalog = { reportingTimeZones: ['UTC', 'America/New_York'], dimensions: ['platform', 'country'] };
-const events = syntheticEvents({ users: 400, firstDay: '2026-02-01', lastDay: '2026-03-31', seed: 7 });
+// queried values, makes no network request, and is saved as a screenshot. Issue 17: it also shows
+// users counted with and without identity stitching.
+const catalog = {
+  reportingTimeZones: ['UTC', 'America/New_York'],
+  dimensions: ['platform', 'country'],
+  identityMode: 'stitch',
+} as const;
+const events = withIdentityCases(
+  syntheticEvents({ users: 400, firstDay: '2026-02-01', lastDay: '2026-03-31', seed: 7 }),
+);
 const range = { from: '2026-03-01', to: '2026-03-28', timeZone: 'America/New_York' } as const;
 const now = () => Date.parse('2026-11-29T12:00:00Z');
 const CHROMIUM_FLAGS = [
@@ -27,6 +35,45 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * A third of the users with both ids play their first active day anonymously (anonymous id only;
+ * both ids afterwards, which links them), and one user id is later seen on another user's
+ * anonymous id (a conflict).
+ */
+function withIdentityCases(list: readonly SyntheticEvent[]): SyntheticEvent[] {
+  const firstDay = new Map<string, string>();
+  for (const e of list) {
+    const day = new Date(e.at).toISOString().slice(0, 10);
+    const seen = firstDay.get(e.userKey);
+    if (!seen || day < seen) firstDay.set(e.userKey, day);
+  }
+  const out = list.map((e) =>
+    e.userId !== null &&
+    e.anonymousId !== null &&
+    Number(e.userId.slice(1)) % 3 === 0 &&
+    new Date(e.at).toISOString().slice(0, 10) === firstDay.get(e.userKey)
+      ? { ...e, userId: null, userKey: e.anonymousId }
+      : e,
+  );
+  const linked = out.find((e) => e.userId !== null && e.anonymousId !== null);
+  const other = out.findIndex(
+    (e) => e.userId !== null && e.anonymousId === null && e.userId !== linked?.userId,
+  );
+  if (!linked || other < 0) throw new Error('the synthetic data has no users to link');
+  out[other] = { ...(out[other] as SyntheticEvent), anonymousId: linked.anonymousId };
+  return out;
+}
+
+/** Links and conflicts computed from the events: each anonymous id's distinct user ids. */
+function expectedGraph(list: readonly SyntheticEvent[]): { links: number; conflicts: number } {
+  const targets = new Map<string, Set<string>>();
+  for (const e of list)
+    if (e.userId !== null && e.anonymousId !== null)
+      targets.set(e.anonymousId, (targets.get(e.anonymousId) ?? new Set()).add(e.userId));
+  const sizes = [...targets.values()].map((t) => t.size);
+  return { links: sizes.length, conflicts: sizes.reduce((sum, n) => sum + n - 1, 0) };
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +99,33 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
     expect(stickiness.some((r) => r.dau > 0)).toBe(true);
     expect(arpdau.some((r) => r.revenue > 0)).toBe(true);
     expect(triangle.some((r) => r.retention === null)).toBe(true);
+    // Persons and user keys, queried one by one.
+    const counted = async (identity: 'stitch' | 'raw') => {
+      const daily = (await runMetric(getDb(), { ...range, metric: 'stickiness', identity }, run)).rows;
+      const installs = (await runMetric(getDb(), { ...range, metric: 'installs', identity }, run)).rows;
+      const retention = async (days: number) => {
+        const rows = (await runMetric(getDb(), { ...range, metric: 'retention', days, identity }, run)).rows;
+        const complete = rows.filter((r) => r.retained !== null);
+        const sum = (f: (r: (typeof rows)[number]) => number) => complete.reduce((a, r) => a + f(r), 0);
+        return sum((r) => r.retained ?? 0) / sum((r) => r.installs);
+      };
+      return {
+        daily,
+        figures: {
+          dau: daily.at(-1)?.dau as number,
+          mau: daily.at(-1)?.mau as number,
+          installs: installs.reduce((a, r) => a + r.installs, 0),
+          d1: await retention(1),
+          d7: await retention(7),
+        },
+      };
+    };
+    const persons = await counted('stitch');
+    const userKeys = await counted('raw');
+    // The anonymous first days split users when counted raw, and only then.
+    expect(userKeys.figures.mau).toBeGreaterThan(persons.figures.mau);
+    expect(userKeys.figures.d1).toBeLessThan(persons.figures.d1);
+    expect(stickiness.map((r) => r.mau)).toEqual(persons.daily.map((r) => r.mau));
 
     const context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
       executablePath: '/usr/bin/chromium',
@@ -82,7 +156,12 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
       // Every line chart: a canvas with drawn pixels, holding the queried series.
       const drawn = await page.evaluate(() => {
         const charts = (
-          window as unknown as { __TRIBUTARY_CHARTS__: Record<string, { data: (number | null)[][] }> }
+          window as unknown as {
+            __TRIBUTARY_CHARTS__: Record<
+              string,
+              { data: (number | null)[][]; series: { label: string; dash?: number[] }[] }
+            >;
+          }
         ).__TRIBUTARY_CHARTS__;
         return Object.fromEntries(
           Object.entries(charts).map(([name, chart]) => {
@@ -93,11 +172,18 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
                 canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
               for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] as number) > 0) inked++;
             }
-            return [name, { data: chart.data, width: canvas?.width ?? 0, inked }];
+            const series = chart.series.slice(1).map((s) => ({ label: s.label, dashed: Boolean(s.dash) }));
+            return [name, { data: chart.data, series, width: canvas?.width ?? 0, inked }];
           }),
         );
       });
-      expect(Object.keys(drawn).sort()).toEqual(['active-users', 'arpdau', 'revenue', 'stickiness']);
+      expect(Object.keys(drawn).sort()).toEqual([
+        'active-users',
+        'arpdau',
+        'identity',
+        'revenue',
+        'stickiness',
+      ]);
       for (const chart of Object.values(drawn)) {
         expect(chart.width).toBeGreaterThan(0);
         expect(chart.inked).toBeGreaterThan(500);
@@ -112,6 +198,54 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
       expect(drawn.stickiness?.data).toEqual([xs, stickiness.map((r) => r.stickiness)]);
       expect(drawn.revenue?.data).toEqual([xs, arpdau.map((r) => r.revenue)]);
       expect(drawn.arpdau?.data).toEqual([xs, arpdau.map((r) => r.arpdau)]);
+      // Identity: DAU and MAU per person (solid) and per user key (dashed).
+      expect(drawn.identity?.data).toEqual([
+        xs,
+        persons.daily.map((r) => r.dau),
+        userKeys.daily.map((r) => r.dau),
+        persons.daily.map((r) => r.mau),
+        userKeys.daily.map((r) => r.mau),
+      ]);
+      expect(drawn.identity?.series).toEqual([
+        { label: 'DAU persons', dashed: false },
+        { label: 'DAU user keys', dashed: true },
+        { label: 'MAU persons', dashed: false },
+        { label: 'MAU user keys', dashed: true },
+      ]);
+      const compared = await page.$$eval('[data-table="identity-compared"] tbody tr', (rows) =>
+        rows.map((row) => [
+          row.getAttribute('data-key'),
+          row.querySelector('th')?.textContent,
+          row.querySelector('td[data-identity="stitch"]')?.textContent,
+          row.querySelector('td[data-identity="raw"]')?.textContent,
+        ]),
+      );
+      const labels = {
+        dau: `DAU (${range.to})`,
+        mau: `MAU (${range.to})`,
+        installs: 'Installs',
+        d1: 'D1 retention',
+        d7: 'D7 retention',
+      };
+      expect(compared).toEqual(
+        (['dau', 'mau', 'installs', 'd1', 'd7'] as const).map((key) => {
+          const kind = key === 'd1' || key === 'd7' ? 'ratio' : 'count';
+          return [
+            key,
+            labels[key],
+            formatComparison(kind, persons.figures[key]),
+            formatComparison(kind, userKeys.figures[key]),
+          ];
+        }),
+      );
+      const graph = Object.fromEntries(
+        await page.$$eval('[data-table="identity-graph"] tr', (rows) =>
+          rows.map((row) => [row.getAttribute('data-key'), Number(row.querySelector('td')?.textContent)]),
+        ),
+      );
+      const expected = expectedGraph(events);
+      expect(expected.conflicts).toBe(1);
+      expect(graph).toEqual({ ...expected, loopedIds: 0, selfAliases: 0, identifiesWithoutUserId: 0 });
 
       // The heat map: one cell per cohort and offset, text = the queried retention, NULL blank.
       const cells = await page.$$eval('[data-chart="retention-heatmap"] tbody tr', (rows) =>
@@ -149,4 +283,14 @@ describeEachDatabase('the HTML report in headless Chromium', (getDb, engine) => 
       await context.close();
     }
   }, 120_000);
+
+  it('leaves the identity section out without person tables', async () => {
+    const data = await collectReportData(getDb(), {
+      ...range,
+      catalog: { ...catalog, identityMode: 'none' },
+      now,
+    });
+    expect(data.identity).toBeUndefined();
+    expect(renderReportHtml(data)).not.toContain('data-chart="identity"');
+  }, 60_000);
 });
