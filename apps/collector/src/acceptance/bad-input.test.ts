@@ -108,6 +108,16 @@ describeEachDatabase('bad input over HTTP', (getDb) => {
       "SELECT payload FROM raw.rejected WHERE payload LIKE '%batch%\\\\u0000%'",
     );
     expect(nul?.payload).toBe('{"batch":[\\u0000]}');
+    // Rejected messages are kept as the text that arrived, and no write key is stored anywhere.
+    const exact = await getDb().query<{ payload: string }>(
+      "SELECT payload FROM raw.rejected WHERE payload LIKE '%9007199254740993%' OR payload LIKE '%1e400%'",
+    );
+    expect(exact).toHaveLength(2);
+    const leaked = await getDb().query<{ payload: string }>(
+      `SELECT payload FROM raw.rejected WHERE payload || reasons::text LIKE '%${KEYS.server}%'
+       UNION ALL SELECT payload::text FROM raw.events WHERE payload::text LIKE '%${KEYS.server}%'`,
+    );
+    expect(leaked).toEqual([]);
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
   });

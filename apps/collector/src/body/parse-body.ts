@@ -9,7 +9,9 @@ export function parseBody(text: string, limits: Pick<CollectorLimits, 'maxDepth'
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new CollectorError('invalid_json', `The body is not valid JSON: ${detail}`);
+    // V8 quotes part of the body (`Unexpected token 'x', "{"writeKey":"wk_…" is not valid JSON`);
+    // the message is stored with the rejected body, so keep the position, not a copy of its text.
+    throw new CollectorError('invalid_json', `The body is not valid JSON: ${withoutQuotedSource(detail)}`);
   }
   if (nestingDepth(value, limits.maxDepth) > limits.maxDepth)
     throw new CollectorError(
@@ -18,4 +20,9 @@ export function parseBody(text: string, limits: Pick<CollectorLimits, 'maxDepth'
       limits.maxDepth,
     );
   return value;
+}
+
+/** A `JSON.parse` error message without the excerpt of the source text that V8 quotes in it. */
+function withoutQuotedSource(detail: string): string {
+  return detail.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 }

@@ -1,4 +1,5 @@
 import { findUnstorableValues, isStorable, storableText } from '../body/scan-value.js';
+import { stripWriteKeys } from '../body/strip-write-keys.js';
 import type { CollectorLimits } from '../options.js';
 import type { MessageValidator } from '../validation/message-validator.js';
 import { type EnrichmentContext, enrichMessage } from './enrich-message.js';
@@ -21,10 +22,18 @@ export interface RejectedRow {
   readonly payload: string;
 }
 
-/** One message after the collector's stages: stored as an event, or rejected with reasons. */
+/**
+ * One message after the collector's stages: stored as an event, or rejected with reasons (its
+ * stored text is cut from the body as received, see `boundRejections`).
+ */
 export type PreparedMessage =
   | { readonly kind: 'event'; readonly index: number; readonly row: EventRow }
-  | { readonly kind: 'rejected'; readonly index: number; readonly row: RejectedRow };
+  | {
+      readonly kind: 'rejected';
+      readonly index: number;
+      readonly messageId: string | null;
+      readonly reasons: readonly Reason[];
+    };
 
 /**
  * Runs one message through the stages: shape (an object), storability (no NUL, lone surrogates or
@@ -48,7 +57,9 @@ export function prepareMessage(
     ]);
   if (!isStorable(message)) return rejected(message, index, findUnstorableValues(message));
   const enriched = enrichMessage(message, ctx);
-  const payload = JSON.stringify(enriched);
+  // enrichMessage drops the message's own writeKey; one nested deeper (in context, say) goes here.
+  const json = JSON.stringify(enriched);
+  const payload = json.includes('"writeKey"') ? stripWriteKeys(json).text : json;
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short payloads need no exact count.
   const bytes = payload.length * 3 <= ctx.limits.maxEventBytes ? 0 : Buffer.byteLength(payload, 'utf8');
   if (bytes > ctx.limits.maxEventBytes)
@@ -91,13 +102,5 @@ function storableReason(reason: Reason): Reason {
 }
 
 function rejected(message: unknown, index: number, reasons: readonly Reason[]): PreparedMessage {
-  return {
-    kind: 'rejected',
-    index,
-    row: {
-      messageId: messageIdOf(message),
-      reasons: reasons.map(storableReason),
-      payload: storableText(JSON.stringify(message) ?? 'null'),
-    },
-  };
+  return { kind: 'rejected', index, messageId: messageIdOf(message), reasons: reasons.map(storableReason) };
 }

@@ -13,8 +13,9 @@ export interface SplitRequest {
 
 /**
  * Turns a parsed body into messages: `{ batch: [...] }` for batch paths, the body itself (with
- * `type` from the path) for single-message paths. Non-object messages are kept so they are
- * rejected one by one, with their index.
+ * `type` from the path) for single-message paths. Non-object items of a batch that also holds
+ * objects are kept so they are rejected one by one, with their index; a non-empty batch without
+ * any object is an `invalid_batch`.
  */
 export function splitMessages(
   route: IngestRoute,
@@ -36,6 +37,12 @@ export function splitMessages(
       'batch_too_large',
       `The batch has ${batch.length} messages; at most ${limits.maxBatchEvents} are accepted (maxBatchEvents).`,
       limits.maxBatchEvents,
+    );
+  // A batch with no object at all is not a batch of messages with mistakes but a wrong request.
+  if (batch.length > 0 && !batch.some(isPlainObject))
+    throw new CollectorError(
+      'invalid_batch',
+      `The body's "batch" holds ${batch.length} items and none is a message object; send an array of message objects.`,
     );
   const context = Object.hasOwn(body, 'context') && isPlainObject(body.context) ? body.context : undefined;
   return { messages: batch, sentAt: Object.hasOwn(body, 'sentAt') ? body.sentAt : undefined, context };

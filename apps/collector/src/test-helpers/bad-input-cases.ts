@@ -147,6 +147,24 @@ export const BAD_REQUEST_CASES: readonly BadInputCase[] = [
     expect: { status: 400, code: 'invalid_batch', storedWhole: true },
   },
   {
+    name: 'batch of strings only',
+    headers: AUTH,
+    body: '{"batch":["a","b"]}',
+    expect: { status: 400, code: 'invalid_batch', storedWhole: true },
+  },
+  {
+    name: 'batch of numbers, nulls and arrays only',
+    headers: AUTH,
+    body: '{"batch":[1,null,[{"type":"track"}]]}',
+    expect: { status: 400, code: 'invalid_batch', storedWhole: true },
+  },
+  {
+    name: 'write key in a body rejected whole (stored without it)',
+    headers: JSON_TYPE,
+    body: JSON.stringify({ writeKey: KEYS.server, batch: { x: 1 } }),
+    expect: { status: 400, code: 'invalid_batch', storedWhole: true },
+  },
+  {
     name: 'nesting 40 levels of objects',
     headers: AUTH,
     body: deep(40, '{"a":', '}'),
@@ -473,6 +491,23 @@ export const BAD_MESSAGE_CASES: readonly BadInputCase[] = [
     name: 'number too large for a double (1e999)',
     message: messageText(`{"type":"identify","anonymousId":"a","traits":{"n":1e999}}`),
     expect: { status: 200, rules: ['non_finite_number'] },
+  },
+  {
+    name: 'number too large for a double written 1e400 (stored as written)',
+    message: messageText(`{"type":"identify","anonymousId":"a","traits":{"n":1e400}}`),
+    expect: { status: 200, rules: ['non_finite_number'] },
+  },
+  {
+    name: 'integer 2^53+1 that a double rounds (stored as written)',
+    message: messageText(
+      `{"type":"track","event":"level_up","anonymousId":"a","properties":{"level":9007199254740993,"character":"mage"}}`,
+    ),
+    expect: { status: 200, rules: ['integer', 'maximum'] },
+  },
+  {
+    name: 'rejected message carrying a write key (stored without it)',
+    message: messageText({ ...withProps({ level: 0, character: 'mage' }), writeKey: KEYS.server }),
+    expect: { status: 200, rules: ['minimum'] },
   },
   {
     name: 'integer beyond 2^64 for an integer property',
