@@ -69,6 +69,22 @@ describe('tributary etl (embedded database)', () => {
     const check = await connect(undefined, { dataDir });
     try {
       expect(await databaseStats(check)).toEqual(referenceStats(rows));
+      // Each run ends with the identity graph's totals, as the tables hold them.
+      const count = async (sql: string) => Number((await check.query<{ n: number }>(sql))[0]?.n);
+      const links = await count('select count(*)::integer as n from cooked.identity_links');
+      const conflicts = await count('select count(*)::integer as n from cooked.identity_conflicts');
+      const looped = await count('select count(*)::integer as n from cooked.identities where looped');
+      const selfAliases = await count(
+        'select count(*)::integer as n from processed.aliases where previous_id = coalesce(user_id, anonymous_id)',
+      );
+      const anonymousIdentifies = await count(
+        'select count(*)::integer as n from processed.identifies where user_id is null',
+      );
+      expect(links).toBeGreaterThan(0);
+      const line = new RegExp(
+        `\\n {2}identity: ${links} links, ${conflicts} conflicts \\(kept apart\\), ${looped} ids in alias loops, ${selfAliases} self-aliases, ${anonymousIdentifies} identifies without a user id\\n`,
+      );
+      for (const run of [first, again, full]) expect(run.stdout).toMatch(line);
     } finally {
       await check.close();
     }

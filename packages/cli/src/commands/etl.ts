@@ -1,5 +1,5 @@
 import { TributaryError, toPlanDocument } from '@tributary/schema';
-import { compileEtlSql } from '@tributary/sql';
+import { compileEtlSql, type IdentitySummary } from '@tributary/sql';
 import { type EtlProgress, type EtlRunResult, runEtl, watchEtl } from '@tributary/warehouse';
 import { openWarehouse } from '../database.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
@@ -18,7 +18,10 @@ Runs the staging-area ETL: raw.events rows after the watermark are extracted, va
 processed.<event> tables and processed.tracks, and the cooked tables (user_days, users, sessions,
 …) are re-cooked for the users and days they touch. Each chunk is one transaction; rejected rows
 go to raw.rejected (stage 'etl') with their reasons. Every chunk reconciles
-extracted = loaded + rejected + duplicates, or fails and is rolled back.
+extracted = loaded + rejected + duplicates, or fails and is rolled back. With etl.identity.mode
+"stitch" (the default) the identity graph and the person tables are kept too, and each run ends
+with the graph's totals (links, conflicts, ids in alias loops, self-aliases, identifies without
+a user id).
 
 Options:
   --full                 rebuild: empty processed and cooked, drop the ETL's raw.rejected rows,
@@ -146,6 +149,15 @@ function summary(r: EtlRunResult): string {
   return (
     `${r.extracted} extracted = ${r.loaded} loaded + ${r.rejected} rejected + ${r.duplicates} duplicates` +
     ` (seq ${r.fromSeq}→${r.toSeq}, ${r.chunks} chunk(s), ${Math.round(r.durationMs)} ms)` +
-    `${reasons ? `\n  rejected by rule: ${reasons}` : ''}\n`
+    `${reasons ? `\n  rejected by rule: ${reasons}` : ''}\n` +
+    (r.identity ? identityLine(r.identity) : '')
+  );
+}
+
+/** The identity graph's totals after the run (plan `etl.identity.mode` = `stitch`). */
+function identityLine(i: IdentitySummary): string {
+  return (
+    `  identity: ${i.links} links, ${i.conflicts} conflicts (kept apart), ${i.loopedIds} ids in alias loops,` +
+    ` ${i.selfAliases} self-aliases, ${i.identifiesWithoutUserId} identifies without a user id\n`
   );
 }

@@ -114,8 +114,16 @@ describe('tributary metrics', () => {
     });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^-- mau\nwith\n {2}active as not materialized \(\n/);
-    expect(stdout).toContain('from\n      cooked.user_days as d');
+    // Without a plan or database, persons are counted: the default identity of a plan.
+    expect(stdout).toContain('from\n      cooked.person_days as d');
     expect(stdout).toContain('-- $1 = "Europe/Berlin"');
+    const raw = await runCli(['metrics', 'mau', ...range, '--sql', '--identity', 'raw'], {
+      cwd: root,
+      env: {},
+    });
+    expect(raw.code).toBe(0);
+    expect(raw.stdout).toContain('from\n      cooked.user_days as d');
+    expect(raw.stdout).not.toContain('person');
   });
 
   it('reports usage errors with exit code 2 and spec errors with exit code 1', async () => {
@@ -142,6 +150,66 @@ describe('tributary metrics', () => {
     const dimension = await cli('metrics', 'dau', ...range, '--by', 'os');
     expect(dimension.code).toBe(1);
     expect(dimension.stderr).toContain('Unknown dimension "os"');
+    const identity = await cli('metrics', 'dau', ...range, '--identity', 'merged');
+    expect(identity.code).toBe(2);
+    expect(identity.stderr).toBe('tributary metrics: --identity must be stitch or raw (got "merged").\n');
+    // This warehouse has no person tables: counting persons needs them.
+    const persons = await cli('metrics', 'dau', ...range, '--identity', 'stitch');
+    expect(persons.code).toBe(1);
+    expect(persons.stderr).toContain('identity "stitch" needs person tables');
+  }, 60_000);
+});
+
+// The same week with person tables: u3 signed in as u1 on 03-03 (one person, two user keys).
+const PERSONS_SETUP = `${SETUP}
+create table cooked.person_days (like cooked.user_days including all);
+create table cooked.person_day_dimensions (like cooked.user_day_dimensions including all);
+create table cooked.persons (like cooked.users including all);
+insert into cooked.person_days select time_zone, day, case user_key when 'u3' then 'u1' else user_key end,
+  events, sessions, revenue, purchases from cooked.user_days where user_key <> 'u3' or day <> '2026-03-03';
+update cooked.person_days set events = events + 1, sessions = sessions + 1 where user_key = 'u1' and day = '2026-03-03';
+insert into cooked.persons select * from cooked.users where user_key <> 'u3';
+`;
+
+describe('tributary metrics --identity', () => {
+  const stitched = { TRIBUTARY_DATA_DIR: join(root, 'stitched') };
+  const run = (...args: string[]) => runCli(args, { cwd: root, env: stitched });
+
+  beforeAll(async () => {
+    const db = await connect(undefined, { dataDir: stitched.TRIBUTARY_DATA_DIR });
+    await db.exec(PERSONS_SETUP);
+    await db.close();
+  }, 120_000);
+
+  it('counts persons by default when the warehouse keeps person tables, user keys with --identity raw', async () => {
+    const counts = async (...identity: string[]) => {
+      const { code, stdout, stderr } = await run(
+        'metrics',
+        'dau',
+        'mau',
+        'installs',
+        ...range,
+        '--format',
+        'json',
+        ...identity,
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const rows = JSON.parse(stdout) as Record<string, Record<string, unknown>[]>;
+      return {
+        dau: rows.dau?.map((r) => r.dau),
+        mau: rows.mau?.map((r) => r.mau),
+        installs: rows.installs?.map((r) => r.installs),
+      };
+    };
+    const persons = { dau: [1, 2, 1, 0], mau: [1, 2, 2, 2], installs: [1, 1, 0, 0] };
+    expect(await counts()).toEqual(persons);
+    expect(await counts('--identity', 'stitch')).toEqual(persons);
+    expect(await counts('--identity', 'raw')).toEqual({
+      dau: [1, 2, 2, 0],
+      mau: [1, 2, 3, 3],
+      installs: [1, 1, 1, 0],
+    });
   }, 60_000);
 });
 

@@ -18,6 +18,8 @@ import { type OptionSpec, parseArgs } from '../parse-args.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
+const IDENTITIES = ['stitch', 'raw'] as const;
+type Identity = (typeof IDENTITIES)[number];
 
 const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   from: { type: 'string' },
@@ -36,6 +38,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   mode: { type: 'string' },
   period: { type: 'string' },
   'last-complete-day': { type: 'string' },
+  identity: { type: 'string' },
 };
 
 export const metricsCommand: Command = {
@@ -58,6 +61,8 @@ Options:
   --mode on|on_or_after       retention: active on day N, or on any day from N (default on)
   --period week|month         period_churn periods (default week)
   --last-complete-day <day>   cells after it are NULL (default: yesterday in the zone, or --to)
+  --identity stitch|raw       count persons (anonymous ids joined to the user ids they signed in as;
+                              the default when the plan keeps person tables) or each user key on its own
   --format table|json|csv     output (default table); NULL prints as an empty cell
   --sql                       print the SQL (with its parameters) instead of running it
   --plan <file>               plan module for the zones and dimensions (default: the config's plan,
@@ -68,6 +73,7 @@ Examples:
   tributary metrics dau mau stickiness --from 2026-03-01 --to 2026-03-31
   tributary metrics retention_triangle --granularity week --from 2026-01-05 --to 2026-03-29 --format csv
   tributary metrics revenue arpdau --by platform --filter country!=XX --from 2026-03-01 --to 2026-03-07 --sql
+  tributary metrics dau mau installs --identity raw --from 2026-03-01 --to 2026-03-31
 `,
   async run(args, io) {
     const { options, positionals } = parseArgs('metrics', args, OPTIONS);
@@ -137,6 +143,11 @@ export function specOf(metric: MetricName, options: Options): MetricSpec {
   };
   const days = integer('days');
   const maxOffset = integer('max-offset');
+  const identity = text('identity');
+  if (identity !== undefined && !IDENTITIES.includes(identity as Identity))
+    throw new CliUsageError(
+      `tributary metrics: --identity must be ${IDENTITIES.join(' or ')} (got "${identity}").`,
+    );
   return {
     metric,
     from,
@@ -151,6 +162,7 @@ export function specOf(metric: MetricName, options: Options): MetricSpec {
     ...(text('mode') ? { retentionMode: text('mode') as 'on' | 'on_or_after' } : {}),
     ...(text('period') ? { period: text('period') as 'week' | 'month' } : {}),
     ...(text('last-complete-day') ? { lastCompleteDay: text('last-complete-day') } : {}),
+    ...(identity !== undefined ? { identity: identity as Identity } : {}),
   };
 }
 
