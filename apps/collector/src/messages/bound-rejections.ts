@@ -3,7 +3,7 @@ import type { RejectedRow } from './prepare-message.js';
 import type { Reason } from './reason.js';
 
 /** How many of a request's rejected messages are listed one by one (response `errors`, one row each). */
-export const LISTED_REJECTIONS = {
+const LISTED_REJECTIONS = {
   messages: 20,
   /** Bytes of listed errors allowed on top of the request's own size. */
   extraBytes: 8 * 1024,

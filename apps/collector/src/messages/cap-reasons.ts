@@ -2,7 +2,7 @@ import type { Reason } from './reason.js';
 import { redactReason } from './redact-secrets.js';
 
 /** How much of one rejected message's reasons is listed (in the response and its raw.rejected row). */
-export const REASON_CAPS = {
+const REASON_CAPS = {
   /** Reasons listed in full; the others are counted per rule. */
   listed: 10,
   /** Characters kept of each text (path, expected, received, message). */

@@ -3,7 +3,7 @@ import { stripWriteKeys } from '../body/strip-write-keys.js';
 import type { Reason } from './reason.js';
 
 /** What replaces a write key found in stored text. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Removed `writeKey` values at least this long are also redacted wherever else they occur. */
 const MIN_REDACTED_LENGTH = 8;
