@@ -1,0 +1,5 @@
+/** A probability and its complement, each computed without subtracting from 1 where that loses digits. */
+export interface TailPair {
+  readonly lower: number;
+  readonly upper: number;
+}

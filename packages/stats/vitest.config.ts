@@ -1,0 +1,3 @@
+import { tributaryVitestConfig } from '../../vitest.shared.ts';
+
+export default tributaryVitestConfig();
