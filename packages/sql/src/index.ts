@@ -123,3 +123,4 @@ export {
   resolveMetricSpec,
   type RetentionRow,
 } from './metrics/index.js';
+export * from './funnels/index.js';

@@ -58,6 +58,7 @@ export {
   type RunMetricOptions,
   runMetric,
 } from './metrics/index.js';
+export { explainFunnel, type RunFunnelOptions, runFunnel } from './funnels/index.js';
 export {
   collectReportData,
   formatRetention,

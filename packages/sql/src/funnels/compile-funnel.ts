@@ -1,0 +1,261 @@
+import { type RawBuilder, sql } from 'kysely';
+import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
+import { formatSql } from '../format-sql.js';
+import { quoteIdentifier } from '../identifiers.js';
+import type {
+  FunnelCatalog,
+  FunnelEventTable,
+  FunnelSpec,
+  ResolvedCondition,
+  ResolvedFunnelSpec,
+  ResolvedFunnelStep,
+} from './funnel-spec.js';
+import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+
+type Fragment = RawBuilder<unknown>;
+const raw = (text: string): Fragment => sql.raw(text);
+const join = (parts: readonly Fragment[], separator = ', '): Fragment => sql.join(parts, raw(separator));
+
+/** A compiled funnel: the per-step query and the per-entry-day series query. */
+export interface CompiledFunnel {
+  readonly spec: ResolvedFunnelSpec;
+  /** One row per breakdown value (one row without a breakdown): `n0..nK`, `t1..tK` medians, `p1..pK` p90s (seconds). */
+  readonly steps: { readonly sql: string; readonly parameters: readonly unknown[] };
+  /** One row per entry day (and breakdown value): `day`, `entered`, `converted`. */
+  readonly series: { readonly sql: string; readonly parameters: readonly unknown[] };
+}
+
+/**
+ * Compiles a funnel spec to two PostgreSQL queries over `processed.tracks` (the step events, with
+ * each filtered step's event table) and, for persons, `cooked.identities`. Each unit's events are
+ * read once in time order; each step is one window pass that carries, for every event, the latest
+ * attempt that has reached the previous step before it (see the metrics README, "Funnels").
+ *
+ * @example
+ * compileFunnel({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog).steps.sql
+ * // 'with ev as (select coalesce(i.person_key, t.user_key) as unit, … from processed.tracks as t …'
+ */
+export function compileFunnel<P>(spec: FunnelSpec<P>, catalog: FunnelCatalog): CompiledFunnel {
+  const resolved = resolveFunnelSpec(spec, catalog);
+  const kysely = ddlKysely();
+  const steps = stepsQuery(resolved).compile(kysely);
+  const series = seriesQuery(resolved).compile(kysely);
+  return {
+    spec: resolved,
+    steps: { sql: steps.sql, parameters: steps.parameters },
+    series: { sql: series.sql, parameters: series.parameters },
+  };
+}
+
+/** Both queries formatted for people (`tributary funnel --sql`); parameters stay `$n`. */
+export function formatFunnelSql(funnel: CompiledFunnel): string {
+  return `-- steps\n${formatSql(funnel.steps.sql)};\n-- series by entry day\n${formatSql(funnel.series.sql)};\n`;
+}
+
+const TS = quoteIdentifier('timestamp');
+
+function conditionSql(alias: string, column: string, c: ResolvedCondition): Fragment {
+  const col = raw(`${alias}.${quoteIdentifier(column)}`);
+  const op = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+  if (c.op === 'in') return sql`${col} = any(${sql.val(c.value)})`;
+  return sql`${col} ${raw(op[c.op])} ${sql.val(c.value)}`;
+}
+
+/** `t` is one of the step's events: its name, and when filtered, a row of one of its tables matching every condition. */
+function stepMatch(step: ResolvedFunnelStep): Fragment {
+  const name = sql`t.event = ${step.event}`;
+  if (step.conditions.length === 0) return name;
+  if (step.tables.length === 0) return sql`false`;
+  const perTable = step.tables.map(
+    (table) =>
+      sql`exists (select 1 from processed.${raw(quoteIdentifier(table.table))} as l where l.message_id = t.message_id and l.seq = t.seq and ${join(
+        step.conditions.map((c) =>
+          conditionSql('l', (table.properties.get(c.property) as { column: string }).column, c),
+        ),
+        ' and ',
+      )})`,
+  );
+  return sql`(${name} and (${join(perTable, ' or ')}))`;
+}
+
+/** The breakdown value of a step-1 event (text; `(none)` when absent). */
+function breakdownValue(spec: ResolvedFunnelSpec): Fragment {
+  const b = spec.breakdown;
+  if (!b) return sql`null::text`;
+  if (b.kind === 'dimension') return raw(`coalesce(t.${quoteIdentifier(b.column)}::text, '(none)')`);
+  const values = b.tables.map(
+    (table: FunnelEventTable) =>
+      sql`(select l.${raw(quoteIdentifier((table.properties.get(b.property) as { column: string }).column))}::text from processed.${raw(quoteIdentifier(table.table))} as l where l.message_id = t.message_id and l.seq = t.seq)`,
+  );
+  return sql`coalesce(${join(values)}, '(none)')`;
+}
+
+/** The counted unit of an event row: person (or user key), or session key. */
+function unitSql(spec: ResolvedFunnelSpec): Fragment {
+  if (spec.countBy === 'sessions')
+    return raw(`coalesce(t.session_id, (
+      select c.session_key from cooked.sessions as c
+      where c.user_key = t.user_key and c.session_number is not null and c.started_at <= t.${TS}
+      order by c.started_at desc limit 1))`);
+  return raw(spec.identity === 'stitch' ? 'coalesce(i.person_key, t.user_key)' : 't.user_key');
+}
+
+/**
+ * The unit's events in the range, one flag per step (`s0…`) and exclusion (`x0…`), times in epoch
+ * milliseconds; with a breakdown, each unit's rows once per value it entered with (`bv`), step 1
+ * counting only for its own value.
+ */
+function eventsCte(spec: ResolvedFunnelSpec): Fragment {
+  const tz = spec.timeZone;
+  const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
+  const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
+  const upper = sql`(${entryUpper} + ${spec.windowMs} * interval '1 millisecond')`;
+  const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
+  const flags = [
+    ...spec.steps.map((step, k) => sql`${stepMatch(step)} as ${raw(`s${k}`)}`),
+    ...spec.exclusions.map((x, k) => sql`t.event = ${x.event} as ${raw(`x${k}`)}`),
+  ];
+  const identities =
+    spec.countBy === 'persons' && spec.identity === 'stitch'
+      ? raw(' left join cooked.identities as i on i.id = t.user_key')
+      : sql``;
+  // Strict order needs every event of the unit (any event between two steps breaks it).
+  const eventFilter = spec.order === 'strict' ? sql`` : sql` and t.event = any(${sql.val(names)})`;
+  const base = sql`select ${unitSql(spec)} as unit, cast(extract(epoch from t.${raw(TS)}) * 1000 as bigint) as ts, t.seq,
+      t.${raw(TS)} < ${entryUpper} as in_range, ${breakdownValue(spec)} as bv0, ${join(flags)}
+    from processed.tracks as t${identities}
+    where t.${raw(TS)} >= ${lower} and t.${raw(TS)} < ${upper}${eventFilter}`;
+  if (!spec.breakdown) return sql`ev as (select e.*, '' as bv from (${base}) as e)`;
+  return sql`ev0 as (${base}),
+  entered_values as (select distinct unit, bv0 as bv from ev0 where s0 and in_range),
+  ev as (
+    select e.unit, e.ts, e.seq, e.in_range, v.bv, e.s0 and e.bv0 = v.bv as s0${raw(
+      [
+        ...spec.steps.slice(1).map((_, k) => `, e.s${k + 1}`),
+        ...spec.exclusions.map((_, k) => `, e.x${k}`),
+      ].join(''),
+    )}
+    from ev0 as e join entered_values as v on v.unit = e.unit
+  )`;
+}
+
+/**
+ * Ordered and strict funnels: `e<k>` is the entry time (ms) of the latest-started attempt that
+ * reaches step k at this event, `p<k>` that attempt's [entry, previous step time] before it.
+ * Exclusions cut the unit's rows into segments (`g<k>`): an attempt cannot carry over an
+ * exclusion event between the steps it applies to.
+ */
+function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
+  const last = spec.steps.length - 1;
+  const segments = spec.steps.slice(1).map((_, index) => {
+    const k = index + 1;
+    return spec.exclusions.flatMap((x, n) => (x.between[0] <= k - 1 && k - 1 < x.between[1] ? [n] : []));
+  });
+  const counters = [...new Set(segments.flat())].map(
+    (n) =>
+      `count(*) filter (where x${n}) over (partition by unit, bv order by ts, seq rows unbounded preceding) as c${n}`,
+  );
+  const ctes: Fragment[] = [
+    sql`l0 as (select *, case when s0 and in_range then ts end as e0${raw(counters.map((c) => `, ${c}`).join(''))} from ev)`,
+  ];
+  for (let k = 1; k <= last; k++) {
+    const segment = segments[k - 1] as number[];
+    const partition = `partition by unit, bv${segment.length > 0 ? `, ${segment.map((n) => `c${n}`).join(' + ')}` : ''}`;
+    const carried = `case when e${k - 1} is not null then array[e${k - 1}, ts] end`;
+    const previous =
+      spec.order === 'strict'
+        ? `lag(${carried}) over (partition by unit, bv order by ts, seq)`
+        : `max(${carried}) over (${partition} order by ts, seq rows between unbounded preceding and 1 preceding)`;
+    ctes.push(raw(`w${k} as (select *, ${previous} as p${k} from l${k - 1})`));
+    ctes.push(
+      sql`${raw(`l${k}`)} as (select *, case when ${raw(`s${k} and p${k}[1] is not null and ts - p${k}[1]`)} <= ${spec.windowMs} then ${raw(`p${k}[1]`)} end as ${raw(`e${k}`)} from ${raw(`w${k}`)})`,
+    );
+  }
+  return { ctes: join(ctes, ',\n  '), last: `l${last}` };
+}
+
+/**
+ * Any-order funnels: from each step event in the range (an attempt's start), the number of
+ * distinct steps with an event in [start, start + window] (`reached`).
+ */
+function anyOrderCte(spec: ResolvedFunnelSpec): Fragment {
+  const counts = spec.steps.map((_, k) => `(count(*) filter (where s${k}) over w > 0)::int`);
+  const isStep = spec.steps.map((_, k) => `s${k}`).join(' or ');
+  return sql`reach as (
+    select unit, bv, ts, seq, (${raw(isStep)}) and in_range as start, ${raw(counts.join(' + '))} as reached
+    from ev
+    window w as (partition by unit, bv order by ts range between current row and ${sql.val(spec.windowMs)}::bigint following)
+  )`;
+}
+
+function stepsQuery(spec: ResolvedFunnelSpec): Fragment {
+  const key = 'bv';
+  if (spec.order === 'any') {
+    const counts = spec.steps.map((_, k) => `count(*) filter (where reached >= ${k + 1})::int as n${k}`);
+    const nulls = spec.steps
+      .slice(1)
+      .flatMap((_, k) => [`null::float8 as t${k + 1}`, `null::float8 as p${k + 1}`]);
+    return sql`with ${eventsCte(spec)},
+  ${anyOrderCte(spec)},
+  units as (select unit, bv, max(reached) filter (where start) as reached from reach group by unit, bv)
+select ${raw(key)} as breakdown, ${raw([...counts, ...nulls].join(', '))}
+from units
+group by ${raw(key)}
+order by 1`;
+  }
+  const { ctes, last } = levelCtes(spec);
+  const reached = spec.steps.map((_, k) => `bool_or(e${k} is not null) as r${k}`);
+  const firsts = spec.steps
+    .slice(1)
+    .map(
+      (_, i) => `min(array[ts, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
+    );
+  const counts = spec.steps.map((_, k) => `count(*) filter (where r${k})::int as n${k}`);
+  const times = spec.steps
+    .slice(1)
+    .flatMap((_, i) => [
+      `percentile_cont(0.5) within group (order by f${i + 1}[3] / 1000.0) as t${i + 1}`,
+      `percentile_cont(0.9) within group (order by f${i + 1}[3] / 1000.0) as p${i + 1}`,
+    ]);
+  return sql`with ${eventsCte(spec)},
+  ${ctes},
+  units as (select unit, bv, ${raw([...reached, ...firsts].join(', '))} from ${raw(last)} group by unit, bv)
+select ${raw(key)} as breakdown, ${raw([...counts, ...times].join(', '))}
+from units
+where r0
+group by ${raw(key)}
+order by 1`;
+}
+
+function seriesQuery(spec: ResolvedFunnelSpec): Fragment {
+  const last = spec.steps.length - 1;
+  const key = 'bv';
+  const day = (ms: string) => sql`(to_timestamp(${raw(ms)} / 1000.0) at time zone ${spec.timeZone})::date`;
+  const marks =
+    spec.order === 'any'
+      ? (() => {
+          return sql`${anyOrderCte(spec)},
+  marks as (
+    select unit, bv, ${day('ts')} as day, 0 as k from reach where start
+    union all
+    select unit, bv, ${day('ts')} as day, ${raw(String(last))} as k from reach where start and reached = ${raw(String(spec.steps.length))}
+  )`;
+        })()
+      : (() => {
+          const { ctes, last: table } = levelCtes(spec);
+          return sql`${ctes},
+  marks as (
+    select unit, bv, ${day('e0')} as day, 0 as k from ${raw(table)} where e0 is not null
+    union all
+    select unit, bv, ${day(`e${last}`)} as day, ${raw(String(last))} as k from ${raw(table)} where ${raw(`e${last}`)} is not null
+  )`;
+        })();
+  return sql`with ${eventsCte(spec)},
+  ${marks}
+select day, ${raw(key)} as breakdown,
+  count(distinct unit) filter (where k = 0)::int as entered,
+  count(distinct unit) filter (where k = ${raw(String(last))})::int as converted
+from marks
+group by day, ${raw(key)}
+order by day, 2`;
+}

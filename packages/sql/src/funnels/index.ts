@@ -1,0 +1,32 @@
+export { type CompiledFunnel, compileFunnel, formatFunnelSql } from './compile-funnel.js';
+export {
+  assembleFunnelResult,
+  type FunnelResult,
+  type FunnelSeriesRow,
+  type FunnelStepResult,
+} from './funnel-results.js';
+export {
+  FUNNEL_COUNT_BY,
+  FUNNEL_ORDERS,
+  type FunnelCatalog,
+  type FunnelCondition,
+  type FunnelConditionInput,
+  type FunnelCountBy,
+  type FunnelExclusion,
+  type FunnelOrder,
+  type FunnelSpec,
+  type FunnelStep,
+  type FunnelStepInput,
+  type FunnelWhere,
+  type FunnelWindow,
+  MAX_FUNNEL_STEPS,
+  MIN_FUNNEL_STEPS,
+  type ResolvedFunnelSpec,
+} from './funnel-spec.js';
+export {
+  FunnelError,
+  type FunnelErrorCode,
+  funnelCatalogOf,
+  parseFunnelWindow,
+  resolveFunnelSpec,
+} from './resolve-funnel-spec.js';

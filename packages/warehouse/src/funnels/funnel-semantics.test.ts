@@ -1,0 +1,208 @@
+import { compileDdl, type FunnelSpec, FunnelError, planToWarehouse } from '@tributary/sql';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runEtl } from '../etl/run-etl.js';
+import { describeEachDatabase } from '../testing/describe-each-database.js';
+import type { Warehouse } from '../warehouse.js';
+import { runFunnel } from './run-funnel.js';
+import { funnelTestDocument as document } from './test-support/funnel-test-plan.js';
+
+// The definitions of the metrics README ("Funnels"), one edge at a time, with exact expected values.
+const T0 = Date.parse('2026-03-10T10:00:00Z');
+const MIN = 60_000;
+
+interface Msg {
+  readonly user?: string;
+  readonly anonymousId?: string;
+  readonly type?: string;
+  readonly event?: string;
+  readonly at: number;
+  readonly platform?: string;
+  readonly sessionId?: string;
+  readonly properties?: Record<string, unknown>;
+}
+
+describeEachDatabase('funnel semantics', (getDb) => {
+  let batch = 0;
+  beforeAll(async () => {
+    await getDb().exec(compileDdl(planToWarehouse(document)));
+  });
+  beforeEach(async () => {
+    await getDb().exec('TRUNCATE raw.events, raw.rejected');
+  });
+
+  /** Loads messages in the given (arrival) order and runs the ETL. */
+  async function load(db: Warehouse, messages: readonly Msg[]): Promise<void> {
+    batch += 1;
+    const payloads = messages.map((m, i) => ({
+      type: m.type ?? 'track',
+      messageId: `s${batch}-${i}`,
+      ...(m.event ? { event: m.event } : {}),
+      ...(m.user ? { userId: m.user } : {}),
+      ...(m.anonymousId ? { anonymousId: m.anonymousId } : {}),
+      timestamp: new Date(m.at).toISOString(),
+      ...(m.type === 'identify' ? {} : { properties: m.properties ?? {} }),
+      context: { platform: m.platform ?? 'ios', ...(m.sessionId ? { sessionId: m.sessionId } : {}) },
+    }));
+    await db.query(
+      `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
+       SELECT x.p ->> 'messageId', now(), 'test', x.p ->> 'type', x.p ->> 'event', x.p
+       FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(p, n) ORDER BY x.n`,
+      [payloads.map((p) => JSON.stringify(p))],
+    );
+    const result = await runEtl({ warehouse: db, document, mode: 'full' });
+    expect(result.rejected).toBe(0);
+  }
+
+  const base = { window: '30m', from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } as const;
+  const signupThenView: FunnelSpec = { ...base, steps: [{ event: 'signup' }, { event: 'view' }] };
+  const counts = async (spec: FunnelSpec) =>
+    (await runFunnel(getDb(), spec, { document })).groups.map((g) => g.steps.map((s) => s.count));
+
+  it('the window is measured from step 1 and includes its end; ties at one millisecond follow arrival order', async () => {
+    await load(getDb(), [
+      { user: 'edge', event: 'signup', at: T0 },
+      { user: 'edge', event: 'view', at: T0 + 30 * MIN },
+      { user: 'late', event: 'signup', at: T0 },
+      { user: 'late', event: 'view', at: T0 + 30 * MIN + 1 },
+      // Same millisecond: the view arrived first, so it is not after the signup.
+      { user: 'tie-before', event: 'view', at: T0 },
+      { user: 'tie-before', event: 'signup', at: T0 },
+      { user: 'tie-after', event: 'signup', at: T0 },
+      { user: 'tie-after', event: 'view', at: T0 },
+    ]);
+    const result = await runFunnel(getDb(), signupThenView, { document });
+    const [steps] = result.groups.map((g) => g.steps);
+    expect(steps?.map((s) => s.count)).toEqual([4, 2]);
+    expect(steps?.[1]).toMatchObject({
+      conversionFromFirst: 0.5,
+      conversionFromPrevious: 0.5,
+      dropOff: 2,
+      medianSecondsFromPrevious: 900, // 1,800 s and 0 s
+      p90SecondsFromPrevious: 1620,
+    });
+  });
+
+  it('re-entry: the latest step 1 before a step counts, so a second attempt converts', async () => {
+    await load(getDb(), [
+      { user: 'again', event: 'signup', at: T0 },
+      { user: 'again', event: 'signup', at: T0 + 50 * MIN },
+      { user: 'again', event: 'view', at: T0 + 70 * MIN },
+    ]);
+    const result = await runFunnel(getDb(), signupThenView, { document });
+    expect(result.groups[0]?.steps.map((s) => [s.count, s.medianSecondsFromPrevious])).toEqual([
+      [1, null],
+      [1, 1200],
+    ]);
+  });
+
+  it('strict order breaks on any event between; ordered does not; any order takes steps in any order', async () => {
+    await load(getDb(), [
+      { user: 'noisy', event: 'signup', at: T0 },
+      { user: 'noisy', event: 'noise', at: T0 + MIN },
+      { user: 'noisy', event: 'view', at: T0 + 2 * MIN },
+      { user: 'backwards', event: 'view', at: T0 },
+      { user: 'backwards', event: 'signup', at: T0 + MIN },
+    ]);
+    expect(await counts({ ...signupThenView, order: 'ordered' })).toEqual([[2, 1]]);
+    expect(await counts({ ...signupThenView, order: 'strict' })).toEqual([[2, 0]]);
+    expect(await counts({ ...signupThenView, order: 'any' })).toEqual([[2, 2]]);
+  });
+
+  it('an exclusion between two steps stops the attempt; a new attempt after it may convert', async () => {
+    await load(getDb(), [
+      { user: 'excluded', event: 'signup', at: T0 },
+      { user: 'excluded', event: 'noise', at: T0 + MIN },
+      { user: 'excluded', event: 'view', at: T0 + 2 * MIN },
+      { user: 'retried', event: 'signup', at: T0 },
+      { user: 'retried', event: 'noise', at: T0 + MIN },
+      { user: 'retried', event: 'signup', at: T0 + 2 * MIN },
+      { user: 'retried', event: 'view', at: T0 + 3 * MIN },
+    ]);
+    const spec: FunnelSpec = { ...signupThenView, exclusions: [{ event: 'noise', between: [0, 1] }] };
+    expect(await counts(spec)).toEqual([[2, 1]]);
+    expect(await counts(signupThenView)).toEqual([[2, 2]]);
+  });
+
+  it('step filters on properties, breakdown by a dimension at step 1, and the series by entry day', async () => {
+    await load(getDb(), [
+      { user: 'a', event: 'view', at: T0, properties: { page: 'home' } },
+      { user: 'a', event: 'add_to_cart', at: T0 + MIN, properties: { price: 80 } },
+      { user: 'b', event: 'view', at: T0, platform: 'android', properties: { page: 'home' } },
+      { user: 'b', event: 'add_to_cart', at: T0 + MIN, platform: 'android', properties: { price: 20 } },
+      { user: 'c', event: 'view', at: T0 + 86_400_000, properties: { page: 'help' } },
+      { user: 'c', event: 'add_to_cart', at: T0 + 86_400_000 + MIN, properties: { price: 90 } },
+    ]);
+    const spec: FunnelSpec = {
+      ...base,
+      to: '2026-03-11',
+      steps: [
+        { event: 'view', where: { page: { in: ['home', 'shop'] } } },
+        { event: 'add_to_cart', where: { price: { gte: 50 } } },
+      ],
+      breakdown: 'platform',
+    };
+    const result = await runFunnel(getDb(), spec, { document });
+    expect(result.groups.map((g) => [g.breakdown, g.steps.map((s) => s.count)])).toEqual([
+      ['android', [1, 0]],
+      ['ios', [1, 1]],
+    ]);
+    expect(result.series).toEqual([
+      { day: '2026-03-10', breakdown: 'android', entered: 1, converted: 0, conversion: 0 },
+      { day: '2026-03-10', breakdown: 'ios', entered: 1, converted: 1, conversion: 1 },
+    ]);
+  });
+
+  it('persons: an anonymous step 1 and a signed-in step 2 are one person when stitched, two user keys raw', async () => {
+    await load(getDb(), [
+      { anonymousId: 'anon-1', event: 'signup', at: T0 },
+      { anonymousId: 'anon-1', user: 'p1', type: 'identify', at: T0 + MIN },
+      { user: 'p1', event: 'view', at: T0 + 2 * MIN },
+    ]);
+    expect(await counts(signupThenView)).toEqual([[1, 1]]);
+    expect(await counts({ ...signupThenView, identity: 'raw' })).toEqual([[1, 0]]);
+  });
+
+  it('sessions: steps must happen in one session, and each session counts once', async () => {
+    await load(getDb(), [
+      { user: 's', event: 'signup', at: T0, sessionId: 'one' },
+      { user: 's', event: 'view', at: T0 + MIN, sessionId: 'one' },
+      { user: 's', event: 'signup', at: T0 + 2 * MIN, sessionId: 'two' },
+      { user: 's', event: 'view', at: T0 + 3 * MIN, sessionId: 'three' },
+    ]);
+    expect(await counts({ ...signupThenView, countBy: 'sessions' })).toEqual([[2, 1]]);
+    expect(await counts(signupThenView)).toEqual([[1, 1]]);
+  });
+
+  describe('bad specs name the value and what is accepted', () => {
+    const bad = (spec: Partial<FunnelSpec>) =>
+      runFunnel(getDb(), { ...signupThenView, ...spec } as FunnelSpec, { document });
+    it.each([
+      [{ steps: [{ event: 'signup' }] }, 'invalid_steps', /2 to 20 steps \(got 1\)/],
+      [{ steps: Array.from({ length: 21 }, () => ({ event: 'view' })) }, 'invalid_steps', /got 21/],
+      [
+        { steps: [{ event: 'signup' }, { event: 'level_up' }] },
+        'unknown_event',
+        /"level_up".*add_to_cart, noise, purchase, signup, view/,
+      ],
+      [
+        { steps: [{ event: 'view', where: { pgae: 'x' } }, { event: 'signup' }] },
+        'unknown_property',
+        /no property "pgae"; its properties are: page/,
+      ],
+      [
+        { steps: [{ event: 'view', where: { page: 3 } }, { event: 'signup' }] },
+        'invalid_filter',
+        /"page" is a string/,
+      ],
+      [{ window: '0d' }, 'invalid_window', /"0d".*from 1m to 365d/],
+      [{ window: '366d' }, 'invalid_window', /"366d"/],
+      [{ from: '2026-03-12', to: '2026-03-10' }, 'invalid_range', /from 2026-03-12 is after to 2026-03-10/],
+      [{ exclusions: [{ event: 'view', between: [0, 1] }] }, 'invalid_exclusion', /also a step/],
+    ] as const)('%j → %s', async (spec, code, message) => {
+      const error = await bad(spec as Partial<FunnelSpec>).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FunnelError);
+      expect(error).toMatchObject({ code });
+      expect((error as Error).message).toMatch(message);
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { explainFunnel, type RunFunnelOptions, runFunnel } from './run-funnel.js';
