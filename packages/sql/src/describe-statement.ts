@@ -7,6 +7,7 @@ const t = (s: { schema: string; table: string }) => `table ${s.schema}.${s.table
 const c = (s: { schema: string; table: string; column: string }) => `${t(s)}, column "${s.column}"`;
 const values = (list: readonly CheckValue[]) =>
   list.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+const columnList = (columns: readonly string[]) => columns.map((x) => `"${x}"`).join(', ');
 const definition = (col: ColumnModel) => `${columnTypeSql(col.type)}${col.nullable ? '' : ' NOT NULL'}`;
 
 const describers: Describers = {
@@ -24,12 +25,19 @@ const describers: Describers = {
   drop_check: (s) => `${t(s)}, column "${s.check.column}": CHECK ${s.check.name} dropped (any value allowed)`,
   create_index: (s) => `${t(s)}: index ${s.index.name} created on (${s.index.columns.join(', ')})`,
   drop_index: (s) => `${t(s)}: index ${s.index.name} dropped`,
+  backfill_column: (s) =>
+    `${c(s)}: existing rows filled from ${s.from.schema}.${s.from.table} (joined on "${s.from.on}")`,
+  widen_key: (s) =>
+    `${t(s)}: ${s.constraint} ${s.from.name} (${columnList(s.from.columns)}) replaced by ${s.to.name} (${columnList(s.to.columns)}) (existing rows cannot violate it: it only adds columns)`,
   drop_table: (s) => `${t(s)}: table dropped (drop_table; every row is lost)`,
   drop_column: (s) =>
     `${t(s)}, column "${s.definition.name}": column dropped (drop_column; its data is lost)`,
   change_column_type: (s) =>
     `${c(s)}: type changed from ${columnTypeSql(s.from)} to ${columnTypeSql(s.to)} (change_column_type; a narrowing or incompatible type change, existing values may not convert)`,
-  set_not_null: (s) => `${c(s)}: NOT NULL added (set_not_null; existing rows may hold null)`,
+  set_not_null: (s) =>
+    s.backfilled
+      ? `${c(s)}: NOT NULL added (every existing row was filled)`
+      : `${c(s)}: NOT NULL added (set_not_null; existing rows may hold null)`,
   narrow_check: (s) =>
     s.from === undefined
       ? `${t(s)}, column "${s.to.column}": CHECK ${s.to.name} added to an existing column (narrow_check; existing values may violate it)`

@@ -38,10 +38,21 @@ export type Statement =
   | ({ readonly kind: 'drop_check'; readonly check: CheckConstraint } & OnTable)
   | ({ readonly kind: 'create_index'; readonly index: IndexModel } & OnTable)
   | ({ readonly kind: 'drop_index'; readonly index: IndexModel } & OnTable)
+  | ({ readonly kind: 'backfill_column'; readonly from: ColumnBackfill } & OnColumn)
+  | ({
+      readonly kind: 'widen_key';
+      readonly constraint: 'unique' | 'primary key';
+      readonly from: KeyConstraint;
+      readonly to: KeyConstraint;
+    } & OnTable)
   | ({ readonly kind: 'drop_table' } & OnTable)
   | ({ readonly kind: 'drop_column'; readonly definition: ColumnModel } & OnTable)
   | ({ readonly kind: 'change_column_type'; readonly from: ColumnType; readonly to: ColumnType } & OnColumn)
-  | ({ readonly kind: 'set_not_null' } & OnColumn)
+  | ({
+      readonly kind: 'set_not_null';
+      /** Set right after a `backfill_column` gave every existing row a value: not destructive. */
+      readonly backfilled?: true;
+    } & OnColumn)
   | ({
       readonly kind: 'narrow_check';
       readonly from?: CheckConstraint;
@@ -55,6 +66,16 @@ export type Statement =
       readonly key: KeyConstraint;
     } & OnTable)
   | { readonly kind: 'drop_schema'; readonly schema: string };
+
+/**
+ * Where `backfill_column` takes the value of existing rows: the column of the same name in another
+ * table, joined on `on` (`raw.events.source` by `seq` for the processed tables' `source`).
+ */
+export interface ColumnBackfill {
+  readonly schema: string;
+  readonly table: string;
+  readonly on: string;
+}
 
 export type StatementKind = Statement['kind'];
 
@@ -75,6 +96,8 @@ export const STATEMENT_EFFECTS: Readonly<Record<StatementKind, 'safe' | 'destruc
   drop_check: 'safe',
   create_index: 'safe',
   drop_index: 'safe',
+  backfill_column: 'safe',
+  widen_key: 'safe',
   drop_table: 'destructive',
   drop_column: 'destructive',
   change_column_type: 'destructive',
@@ -88,6 +111,7 @@ export const STATEMENT_EFFECTS: Readonly<Record<StatementKind, 'safe' | 'destruc
 
 /** True for statements that need `allowDestructive`. */
 export function isDestructive(statement: Statement): boolean {
+  if (statement.kind === 'set_not_null' && statement.backfilled) return false;
   return STATEMENT_EFFECTS[statement.kind] === 'destructive';
 }
 
@@ -102,6 +126,7 @@ export const STATEMENT_PHASES: Readonly<Record<StatementKind, number>> = {
   drop_check: 3,
   drop_constraint: 3,
   drop_index: 3,
+  backfill_column: 4,
   alter_column_type: 4,
   change_column_type: 4,
   drop_not_null: 5,
@@ -113,6 +138,7 @@ export const STATEMENT_PHASES: Readonly<Record<StatementKind, number>> = {
   narrow_check: 6,
   add_unique: 6,
   add_primary_key: 6,
+  widen_key: 6,
   create_index: 7,
   drop_column: 8,
   drop_table: 9,

@@ -1,6 +1,7 @@
 import { stableStringify } from '@tributary/schema';
 import type { CheckConstraint, ColumnModel, KeyConstraint, TableModel } from '../model/types.js';
-import type { Statement } from '../statements.js';
+import type { ColumnBackfill, Statement } from '../statements.js';
+import { backfillOf } from './backfills.js';
 import { isWidening, sameType } from './column-widening.js';
 
 const byName = <T extends { readonly name: string }>(items: readonly T[]) =>
@@ -19,7 +20,7 @@ export function diffTable(prev: TableModel, next: TableModel): Statement[] {
     const before = prevColumns.get(column.name);
     if (before === undefined) {
       added.add(column.name);
-      out.push(...addColumn(on, column));
+      out.push(...addColumn(on, column, backfillOf(next, column)));
       continue;
     }
     out.push(...changeColumn(on, before, column));
@@ -43,13 +44,24 @@ export function diffTable(prev: TableModel, next: TableModel): Statement[] {
   return out;
 }
 
-/** A NOT NULL column without a default cannot be added to a table with rows: add it nullable, then (destructively) set NOT NULL. */
-function addColumn(on: { schema: string; table: string }, column: ColumnModel): Statement[] {
+/**
+ * A NOT NULL column without a default cannot be added to a table with rows: add it nullable, then
+ * (destructively) set NOT NULL; or, for a column whose existing values are known (`backfill`),
+ * fill every row first, which makes the SET NOT NULL safe.
+ */
+function addColumn(
+  on: { schema: string; table: string },
+  column: ColumnModel,
+  backfill: ColumnBackfill | undefined,
+): Statement[] {
   if (column.nullable || column.default !== undefined)
     return [{ kind: 'add_column', ...on, definition: column }];
+  const add: Statement = { kind: 'add_column', ...on, definition: { ...column, nullable: true } };
+  if (backfill === undefined) return [add, { kind: 'set_not_null', ...on, column: column.name }];
   return [
-    { kind: 'add_column', ...on, definition: { ...column, nullable: true } },
-    { kind: 'set_not_null', ...on, column: column.name },
+    add,
+    { kind: 'backfill_column', ...on, column: column.name, from: backfill },
+    { kind: 'set_not_null', ...on, column: column.name, backfilled: true },
   ];
 }
 
@@ -116,23 +128,53 @@ function diffChecks(
   return out;
 }
 
+/**
+ * Keys: a key that only gains columns is widened in place (`widen_key`, safe: rows unique on fewer
+ * columns are unique on more; a primary key's new columns must be NOT NULL). Any other change
+ * drops the old key and adds the new one (both destructive).
+ */
 function diffKeys(on: { schema: string; table: string }, prev: TableModel, next: TableModel): Statement[] {
   const out: Statement[] = [];
   if (!sameJson(prev.primaryKey, next.primaryKey)) {
-    if (prev.primaryKey)
-      out.push({ kind: 'drop_constraint', ...on, constraint: 'primary key', key: prev.primaryKey });
-    if (next.primaryKey) out.push({ kind: 'add_primary_key', ...on, key: next.primaryKey });
+    const notNull = new Set(next.columns.filter((c) => !c.nullable).map((c) => c.name));
+    if (
+      prev.primaryKey &&
+      next.primaryKey &&
+      widens(prev.primaryKey, next.primaryKey) &&
+      next.primaryKey.columns.every((c) => notNull.has(c))
+    ) {
+      out.push({
+        kind: 'widen_key',
+        ...on,
+        constraint: 'primary key',
+        from: prev.primaryKey,
+        to: next.primaryKey,
+      });
+    } else {
+      if (prev.primaryKey)
+        out.push({ kind: 'drop_constraint', ...on, constraint: 'primary key', key: prev.primaryKey });
+      if (next.primaryKey) out.push({ kind: 'add_primary_key', ...on, key: next.primaryKey });
+    }
   }
-  const before = byName(prev.uniques);
-  const after = byName(next.uniques);
+  const kept = (key: KeyConstraint, among: readonly KeyConstraint[]) =>
+    among.some((k) => k.name === key.name && sameJson(k.columns, key.columns));
+  const removed = prev.uniques.filter((u) => !kept(u, next.uniques));
+  const widened = new Set<KeyConstraint>();
   for (const unique of next.uniques) {
-    const old = before.get(unique.name);
-    if (old && sameJson(old.columns, unique.columns)) continue;
-    if (old) out.push(dropUnique(on, old));
-    out.push({ kind: 'add_unique', ...on, unique });
+    if (kept(unique, prev.uniques)) continue;
+    const from = removed.find((old) => !widened.has(old) && widens(old, unique));
+    if (from) {
+      widened.add(from);
+      out.push({ kind: 'widen_key', ...on, constraint: 'unique', from, to: unique });
+    } else out.push({ kind: 'add_unique', ...on, unique });
   }
-  for (const unique of prev.uniques) if (!after.has(unique.name)) out.push(dropUnique(on, unique));
+  for (const unique of removed) if (!widened.has(unique)) out.push(dropUnique(on, unique));
   return out;
+}
+
+/** `to` has every column of `from` and more. */
+function widens(from: KeyConstraint, to: KeyConstraint): boolean {
+  return to.columns.length > from.columns.length && from.columns.every((c) => to.columns.includes(c));
 }
 
 function dropUnique(on: { schema: string; table: string }, key: KeyConstraint): Statement {

@@ -226,19 +226,20 @@ describe('diffWarehouse: destructive changes are refused unless allowDestructive
         .map((c) => (c.column === 'store' ? { ...c, values: ['app_store'] } : c))
         .concat([{ kind: 'in', name: 'purchase_currency_check', column: 'currency', values: ['EUR'] }]),
       uniques: [{ name: 'purchase_sku_key', columns: ['sku'] }],
-      primaryKey: { name: 'purchase_pkey', columns: ['message_id', 'seq'] },
+      // Not a widening (message_id leaves the key): drop and add.
+      primaryKey: { name: 'purchase_pkey', columns: ['seq'] },
     }));
     const error = refusal(() =>
       diffWarehouse(previous, { ...changed, schemas: changed.schemas.filter((s) => s !== 'staging') }),
     );
     expect(error.message.split('\n').slice(1, -1)).toEqual([
-      '- table processed.purchase, column(s) "message_id": primary key purchase_pkey dropped (drop_constraint)',
+      '- table processed.purchase, column(s) "message_id", "source": primary key purchase_pkey dropped (drop_constraint)',
       '- table processed.purchase, column "price": type changed from numeric to double precision (change_column_type; a narrowing or incompatible type change, existing values may not convert)',
       '- table processed.purchase, column "buyer_email": NOT NULL added (set_not_null; existing rows may hold null)',
       '- table processed.purchase, column "must": NOT NULL added (set_not_null; existing rows may hold null)',
       `- table processed.purchase, column "store": CHECK purchase_store_check narrowed from ('app_store', 'play_store', 'web_store') to ('app_store') (narrow_check; existing values may violate it)`,
       '- table processed.purchase, column "currency": CHECK purchase_currency_check added to an existing column (narrow_check; existing values may violate it)',
-      '- table processed.purchase, column(s) "message_id", "seq": primary key purchase_pkey added (add_primary_key; existing rows may violate it)',
+      '- table processed.purchase, column(s) "seq": primary key purchase_pkey added (add_primary_key; existing rows may violate it)',
       '- table processed.purchase, column(s) "sku": unique constraint purchase_sku_key added (add_unique; existing rows may violate it)',
       '- table processed.purchase, column "coupon": column dropped (drop_column; its data is lost)',
       '- table processed.session_start: table dropped (drop_table; every row is lost)',

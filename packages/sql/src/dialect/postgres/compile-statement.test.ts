@@ -106,6 +106,37 @@ const examples: { readonly [K in StatementKind]: readonly [StatementOf<K>, strin
     { kind: 'drop_index', ...on, index: { name: 'user_order_idx', columns: ['order'] } },
     'drop index "processed"."user_order_idx"',
   ],
+  backfill_column: [
+    {
+      kind: 'backfill_column',
+      ...on,
+      column: 'order',
+      from: { schema: 'raw', table: 'events', on: 'select' },
+    },
+    [
+      'update "processed"."user" as "t"',
+      'set',
+      '  "order" = "f"."order"',
+      'from',
+      '  "raw"."events" as "f"',
+      'where',
+      '  "f"."select" = "t"."select"',
+    ].join('\n'),
+  ],
+  widen_key: [
+    {
+      kind: 'widen_key',
+      ...on,
+      constraint: 'unique',
+      from: { name: 'user_order_key', columns: ['order'] },
+      to: { name: 'user_order_select_key', columns: ['order', 'select'] },
+    },
+    [
+      'alter table "processed"."user"',
+      'drop constraint "user_order_key",',
+      'add constraint "user_order_select_key" unique ("order", "select")',
+    ].join('\n'),
+  ],
   drop_table: [{ kind: 'drop_table', ...on }, 'drop table "processed"."user"'],
   drop_column: [
     { kind: 'drop_column', ...on, definition: orderColumn },

@@ -66,6 +66,18 @@ const handlers: Handlers = {
         .columns([...s.index.columns]),
     ),
   drop_index: (s) => done(schema().withSchema(s.schema).dropIndex(s.index.name)),
+  backfill_column: (s) =>
+    done(
+      sql`update ${table(s)} as "t" set ${sql.id(s.column)} = "f".${sql.id(s.column)} from ${sql.id(s.from.schema, s.from.table)} as "f" where "f".${sql.id(s.from.on)} = "t".${sql.id(s.from.on)}`.compile(
+        ddlKysely(),
+      ),
+    ),
+  widen_key: (s) =>
+    done(
+      sql`alter table ${table(s)} drop constraint ${sql.id(s.from.name)}, add constraint ${sql.id(s.to.name)} ${sql.raw(s.constraint)} (${sql.join(s.to.columns.map((c) => sql.id(c)))})`.compile(
+        ddlKysely(),
+      ),
+    ),
   drop_table: (s) => done(schema().withSchema(s.schema).dropTable(s.table)),
   drop_column: (s) => done(alter(s).dropColumn(s.definition.name)),
   change_column_type: (s) =>
