@@ -71,6 +71,7 @@ function handWrittenProcessedSql(plan: EtlPlan): string {
 )`;
   const envelope: [string, string][] = [
     ['message_id', 's.message_id'],
+    ['source', 's.source'],
     ['seq', 's.seq'],
     ['user_id', 's.user_id'],
     ['anonymous_id', 's.anonymous_id'],
@@ -82,6 +83,7 @@ function handWrittenProcessedSql(plan: EtlPlan): string {
   const revenue = plan.roles.revenue;
   const tracks: [string, string][] = [
     ['message_id', 's.message_id'],
+    ['source', 's.source'],
     ['seq', 's.seq'],
     ['event', 's.event'],
     ['event_version', 's.version'],
@@ -123,7 +125,7 @@ function handWrittenProcessedSql(plan: EtlPlan): string {
     ),
   );
   return `WITH s AS (
-  SELECT r.seq, r.message_id, r.received_at, r.type, r.event, r.payload,
+  SELECT r.seq, r.message_id, r.source, r.received_at, r.type, r.event, r.payload,
     r.payload ->> 'userId' AS user_id, r.payload ->> 'anonymousId' AS anonymous_id,
     coalesce(r.payload ->> 'userId', r.payload ->> 'anonymousId') AS user_key,
     coalesce((r.payload #>> '{context,eventVersion}')::integer, CASE r.event ${latest} END) AS version,
@@ -163,10 +165,10 @@ try {
   // Baseline: one INSERT … SELECT with the same casts and context splits into a copy of processed.tracks
   // (same columns, defaults, constraints and indexes).
   await db.exec('CREATE TABLE public.baseline_tracks (LIKE processed.tracks INCLUDING ALL)');
-  const baselineSql = `INSERT INTO public.baseline_tracks (message_id, seq, event, event_version, user_key, user_id, anonymous_id,
+  const baselineSql = `INSERT INTO public.baseline_tracks (message_id, source, seq, event, event_version, user_key, user_id, anonymous_id,
   "timestamp", session_id, revenue, currency, context_app_version, context_app_major, context_app_minor, context_locale,
   context_language, context_country, context_platform, user_agent)
-SELECT r.message_id, r.seq, r.event,
+SELECT r.message_id, r.source, r.seq, r.event,
   coalesce((r.payload #>> '{context,eventVersion}')::integer, CASE r.event WHEN 'level_up' THEN 3 ELSE 1 END),
   coalesce(r.payload ->> 'userId', r.payload ->> 'anonymousId'), r.payload ->> 'userId', r.payload ->> 'anonymousId',
   (r.payload ->> 'timestamp')::timestamptz, r.payload #>> '{context,sessionId}',

@@ -22,7 +22,12 @@ export {
   type LoaderOptions,
 } from './load/jetstream-loader.js';
 export { type BatchOutcome, type LoadDatabase, loadBatch } from './load/load-batch.js';
-export { FLUSH_SQL, RAW_EVENTS_CHANNEL, RAW_EVENTS_LOCK_KEY } from './load/raw-events-statement.js';
+export {
+  explainFlushError,
+  FLUSH_SQL,
+  RAW_EVENTS_CHANNEL,
+  RAW_EVENTS_LOCK_KEY,
+} from './load/raw-events-statement.js';
 export {
   type ConsumerLag,
   readConsumerLag,
@@ -38,6 +43,7 @@ export {
   type SinkResult,
 } from './publish/jetstream-sink.js';
 export type { SinkEventRow, SinkRejectedRow } from './publish/wire-records.js';
+export { natsMessageId, parseNatsMessageId } from './publish/wire-records.js';
 export { ensureStream, type SetupResult } from './setup/ensure-stream.js';
 export { formatStreamStatus } from './setup/format-status.js';
 export { toConsumerConfig, toStreamConfig } from './setup/stream-config.js';

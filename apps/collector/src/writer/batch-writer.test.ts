@@ -5,20 +5,25 @@ import { BatchWriter, type WriteRequest } from './batch-writer.js';
 import { FLUSH_SQL } from './insert-statements.js';
 import { type FlushDatabase, statementFlush } from './statement-flush.js';
 
-/** A database that records each flush and answers like PostgreSQL would (first copy of an id wins). */
+/** A database that records each flush and answers like PostgreSQL would (first copy of a (source, id) wins). */
 function fakeDatabase(fail?: (call: number, events: { message_id: string }[]) => unknown) {
   const stored = new Set<string>();
-  const calls: { events: { message_id: string }[]; rejected: unknown[] }[] = [];
+  const calls: { events: { message_id: string; source: string }[]; rejected: unknown[] }[] = [];
   const db: FlushDatabase = {
     async query<T>(text: string, params: readonly unknown[] = []) {
       expect(text).toBe(FLUSH_SQL);
-      const events = JSON.parse(params[0] as string) as { message_id: string }[];
+      const events = JSON.parse(params[0] as string) as { message_id: string; source: string }[];
       const rejected = JSON.parse(params[1] as string) as unknown[];
       calls.push({ events, rejected });
       const error = fail?.(calls.length, events);
       if (error) throw error;
-      const rows = events.filter((e) => !stored.has(e.message_id) && stored.add(e.message_id));
-      return rows.map((row, seq) => ({ message_id: row.message_id, seq: String(seq) })) as T[];
+      const key = (e: { message_id: string; source: string }) => JSON.stringify([e.source, e.message_id]);
+      const rows = events.filter((e) => !stored.has(key(e)) && stored.add(key(e)));
+      return rows.map((row, seq) => ({
+        message_id: row.message_id,
+        source: row.source,
+        seq: String(seq),
+      })) as T[];
     },
   };
   return { db, calls, stored };
@@ -107,7 +112,7 @@ describe('BatchWriter', () => {
     expect(writer.pending).toBe(1);
     await writer.close();
     expect(await pending).toEqual({ stored: [true] });
-    expect(stored.has('late')).toBe(true);
+    expect(stored.has(JSON.stringify(['s', 'late']))).toBe(true);
     await expect(writer.write(request('after'))).rejects.toMatchObject({ code: 'shutting_down' });
   });
 
@@ -135,8 +140,9 @@ describe('BatchWriter', () => {
         peak = Math.max(peak, running);
         await new Promise<void>((resolve) => releases.push(resolve));
         running--;
-        return (JSON.parse(params[0] as string) as { message_id: string }[]).map((e) => ({
+        return (JSON.parse(params[0] as string) as { message_id: string; source: string }[]).map((e) => ({
           message_id: e.message_id,
+          source: e.source,
           seq: '1',
         })) as T[];
       },

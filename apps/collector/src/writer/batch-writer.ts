@@ -11,14 +11,15 @@ export interface WriteRequest {
   readonly rejected: readonly RejectedRow[];
 }
 
-/** Per event of the request, in order: `true` stored now, `false` a duplicate of a stored message id. */
+/** Per event of the request, in order: `true` stored now, `false` a duplicate of a message id its source stored. */
 export interface WriteResult {
   readonly stored: readonly boolean[];
 }
 
 /**
  * Stores one flush atomically (all of it or nothing) and tells, per request, which events were new:
- * the first occurrence of an id not yet stored is; later ones and stored ids are duplicates.
+ * the first occurrence of a (source, message id) not yet stored is; later ones and stored pairs are
+ * duplicates (message ids are unique per source: another source's id is not a duplicate).
  * `statementFlush` (any engine) and `copyFlush` (PostgreSQL) implement it.
  */
 export type FlushStore = (requests: readonly WriteRequest[]) => Promise<WriteResult[]>;

@@ -5,7 +5,7 @@ import type { EventSink } from './event-sink.js';
 
 /**
  * The collector's sink when `broker` is configured: every request is published to JetStream
- * (`@tributary/jetstream`'s `JetStreamSink`: accepted events with `Nats-Msg-Id` = messageId,
+ * (`@tributary/jetstream`'s `JetStreamSink`: accepted events with `Nats-Msg-Id` = `<source>:<messageId>`,
  * rejected messages on their own subject, answered after every PubAck) and loaded into the
  * warehouse by `tributary load`. Broker failures become 503 `broker_unavailable`.
  */

@@ -1,8 +1,8 @@
 import type { WarehouseTransaction } from '@tributary/warehouse';
 import type { FlushStore, WriteRequest, WriteResult } from './batch-writer.js';
 import { copyField, copyJsonField } from './copy-text.js';
-import { RAW_EVENTS_CHANNEL, RAW_EVENTS_LOCK_KEY } from './insert-statements.js';
-import { rejectedJson } from './statement-flush.js';
+import { explainFlushError, RAW_EVENTS_CHANNEL, RAW_EVENTS_LOCK_KEY } from './insert-statements.js';
+import { MessageKeys, rejectedJson } from './statement-flush.js';
 
 /** The database side of `copyFlush`: a PostgreSQL warehouse (COPY FROM STDIN and transactions). */
 export interface CopyFlushDatabase {
@@ -17,7 +17,11 @@ const EVENTS_COPY_SQL = 'COPY raw.events (message_id, received_at, source, type,
 const NOTIFY_SQL = `SELECT pg_notify('${RAW_EVENTS_CHANNEL}', max(seq)::text) FROM raw.events`;
 /** The whole common flush, sent with its COPY data in one round trip. */
 export const COPY_FLUSH_SCRIPT = `BEGIN; ${LOCK_SQL}; ${EVENTS_COPY_SQL}; ${NOTIFY_SQL}; COMMIT`;
-const EXISTING_SQL = 'SELECT message_id FROM raw.events WHERE message_id = ANY($1::text[])';
+// Message ids are unique per source: only a stored (message_id, source) pair makes a duplicate.
+const EXISTING_SQL = `SELECT e.message_id, e.source
+FROM raw.events AS e
+JOIN unnest($1::text[], $2::text[]) AS k(message_id, source)
+  ON e.message_id = k.message_id AND e.source = k.source`;
 const REJECTED_SQL = `INSERT INTO raw.rejected (received_at, stage, source, message_id, reasons, payload)
 SELECT r.received_at, 'collector', r.source, r.message_id, r.reasons, r.payload
 FROM jsonb_to_recordset($1::jsonb)
@@ -26,16 +30,18 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Stores a flush with COPY, PostgreSQL's bulk-load path (about a third of the server time per row
- * of `statementFlush`'s INSERT … ON CONFLICT). Repeats of an id within the flush are dropped first
- * (the first occurrence is stored). Then, in one round trip, `COPY_FLUSH_SCRIPT`:
+ * of `statementFlush`'s INSERT … ON CONFLICT). Repeats of a (source, message id) within the flush are
+ * dropped first (the first occurrence is stored; another source's same id is not a repeat). Then, in
+ * one round trip, `COPY_FLUSH_SCRIPT`:
  *
  *   BEGIN; SELECT pg_advisory_xact_lock(…);
  *   COPY raw.events (…) FROM STDIN;                                   -- data sent with the script
  *   SELECT pg_notify('tributary_raw_events', max(seq)::text) FROM raw.events;
  *   COMMIT
  *
- * If an id was stored earlier (a client retry: the unique index rejects the COPY), or the flush
- * holds rejected messages, the flush runs again as a checked transaction: lock; which ids exist;
+ * If an id was stored earlier for its source (a client retry: the unique index on
+ * (message_id, source) rejects the COPY), or the flush holds rejected messages, the flush runs
+ * again as a checked transaction: lock; which (source, id) pairs exist;
  * COPY only the new ones; INSERT the rejected; NOTIFY; COMMIT. Every writer of raw.events holds the
  * same transaction advisory lock until commit, so that check cannot race another insert and `seq`
  * order stays commit order. A failure rolls everything back.
@@ -45,7 +51,7 @@ export function copyFlush(db: CopyFlushDatabase): FlushStore {
     const lines = requests.map(copyLines);
     const hasRejected = requests.some((request) => request.rejected.length > 0);
     if (!hasRejected) {
-      const first = firstOccurrences(requests, lines, new Set());
+      const first = firstOccurrences(requests, lines, new MessageKeys());
       if (first.copied.length === 0) return first.results;
       try {
         await db.copyFrom(COPY_FLUSH_SCRIPT, encodeLines(first.copied));
@@ -54,32 +60,43 @@ export function copyFlush(db: CopyFlushDatabase): FlushStore {
         if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
-    return db.transaction(async (tx) => {
+    // A unique violation on the checked path (after the lookup, under the lock) means raw.events
+    // is still unique on message_id alone: explainFlushError says to migrate the warehouse.
+    const checked = db.transaction(async (tx) => {
       if (!tx.copyFrom) throw new Error('copyFlush needs a PostgreSQL warehouse (COPY FROM STDIN).');
       await tx.exec(LOCK_SQL);
-      const ids = [...new Set(requests.flatMap((request) => request.events.map((event) => event.messageId)))];
-      const existing = ids.length === 0 ? [] : await tx.query<{ message_id: string }>(EXISTING_SQL, [ids]);
-      const fresh = firstOccurrences(requests, lines, new Set(existing.map((row) => row.message_id)));
+      const ids = requests.flatMap((request) => request.events.map((event) => event.messageId));
+      const sources = requests.flatMap((request) => request.events.map(() => request.source));
+      const existing =
+        ids.length === 0
+          ? []
+          : await tx.query<{ message_id: string; source: string }>(EXISTING_SQL, [ids, sources]);
+      const taken = new MessageKeys();
+      for (const row of existing) taken.add(row.source, row.message_id);
+      const fresh = firstOccurrences(requests, lines, taken);
       if (fresh.copied.length > 0) await tx.copyFrom(EVENTS_COPY_SQL, encodeLines(fresh.copied));
       if (hasRejected) await tx.query(REJECTED_SQL, [rejectedJson(requests)]);
       if (fresh.copied.length > 0) await tx.query(NOTIFY_SQL);
       return fresh.results;
     });
+    return checked.catch((error: unknown) => {
+      throw explainFlushError(error);
+    });
   };
 }
 
-/** Which events to store: the first occurrence of each id not in `taken`; `copied` are their lines. */
+/** Which events to store: the first occurrence of each (source, id) not in `taken`; `copied` are their lines. */
 function firstOccurrences(
   requests: readonly WriteRequest[],
   lines: readonly (readonly string[])[],
-  taken: Set<string>,
+  taken: MessageKeys,
 ): { results: WriteResult[]; copied: string[] } {
   const copied: string[] = [];
   const results = requests.map(
     (request, r): WriteResult => ({
       stored: request.events.map((event, e) => {
-        if (taken.has(event.messageId)) return false;
-        taken.add(event.messageId);
+        if (taken.has(request.source, event.messageId)) return false;
+        taken.add(request.source, event.messageId);
         copied.push(lines[r]?.[e] ?? '');
         return true;
       }),

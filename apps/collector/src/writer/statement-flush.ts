@@ -1,5 +1,5 @@
 import type { FlushStore, WriteRequest, WriteResult } from './batch-writer.js';
-import { FLUSH_SQL } from './insert-statements.js';
+import { explainFlushError, FLUSH_SQL } from './insert-statements.js';
 
 /** The database side of `statementFlush`: one parameterised statement (atomic on its own). */
 export interface FlushDatabase {
@@ -8,23 +8,50 @@ export interface FlushDatabase {
 
 /**
  * Stores a flush with ONE statement (`FLUSH_SQL`, atomic by itself, one round trip): a multi-row
- * INSERT of events from a jsonb array (`ON CONFLICT (message_id) DO NOTHING`), one of rejected
- * messages, and a NOTIFY with the highest new seq. Runs on both engines; on PostgreSQL the
- * collector prefers `copyFlush`.
+ * INSERT of events from a jsonb array (`ON CONFLICT (message_id, source) DO NOTHING`), one of
+ * rejected messages, and a NOTIFY with the highest new seq. Runs on both engines; on PostgreSQL
+ * the collector prefers `copyFlush`.
  */
 export function statementFlush(db: FlushDatabase): FlushStore {
   return async (requests) => {
-    const rows = await db.query<{ message_id: string | null }>(FLUSH_SQL, [
-      eventsJson(requests),
-      rejectedJson(requests),
-    ]);
-    const insertedIds = rows.flatMap((row) => (row.message_id === null ? [] : [row.message_id]));
-    // The first occurrence of a new id in arrival order is the stored one; later ones are duplicates.
-    const fresh = new Set(insertedIds);
+    const rows = await db
+      .query<{ message_id: string | null; source: string | null }>(FLUSH_SQL, [
+        eventsJson(requests),
+        rejectedJson(requests),
+      ])
+      .catch((error: unknown) => {
+        throw explainFlushError(error);
+      });
+    // Message ids are unique per source. The first occurrence of a new (source, id) in arrival
+    // order is the stored one; later ones are duplicates.
+    const fresh = new MessageKeys();
+    for (const row of rows) if (row.message_id !== null) fresh.add(row.source ?? '', row.message_id);
     return requests.map(
-      (request): WriteResult => ({ stored: request.events.map((row) => fresh.delete(row.messageId)) }),
+      (request): WriteResult => ({
+        stored: request.events.map((row) => fresh.delete(request.source, row.messageId)),
+      }),
     );
   };
+}
+
+/** A set of (source, message id) pairs: a message id is unique per source, not across sources. */
+export class MessageKeys {
+  readonly #bySource = new Map<string, Set<string>>();
+
+  has(source: string, messageId: string): boolean {
+    return this.#bySource.get(source)?.has(messageId) ?? false;
+  }
+
+  add(source: string, messageId: string): void {
+    const ids = this.#bySource.get(source);
+    if (ids === undefined) this.#bySource.set(source, new Set([messageId]));
+    else ids.add(messageId);
+  }
+
+  /** Removes the pair; true when it was there. */
+  delete(source: string, messageId: string): boolean {
+    return this.#bySource.get(source)?.delete(messageId) ?? false;
+  }
 }
 
 function eventsJson(requests: readonly WriteRequest[]): string {

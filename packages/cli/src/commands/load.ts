@@ -27,8 +27,9 @@ const HELP = `Usage: tributary load [--nats <url>] [--stream <name>] [--subject-
 
 Moves events that collectors published to NATS JetStream (collector option broker) into the
 warehouse: durable pull consumers fetch batches, write them to raw.events (ON CONFLICT
-(message_id) DO NOTHING) and raw.rejected in one statement, and acknowledge only after the
-commit. Run as many loaders (processes, or --loaders per process) as you like on one consumer.
+(message_id, source) DO NOTHING: message ids are unique per source) and raw.rejected in one
+statement, and acknowledge only after the commit. Run as many loaders (processes, or
+--loaders per process) as you like on one consumer.
 SIGTERM/SIGINT stop gracefully: the batch in hand is committed and acknowledged.
 
 --init creates or updates the stream and the loaders' consumer (idempotent) and exits.

@@ -1,10 +1,11 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { describeEachDatabase } from '@tributary/warehouse/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { recordSubject, resolveBrokerConfig } from '../config/broker-config.js';
 import { resolveStreamSettings } from '../config/stream-settings.js';
 import { JetStreamSink } from '../publish/jetstream-sink.js';
+import { encodeEventRecord, natsMessageId } from '../publish/wire-records.js';
 import { ensureStream } from '../setup/ensure-stream.js';
 import {
   adminConnection,
@@ -152,10 +153,44 @@ describeEachDatabase('JetStreamLoader', (getDb) => {
     expect(loader.stats).toMatchObject({ inserted: 0, duplicates: 2, rejected: 0, failures: 1 });
   });
 
+  it('loads the same message ids from two sources, both; a republish of one source is absorbed', async () => {
+    const ids = ['s-1', 's-2'];
+    for (const source of ['web', 'app']) {
+      const result = await sink.write({
+        source,
+        receivedAt: new Date(),
+        events: ids.map((id) => eventRow(id)),
+        rejected: [],
+      });
+      // Nats-Msg-Id carries the source: app's ids are not JetStream duplicates of web's.
+      expect(result.stored).toEqual([true, true]);
+    }
+    // web's s-1 republished after the duplicate window (another Nats-Msg-Id): the loader absorbs it.
+    const config = resolveBrokerConfig(broker);
+    await admin.nc.publish(
+      recordSubject(config, 'events', 'web'),
+      encodeEventRecord('web', new Date().toISOString(), eventRow('s-1')),
+    );
+    await admin.nc.flush();
+    const loader = await start();
+    await waitFor(async () => loader.stats.messages === 5, 'every message');
+    expect(
+      await getDb().query('SELECT source, message_id FROM raw.events ORDER BY source DESC, message_id'),
+    ).toEqual([
+      { source: 'web', message_id: 's-1' },
+      { source: 'web', message_id: 's-2' },
+      { source: 'app', message_id: 's-1' },
+      { source: 'app', message_id: 's-2' },
+    ]);
+    expect(loader.stats).toMatchObject({ inserted: 4, duplicates: 1 });
+  });
+
   it('keeps a message that is not a valid record in raw.rejected and loads the rest of its batch', async () => {
     const config = resolveBrokerConfig(broker);
     await sink.write({ source: 'web', receivedAt: new Date(), events: [eventRow('p-1')], rejected: [] });
-    await admin.nc.publish(recordSubject(config, 'events', 'web'), 'garbage{');
+    const header = headers();
+    header.set('Nats-Msg-Id', natsMessageId('web', 'p-x'));
+    await admin.nc.publish(recordSubject(config, 'events', 'web'), 'garbage{', { headers: header });
     await admin.nc.flush();
     await sink.write({ source: 'web', receivedAt: new Date(), events: [eventRow('p-2')], rejected: [] });
     await start();
@@ -163,10 +198,14 @@ describeEachDatabase('JetStreamLoader', (getDb) => {
       async () => (await count('raw.events')) === 2 && (await count('raw.rejected')) === 1,
       'rows',
     );
-    const [row] = await getDb().query<{ payload: string; reasons: { rule: string }[] }>(
-      'SELECT payload, reasons FROM raw.rejected',
-    );
+    const [row] = await getDb().query<{
+      source: string | null;
+      message_id: string | null;
+      payload: string;
+      reasons: { rule: string }[];
+    }>('SELECT source, message_id, payload, reasons FROM raw.rejected');
     expect(row?.payload).toBe('garbage{');
+    expect(row).toMatchObject({ source: 'web', message_id: 'p-x' });
     expect(row?.reasons[0]?.rule).toBe('invalid_broker_message');
     await waitFor(async () => (await lagOf()) === 0, 'acks');
   });

@@ -1,6 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { kindOfSubject, type ResolvedBrokerConfig } from '../config/broker-config.js';
-import { EXISTING_REJECTED_SQL, FLUSH_SQL } from './raw-events-statement.js';
+import { parseNatsMessageId } from '../publish/wire-records.js';
+import { EXISTING_REJECTED_SQL, explainFlushError, FLUSH_SQL } from './raw-events-statement.js';
 
 /** The database side of the loader: one parameterised statement at a time (pg or PGlite). */
 export interface LoadDatabase {
@@ -11,7 +12,7 @@ export interface LoadDatabase {
 export interface BatchOutcome {
   /** Events new in raw.events. */
   readonly inserted: number;
-  /** Events whose message_id was already stored (a redelivery, or a republish after the window). */
+  /** Events whose message_id was already stored for their source (a redelivery, or a republish after the window). */
   readonly duplicates: number;
   /** Rejected messages written to raw.rejected. */
   readonly rejected: number;
@@ -23,7 +24,7 @@ export interface BatchOutcome {
 
 /**
  * Writes one batch of stream messages with the collector's flush statement (one atomic statement:
- * events `ON CONFLICT (message_id) DO NOTHING` in stream order under the commit-order lock,
+ * events `ON CONFLICT (message_id, source) DO NOTHING` in stream order under the commit-order lock,
  * rejected messages, NOTIFY). Message bodies are joined into the parameter without parsing: a
  * body is already a row of the statement. Throws when the statement fails (nothing committed).
  */
@@ -54,10 +55,11 @@ export async function loadBatch(
   const toInsert = skip.size === 0 ? rejected : rejected.filter((_, i) => !skip.has(i));
   let inserted = 0;
   if (events.length > 0 || toInsert.length > 0) {
-    const rows = await db.query<{ message_id: string | null }>(FLUSH_SQL, [
-      `[${events.join(',')}]`,
-      `[${toInsert.join(',')}]`,
-    ]);
+    const rows = await db
+      .query<{ message_id: string | null }>(FLUSH_SQL, [`[${events.join(',')}]`, `[${toInsert.join(',')}]`])
+      .catch((error: unknown) => {
+        throw explainFlushError(error);
+      });
     inserted = rows.filter((row) => row.message_id !== null).length;
   }
   return {
@@ -82,10 +84,12 @@ export async function rejectUnloadable(db: LoadDatabase, message: JsMsg, error: 
     received: `a message on ${message.subject} (stream sequence ${message.seq})`,
     message: String((error as Error)?.message ?? error).replace(/\0/g, '\\u0000'),
   };
+  const header = message.headers?.get('Nats-Msg-Id') || null;
+  const id = header === null ? { source: null, messageId: null } : parseNatsMessageId(header);
   const row = {
     received_at: new Date(message.info.timestampNanos / 1e6).toISOString(),
-    source: null,
-    message_id: message.headers?.get('Nats-Msg-Id') || null,
+    source: id.source,
+    message_id: id.messageId,
     reasons: [reason],
     payload: message.string().replace(/\0/g, '\\u0000'),
   };

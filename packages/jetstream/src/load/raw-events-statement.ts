@@ -10,10 +10,11 @@ export const RAW_EVENTS_LOCK_KEY = 7_245_913_001;
 
 /**
  * One flush as ONE statement (atomic on its own, one round trip): accepted events from a jsonb
- * array (`$1`, `n` keeps `seq` in arrival order; `ON CONFLICT (message_id) DO NOTHING` skips
- * duplicates, earlier or in the same statement), rejected messages from `$2` (stage `collector`),
- * and `pg_notify` with the highest new seq, delivered on commit. Returns the inserted rows plus
- * one marker row (message_id NULL) when a notification was sent.
+ * array (`$1`, `n` keeps `seq` in arrival order; `ON CONFLICT (message_id, source) DO NOTHING`
+ * skips duplicates, earlier or in the same statement: a message id is unique per source, so the
+ * same id from another source is stored), rejected messages from `$2` (stage `collector`), and
+ * `pg_notify` with the highest new seq, delivered on commit. Returns the inserted rows (seq,
+ * message_id, source) plus one marker row (all NULL) when a notification was sent.
  *
  * The one-time filter takes a transaction advisory lock before the first `seq` is drawn and holds
  * it until commit, so concurrent flushes (and collectors) commit in `seq` order: an ETL reading
@@ -27,8 +28,8 @@ export const FLUSH_SQL = `WITH inserted AS (
     AS r(n integer, message_id text, received_at timestamptz, source text, type text, event text, payload jsonb)
   WHERE (SELECT 1 FROM pg_advisory_xact_lock(${RAW_EVENTS_LOCK_KEY})) = 1
   ORDER BY r.n
-  ON CONFLICT (message_id) DO NOTHING
-  RETURNING seq, message_id
+  ON CONFLICT (message_id, source) DO NOTHING
+  RETURNING seq, message_id, source
 ), rejected AS (
   INSERT INTO raw.rejected (received_at, stage, source, message_id, reasons, payload)
   SELECT r.received_at, 'collector', r.source, r.message_id, r.reasons, r.payload
@@ -36,11 +37,34 @@ export const FLUSH_SQL = `WITH inserted AS (
     AS r(received_at timestamptz, source text, message_id text, reasons jsonb, payload text)
   RETURNING 1
 )
-SELECT message_id, seq::text AS seq FROM inserted
+SELECT message_id, source, seq::text AS seq FROM inserted
 UNION ALL
-SELECT NULL, NULL FROM (
+SELECT NULL, NULL, NULL FROM (
   SELECT pg_notify('${RAW_EVENTS_CHANNEL}', max(seq)::text) FROM inserted HAVING count(*) > 0
 ) AS notified`;
+
+/**
+ * A flush error explained when raw.events lacks the unique key on (message_id, source) — a
+ * warehouse created before message ids were unique per source and not migrated yet: PostgreSQL
+ * reports 42P10 (no constraint matching ON CONFLICT) or, for COPY, 23505 on the old
+ * `events_message_id_key`. Other errors are returned as they are.
+ */
+export function explainFlushError(error: unknown): unknown {
+  const { code, constraint, message } = (error ?? {}) as {
+    code?: unknown;
+    constraint?: unknown;
+    message?: unknown;
+  };
+  const noKey = code === '42P10' || (code === '23505' && constraint === 'events_message_id_key');
+  if (!noKey) return error;
+  return Object.assign(
+    new Error(
+      `raw.events is not unique on (message_id, source): the warehouse was created before message ids were deduplicated per source (${String(message)}). Upgrade it: tributary generate, then tributary migrate.`,
+      { cause: error },
+    ),
+    { code },
+  );
+}
 
 /**
  * Which rejected rows of `$1` (a jsonb array of `{ i, received_at, source, message_id, payload }`)

@@ -38,7 +38,8 @@ describe('JetStreamSink (NATS at 127.0.0.1:4222)', () => {
     expect(info.state.messages).toBe(2);
     const first = await admin.jsm.streams.getMessage(broker.stream, { seq: info.state.first_seq });
     expect(first?.subject).toBe(`${broker.subjectPrefix}.events.web_shop`);
-    expect(first?.header.get('Nats-Msg-Id')).toBe('m-1');
+    // Message ids are unique per source: the header carries the source.
+    expect(first?.header.get('Nats-Msg-Id')).toBe('web.shop:m-1');
     expect(first?.json()).toEqual({
       message_id: 'm-1',
       received_at: '2026-03-01T10:00:00.000Z',
@@ -51,13 +52,28 @@ describe('JetStreamSink (NATS at 127.0.0.1:4222)', () => {
 
   it("reports JetStream's duplicate flag per event (a retry within the duplicate window)", async () => {
     const result = await sink.write({
-      source: 'web',
+      source: 'web.shop',
       receivedAt: new Date(),
       events: [eventRow('m-1'), eventRow('m-3'), eventRow('m-3')],
       rejected: [],
     });
     expect(result.stored).toEqual([false, true, false]);
     expect((await admin.jsm.streams.info(broker.stream)).state.messages).toBe(3);
+  });
+
+  it('publishes the same message id from another source: ids are unique per source', async () => {
+    const result = await sink.write({
+      source: 'app',
+      receivedAt: new Date(),
+      events: [eventRow('m-1'), eventRow('m-3'), eventRow('m-3')],
+      rejected: [],
+    });
+    expect(result.stored).toEqual([true, true, false]);
+    const info = await admin.jsm.streams.info(broker.stream);
+    expect(info.state.messages).toBe(5);
+    const last = await admin.jsm.streams.getMessage(broker.stream, { seq: info.state.last_seq });
+    expect(last?.subject).toBe(`${broker.subjectPrefix}.events.app`);
+    expect(last?.header.get('Nats-Msg-Id')).toBe('app:m-3');
   });
 
   it('publishes rejected messages to <prefix>.rejected.<source>', async () => {
@@ -112,9 +128,9 @@ describe('JetStreamSink (NATS at 127.0.0.1:4222)', () => {
     expect(lag).toMatchObject({
       stream: broker.stream,
       consumer: 'loader',
-      pending: 4,
+      pending: 6,
       ackPending: 0,
-      lag: 4,
+      lag: 6,
     });
   });
 

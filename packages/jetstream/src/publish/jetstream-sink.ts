@@ -13,6 +13,7 @@ import { PubAckMux } from './pub-ack-mux.js';
 import {
   encodeEventRecord,
   encodeRejectedRecord,
+  natsMessageId,
   type SinkEventRow,
   type SinkRejectedRow,
 } from './wire-records.js';
@@ -25,7 +26,7 @@ export interface SinkRequest {
   readonly rejected: readonly SinkRejectedRow[];
 }
 
-/** Per event, in order: `true` new on the stream, `false` JetStream reported a duplicate message id. */
+/** Per event, in order: `true` new on the stream, `false` JetStream reported a duplicate (source, message id). */
 export interface SinkResult {
   readonly stored: readonly boolean[];
 }
@@ -42,8 +43,9 @@ export interface JetStreamSinkOptions {
 
 /**
  * The collector's broker sink: publishes every accepted event of a request to
- * `<prefix>.events.<source>` with `Nats-Msg-Id` = messageId (JetStream drops a republished id within
- * the stream's duplicate window) and every rejected message to `<prefix>.rejected.<source>`, all
+ * `<prefix>.events.<source>` with `Nats-Msg-Id` = `<source>:<messageId>` (JetStream drops a republished
+ * id within the stream's duplicate window; message ids are unique per source, so another source's
+ * same id is not dropped) and every rejected message to `<prefix>.rejected.<source>`, all
  * concurrently, and resolves only when JetStream acknowledged every one (each stored on the
  * stream's replicas). Any failed or timed-out publish rejects with `broker_unavailable`; a retry
  * of the request is then absorbed by the message ids.
@@ -142,7 +144,7 @@ export class JetStreamSink {
         ...request.events.map((row) => ({
           subject: eventSubject,
           data: encodeEventRecord(request.source, receivedAt, row),
-          msgId: row.messageId,
+          msgId: natsMessageId(request.source, row.messageId),
         })),
         ...request.rejected.map((row) => ({
           subject: rejectedSubject,

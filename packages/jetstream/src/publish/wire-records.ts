@@ -32,3 +32,29 @@ export function encodeRejectedRecord(source: string, receivedAtIso: string, row:
     payload: row.payload,
   });
 }
+
+/**
+ * The `Nats-Msg-Id` of an accepted event: JetStream drops a republished id within the duplicate
+ * window, and message ids are unique per source, so the id carries the source:
+ * `<source>:<messageId>`, the source percent-encoded (a `:` in it cannot make two pairs meet).
+ *
+ * @example
+ * natsMessageId('web', 'm-1') // → 'web:m-1'
+ */
+export function natsMessageId(source: string, messageId: string): string {
+  return `${encodeURIComponent(source)}:${messageId}`;
+}
+
+/**
+ * The source and message id of a `Nats-Msg-Id` written by `natsMessageId`; a header without `:`
+ * (published before ids carried the source) is a message id of no known source.
+ */
+export function parseNatsMessageId(header: string): { source: string | null; messageId: string } {
+  const colon = header.indexOf(':');
+  if (colon < 0) return { source: null, messageId: header };
+  try {
+    return { source: decodeURIComponent(header.slice(0, colon)), messageId: header.slice(colon + 1) };
+  } catch {
+    return { source: null, messageId: header };
+  }
+}

@@ -4,7 +4,8 @@ import { SqlError } from '../errors.js';
 import { planToWarehouse } from '../model/plan-to-warehouse.js';
 import type { TableModel, WarehouseModel } from '../model/types.js';
 import { parseSnapshot, serializeSnapshot, snapshotOf } from '../snapshot.js';
-import type { Statement } from '../statements.js';
+import { renderSql } from '../render-sql.js';
+import { isDestructive, type Statement } from '../statements.js';
 import { samplePlanSteps } from '../test-fixtures/index.js';
 import { type TestEvent, testDocument } from '../test-helpers/plans.js';
 import { diffWarehouse } from './diff-warehouse.js';
@@ -164,6 +165,97 @@ describe('diffWarehouse: safe changes', () => {
       'table raw.events, column "received_at": default set',
       'table raw.rejected, column "received_at": default dropped',
       'table raw.events: index events_event_seq_idx created on (event, received_at)',
+    ]);
+  });
+});
+
+/**
+ * The model as Tributary built it before message ids were deduplicated per source: raw.events
+ * unique on message_id alone, processed tables without `source`, keyed by message_id.
+ */
+function beforePerSource(m: WarehouseModel): WarehouseModel {
+  return {
+    ...m,
+    tables: m.tables.map((t) => {
+      if (t.schema === 'raw' && t.name === 'events')
+        return { ...t, uniques: [{ name: 'events_message_id_key', columns: ['message_id'] }] };
+      if (t.schema !== 'processed') return t;
+      return {
+        ...t,
+        columns: t.columns.filter((c) => c.name !== 'source'),
+        primaryKey: { name: `${t.name}_pkey`, columns: ['message_id'] },
+      };
+    }),
+  };
+}
+
+describe('diffWarehouse: a warehouse from before per-source message ids', () => {
+  const current = step(0);
+  const statements = diffWarehouse(snapshotOf(beforePerSource(current)), current);
+
+  test('is upgraded without a destructive statement: widen raw.events and every processed key, fill source from raw.events', () => {
+    const processed = current.tables.filter((t) => t.schema === 'processed').map((t) => t.name);
+    expect(processed.length).toBeGreaterThan(6);
+    expect(lines(statements)).toEqual([
+      ...processed.map((t) => `table processed.${t}, column "source" added (text)`),
+      ...processed.map(
+        (t) =>
+          `table processed.${t}, column "source": existing rows filled from raw.events (joined on "seq")`,
+      ),
+      ...processed.map(
+        (t) => `table processed.${t}, column "source": NOT NULL added (every existing row was filled)`,
+      ),
+      'table raw.events: unique events_message_id_key ("message_id") replaced by events_message_id_source_key ("message_id", "source") (existing rows cannot violate it: it only adds columns)',
+      ...processed.map(
+        (t) =>
+          `table processed.${t}: primary key ${t}_pkey ("message_id") replaced by ${t}_pkey ("message_id", "source") (existing rows cannot violate it: it only adds columns)`,
+      ),
+    ]);
+    expect(statements.filter(isDestructive)).toEqual([]);
+  });
+
+  test('the SQL: add nullable, fill by seq, set not null, then swap each key in one ALTER TABLE', () => {
+    const sql = renderSql(statements.filter((s) => 'table' in s && s.table === 'tracks') as Statement[]);
+    expect(sql).toBe(
+      [
+        'alter table "processed"."tracks"\nadd column "source" text;\n',
+        'update "processed"."tracks" as "t"\nset\n  "source" = "f"."source"\nfrom\n  "raw"."events" as "f"\nwhere\n  "f"."seq" = "t"."seq";\n',
+        'alter table "processed"."tracks"\nalter column "source"\nset not null;\n',
+        'alter table "processed"."tracks"\ndrop constraint "tracks_pkey",\nadd constraint "tracks_pkey" primary key ("message_id", "source");\n',
+      ].join('\n'),
+    );
+  });
+
+  test('only keys that gain columns are widened; other key changes stay destructive', () => {
+    const base = step(0);
+    const table = 'processed.purchase';
+    const withKey = (primaryKey: readonly string[], uniques: readonly (readonly string[])[]) =>
+      edit(base, table, (t) => ({
+        ...t,
+        primaryKey: { name: 'purchase_pkey', columns: primaryKey },
+        uniques: uniques.map((columns) => ({ name: `purchase_${columns.join('_')}_key`, columns })),
+      }));
+    const from = snapshotOf(withKey(['message_id'], [['sku']]));
+    // Gains columns: safe.
+    expect(kinds(diffWarehouse(from, withKey(['message_id', 'seq'], [['sku', 'store']])))).toEqual([
+      'widen_key',
+      'widen_key',
+    ]);
+    // Loses a column, or a nullable column joins the primary key: drop and add.
+    expect(
+      kinds(diffWarehouse(from, withKey(['seq'], [['store']]), { allowDestructive: true })).sort(),
+    ).toEqual(['add_primary_key', 'add_unique', 'drop_constraint', 'drop_constraint']);
+    expect(
+      kinds(diffWarehouse(from, withKey(['message_id', 'coupon'], [['sku']]), { allowDestructive: true })),
+    ).toEqual(['drop_constraint', 'add_primary_key']);
+    // A new NOT NULL column without a known backfill still needs allowDestructive.
+    const added = edit(base, table, (t) => ({
+      ...t,
+      columns: [...t.columns, { name: 'must', type: { name: 'text' }, nullable: false }],
+    }));
+    expect(kinds(diffWarehouse(snapshotOf(base), added, { allowDestructive: true }))).toEqual([
+      'add_column',
+      'set_not_null',
     ]);
   });
 });

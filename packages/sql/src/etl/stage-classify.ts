@@ -7,7 +7,8 @@ import { literal, tableRef, textLiteral } from './sql-text.js';
 
 /**
  * The rest of stage 2: duplicates and spam, in this order. A valid row whose message id is
- * already loaded is a duplicate; with fingerprint dedupe, so is a valid track row whose
+ * already loaded for its source is a duplicate (ids are unique per source: another source may use
+ * the same id); with fingerprint dedupe, so is a valid track row whose
  * fingerprint was loaded before or appears earlier (lower seq) in the chunk. Then, with a spam
  * limit, a user's valid rows in one UTC minute beyond the limit (ranked by seq, counting rows
  * already loaded for that user-minute, so chunk size does not change the outcome) are rejected.
@@ -17,14 +18,14 @@ export function classifyStatements(plan: EtlPlan): EtlStatement[] {
   // One pass over the staged rows, one key lookup in the type's table per valid row.
   const byMessageId = statement(
     'classify',
-    `message id already in its processed table (${byType.map(([, t]) => t).join(', ')}) → duplicate`,
+    `message id of the same source already in its processed table (${byType.map(([, t]) => t).join(', ')}) → duplicate`,
     `UPDATE ${STAGE_TABLE} AS ${S}
 SET status = 'duplicate'
 WHERE ${S}.status = 'ok' AND CASE ${S}.type
   ${byType
     .map(
       ([type, table]) =>
-        `WHEN ${textLiteral(type)} THEN EXISTS (SELECT 1 FROM ${tableRef('processed', table)} AS p WHERE p.message_id = ${S}.message_id)`,
+        `WHEN ${textLiteral(type)} THEN EXISTS (SELECT 1 FROM ${tableRef('processed', table)} AS p WHERE p.message_id = ${S}.message_id AND p.source = ${S}.source)`,
     )
     .join('\n  ')}
   ELSE false

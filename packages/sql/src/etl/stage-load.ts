@@ -15,6 +15,7 @@ interface Assignment {
 function messageEnvelope(): Assignment[] {
   return [
     { column: 'message_id', expr: `${S}.message_id` },
+    { column: 'source', expr: `${S}.source` },
     { column: 'seq', expr: `${S}.seq` },
     { column: 'user_id', expr: `${S}.user_id` },
     { column: 'anonymous_id', expr: `${S}.anonymous_id` },
@@ -69,6 +70,7 @@ function tracksAssignments(plan: EtlPlan, staged: StagedContext): Assignment[] {
   const isRevenue = revenue ? `${S}.event = ${textLiteral(revenue.event)}` : 'false';
   return [
     { column: 'message_id', expr: `${S}.message_id` },
+    { column: 'source', expr: `${S}.source` },
     { column: 'seq', expr: `${S}.seq` },
     { column: 'event', expr: `${S}.event` },
     { column: 'event_version', expr: `${S}.version` },
@@ -117,8 +119,8 @@ const NON_TRACK_COLUMNS: Record<keyof typeof NON_TRACK_TABLES, Assignment[]> = {
  * every valid track row into processed.tracks (the cooking source), each event version's rows into
  * its line's table, and identify, page, screen, group and alias messages into theirs; returns how
  * many rows went into tracks, into the event tables and into the message tables, which the runner
- * reconciles. No `ON CONFLICT`: classify has already set aside every row whose message id is
- * loaded, so a conflict means a row was loaded outside the ETL, and the unique violation fails the
+ * reconciles. No `ON CONFLICT`: classify has already set aside every row whose (message id,
+ * source) is loaded, so a conflict means a row was loaded outside the ETL, and the unique violation fails the
  * chunk (the runner reports it as a reconciliation error); speculative insertion would cost about
  * half as much again as the inserts.
  */

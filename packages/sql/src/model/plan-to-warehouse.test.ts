@@ -55,7 +55,10 @@ describe('planToWarehouse', () => {
       'payload jsonb not null',
     ]);
     expect(events?.primaryKey).toEqual({ name: 'events_pkey', columns: ['seq'] });
-    expect(events?.uniques).toEqual([{ name: 'events_message_id_key', columns: ['message_id'] }]);
+    // A message id is unique per source (message_id first: lookups by id alone use the index).
+    expect(events?.uniques).toEqual([
+      { name: 'events_message_id_source_key', columns: ['message_id', 'source'] },
+    ]);
     expect(events?.indexes).toEqual([{ name: 'events_event_seq_idx', columns: ['event', 'seq'] }]);
     const rejected = find(model, 'raw.rejected');
     expect(columns(rejected)).toEqual([
@@ -97,10 +100,11 @@ describe('planToWarehouse', () => {
     expect(model.tables.some((t) => t.name === 'migrations')).toBe(false);
   });
 
-  test('a processed table: envelope, flattened context, loaded_at, then properties; keyed by message_id with two indexes', () => {
+  test('a processed table: envelope, flattened context, loaded_at, then properties; keyed by (message_id, source) with two indexes', () => {
     const purchase = find(model, 'processed.purchase');
     expect(columns(purchase)).toEqual([
       'message_id text not null',
+      'source text not null',
       'seq bigint not null',
       'user_id text',
       'anonymous_id text',
@@ -126,7 +130,12 @@ describe('planToWarehouse', () => {
       'sku varchar(64) not null',
       'store text not null',
     ]);
-    expect(purchase?.primaryKey).toEqual({ name: 'purchase_pkey', columns: ['message_id'] });
+    expect(purchase?.primaryKey).toEqual({ name: 'purchase_pkey', columns: ['message_id', 'source'] });
+    for (const name of ['tracks', 'identifies', 'pages', 'screens', 'groups', 'aliases']) {
+      const table = find(model, `processed.${name}`);
+      expect(table?.columns.slice(0, 3).map((c) => c.name)).toEqual(['message_id', 'source', 'seq']);
+      expect(table?.primaryKey?.columns).toEqual(['message_id', 'source']);
+    }
     expect(purchase?.indexes).toEqual([
       { name: 'purchase_timestamp_idx', columns: ['timestamp'] },
       { name: 'purchase_user_id_idx', columns: ['user_id'] },
@@ -142,7 +151,7 @@ describe('planToWarehouse', () => {
   test('a compatible line shares one table (union of columns, latest type); a breaking version gets <event>_v<N>', () => {
     const levelUp = find(model, 'processed.level_up');
     expect(levelUp?.origin).toEqual({ kind: 'event', event: 'level_up', major: 1, versions: [1, 2] });
-    expect(columns(levelUp).slice(16)).toEqual([
+    expect(columns(levelUp).slice(17)).toEqual([
       'character varchar(32) not null',
       'difficulty text not null',
       'level smallint not null',
@@ -150,7 +159,7 @@ describe('planToWarehouse', () => {
     ]);
     const v3 = find(model, 'processed.level_up_v3');
     expect(v3?.origin).toEqual({ kind: 'event', event: 'level_up', major: 3, versions: [3] });
-    expect(columns(v3).slice(16)).toEqual([
+    expect(columns(v3).slice(17)).toEqual([
       'coins bigint',
       'difficulty text not null',
       'hero_class text not null',
@@ -204,7 +213,7 @@ describe('planToWarehouse', () => {
     ]);
     const table = find(planToWarehouse(document), 'processed.thing');
     expect(table?.origin).toEqual({ kind: 'event', event: 'thing', major: 1, versions: [1, 2] });
-    expect(columns(table).slice(12)).toEqual([
+    expect(columns(table).slice(13)).toEqual([
       'always text not null',
       'box_inner bigint',
       'later_optional text',
@@ -225,8 +234,8 @@ describe('planToWarehouse', () => {
       },
     ]);
     const model = planToWarehouse(document);
-    expect(columns(find(model, 'processed.thing')).slice(12)).toEqual(['a text not null']);
-    expect(columns(find(model, 'processed.thing_v2')).slice(12)).toEqual([
+    expect(columns(find(model, 'processed.thing')).slice(13)).toEqual(['a text not null']);
+    expect(columns(find(model, 'processed.thing_v2')).slice(13)).toEqual([
       'a text not null',
       'b text not null',
     ]);

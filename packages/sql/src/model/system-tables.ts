@@ -1,7 +1,11 @@
 import { buildTable, column, NOW } from './table-builder.js';
 import type { TableModel } from './types.js';
 
-/** `raw.events`: every accepted message as received (the lake); `seq` is the ETL watermark. */
+/**
+ * `raw.events`: every accepted message as received (the lake); `seq` is the ETL watermark. Message
+ * ids are unique per source: `(message_id, source)`, message_id first so that a lookup by id alone
+ * still uses the index.
+ */
 export function rawEventsTable(): TableModel {
   return buildTable({
     schema: 'raw',
@@ -16,7 +20,7 @@ export function rawEventsTable(): TableModel {
       column('payload', 'jsonb', { notNull: true }),
     ],
     primaryKey: ['seq'],
-    unique: [['message_id']],
+    unique: [['message_id', 'source']],
     indexes: [['event', 'seq']],
   });
 }

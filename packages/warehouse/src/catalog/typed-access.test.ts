@@ -40,6 +40,7 @@ describeEachDatabase('generated Kysely types against a migrated database', (getD
       .insertInto('processed.level_up')
       .values({
         message_id: 'm-1',
+        source: 'app',
         seq: 1,
         timestamp: new Date('2026-03-01T10:00:00Z'),
         received_at: new Date('2026-03-01T10:00:01Z'),

@@ -354,8 +354,8 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
             (r) => r.intent === 'valid' && r.type === 'track' && r.event === 'purchase',
           );
           await db.query(
-            `INSERT INTO processed.purchase (message_id, seq, "timestamp", received_at, event_version, sku, price_cents, currency)
-           VALUES ($1, 0, now(), now(), 1, 'x', 1, 'USD')`,
+            `INSERT INTO processed.purchase (message_id, source, seq, "timestamp", received_at, event_version, sku, price_cents, currency)
+           VALUES ($1, 'test', 0, now(), now(), 1, 'x', 1, 'USD')`,
             [first?.messageId],
           );
           const error = await runEtl({ warehouse: db, document: etlTestDocument, mode: 'incremental' }).catch(
@@ -364,7 +364,7 @@ describeEachDatabase('ETL acceptance', (getDb, engine) => {
           expect(EtlError.isInstance(error)).toBe(true);
           expect((error as EtlError).code).toBe('etl_reconciliation');
           expect((error as EtlError).message).toMatch(
-            /already in processed\.purchase \(Key \(message_id\)=\(.+\) already exists\.\), loaded outside the ETL/,
+            /already in processed\.purchase \(Key \(message_id, source\)=\(.+, test\) already exists\.\), loaded outside the ETL/,
           );
           const [state] = await db.query<{ tracks: string; mark: string | null }>(
             "SELECT (SELECT count(*) FROM processed.tracks)::text AS tracks, (SELECT seq::text FROM tributary.watermarks WHERE name = 'etl') AS mark",

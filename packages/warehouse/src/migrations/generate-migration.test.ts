@@ -1,11 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileDdl, planToWarehouse } from '@tributary/sql';
 import { samplePlanSteps } from '@tributary/sql/test-fixtures';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/index.js';
 import type { SqlRunner, Warehouse } from '../warehouse.js';
+import { runEtl } from '../etl/run-etl.js';
+import { perSourcePlanDocument } from './__fixtures__/per-source-plan.js';
 import { generateMigration, planMigrationFiles, SNAPSHOT_FILE } from './generate-migration.js';
 import { migrate } from './migrate.js';
 
@@ -175,5 +178,117 @@ describeEachDatabase('generated migrations on a database', (getDb) => {
       await getDb().exec(compileDdl(planToWarehouse(step.document)));
       expect(migrated, `after ${files[index]}`).toEqual(await catalog(getDb()));
     }
+  });
+});
+
+/** What the version before per-source message ids generated for `perSourcePlanDocument`. */
+const PRE_PER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'pre-per-source');
+
+describeEachDatabase('upgrading a warehouse from before per-source message ids', (getDb) => {
+  beforeEach(() => resetWarehouse(getDb()));
+
+  it('generate + migrate: raw.events unique on (message_id, source), processed rows keep their source, the ETL loads an id another source used', async () => {
+    const db = getDb();
+    const dir = emptyDir();
+    cpSync(PRE_PER_SOURCE, dir, { recursive: true });
+    // The warehouse as the earlier version left it: its migration, raw rows of source web, and
+    // their processed rows (as its ETL loaded them: no source column, keyed by message_id).
+    expect((await migrate({ db, dir })).applied.map((m) => m.name)).toEqual(['0001_initial.sql']);
+    const message = (id: string, level: number) => ({
+      type: 'track',
+      event: 'level_up',
+      messageId: id,
+      userId: 'u1',
+      timestamp: `2026-03-01T10:0${level}:00.000Z`,
+      context: { platform: 'web' },
+      properties: { level },
+    });
+    await db.query(
+      `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
+       VALUES ('m-1', '2026-03-01T10:01:01Z', 'web', 'track', 'level_up', $1),
+              ('m-2', '2026-03-01T10:02:01Z', 'web', 'track', 'level_up', $2)`,
+      [JSON.stringify(message('m-1', 1)), JSON.stringify(message('m-2', 2))],
+    );
+    await db.exec(
+      `INSERT INTO processed.tracks (message_id, seq, event, event_version, user_key, user_id, "timestamp")
+       SELECT r.message_id, r.seq, 'level_up', 1, 'u1', 'u1', (r.payload ->> 'timestamp')::timestamptz
+       FROM raw.events AS r;
+       INSERT INTO processed.level_up (message_id, seq, user_id, "timestamp", received_at, event_version, level)
+       SELECT r.message_id, r.seq, 'u1', (r.payload ->> 'timestamp')::timestamptz, r.received_at, 1, r.seq::integer
+       FROM raw.events AS r`,
+    );
+    await db.exec(
+      "INSERT INTO tributary.watermarks (name, seq) SELECT n, max(seq) FROM raw.events, (VALUES ('etl'), ('cook')) AS w(n) GROUP BY n",
+    );
+    // The old unique index: source app cannot store the id web used.
+    await expect(
+      db.query(
+        "INSERT INTO raw.events (message_id, received_at, source, type, payload) VALUES ('m-1', now(), 'app', 'track', '{}')",
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+
+    // tributary generate: the next migration, without --allow-destructive.
+    const generated = await generateMigration({ document: perSourcePlanDocument, dir });
+    expect(generated.fileName).toMatch(/^0002_/);
+    expect(generated.changes).toEqual(
+      expect.arrayContaining([
+        'table processed.tracks, column "source" added (text)',
+        'table processed.tracks, column "source": existing rows filled from raw.events (joined on "seq")',
+        'table processed.tracks, column "source": NOT NULL added (every existing row was filled)',
+        'table raw.events: unique events_message_id_key ("message_id") replaced by events_message_id_source_key ("message_id", "source") (existing rows cannot violate it: it only adds columns)',
+        'table processed.level_up: primary key level_up_pkey ("message_id") replaced by level_up_pkey ("message_id", "source") (existing rows cannot violate it: it only adds columns)',
+      ]),
+    );
+    for (const table of ['level_up', 'tracks', 'identifies', 'pages', 'screens', 'groups', 'aliases'])
+      expect(generated.changes).toContain(
+        `table processed.${table}: primary key ${table}_pkey ("message_id") replaced by ${table}_pkey ("message_id", "source") (existing rows cannot violate it: it only adds columns)`,
+      );
+    // tributary migrate
+    const result = await migrate({ db, dir });
+    expect(result.failed).toBeUndefined();
+    expect(result.applied.map((m) => m.name)).toEqual([generated.fileName]);
+    expect(
+      await db.query('SELECT message_id, source, seq::integer AS seq FROM processed.tracks ORDER BY seq'),
+    ).toEqual([
+      { message_id: 'm-1', source: 'web', seq: 1 },
+      { message_id: 'm-2', source: 'web', seq: 2 },
+    ]);
+    expect(await db.query('SELECT message_id, source FROM processed.level_up ORDER BY seq')).toEqual([
+      { message_id: 'm-1', source: 'web' },
+      { message_id: 'm-2', source: 'web' },
+    ]);
+    const migrated = await catalog(db);
+
+    // Now source app stores m-1 (web's id) and the ETL loads it beside web's row; a repeat of
+    // (app, m-1) is still refused.
+    await db.query(
+      `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
+       VALUES ('m-1', '2026-03-01T10:03:01Z', 'app', 'track', 'level_up', $1)`,
+      [JSON.stringify({ ...message('m-1', 3), context: { platform: 'ios' } })],
+    );
+    await expect(
+      db.query(
+        "INSERT INTO raw.events (message_id, received_at, source, type, payload) VALUES ('m-1', now(), 'app', 'track', '{}')",
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+    const run = await runEtl({ warehouse: db, document: perSourcePlanDocument, mode: 'incremental' });
+    expect(run).toMatchObject({ extracted: 1, loaded: 1, rejected: 0, duplicates: 0 });
+    expect(await db.query('SELECT message_id, source, level FROM processed.level_up ORDER BY seq')).toEqual([
+      { message_id: 'm-1', source: 'web', level: 1 },
+      { message_id: 'm-2', source: 'web', level: 2 },
+      { message_id: 'm-1', source: 'app', level: 3 },
+    ]);
+    expect(await db.query("SELECT events FROM cooked.user_days WHERE user_key = 'u1'")).toEqual([
+      { events: 3 },
+    ]);
+
+    // The upgraded catalog is the one a new warehouse gets (column order aside).
+    await resetWarehouse(db);
+    await db.exec(compileDdl(planToWarehouse(perSourcePlanDocument)));
+    const direct = await catalog(db);
+    expect(migrated.tables).toEqual(direct.tables);
+    expect(migrated.columns).toEqual(direct.columns);
+    expect(migrated.constraints).toEqual(direct.constraints);
+    expect(migrated.indexes).toEqual(direct.indexes);
   });
 });

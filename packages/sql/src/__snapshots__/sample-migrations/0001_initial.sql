@@ -18,6 +18,13 @@
 --   - table cooked.users created
 --   - table cooked.sessions created
 --   - table cooked.session_days created
+--   - table cooked.identity_links created
+--   - table cooked.identity_conflicts created
+--   - table cooked.identities created
+--   - table cooked.person_days created
+--   - table cooked.person_day_dimensions created
+--   - table cooked.persons created
+--   - table cooked.person_session_days created
 --   - table tributary.etl_runs created
 --   - table tributary.watermarks created
 
@@ -40,7 +47,7 @@ create table "raw"."events" (
   "event" text,
   "payload" jsonb not null,
   constraint "events_pkey" primary key ("seq"),
-  constraint "events_message_id_key" unique ("message_id")
+  constraint "events_message_id_source_key" unique ("message_id", "source")
 );
 
 create table "raw"."rejected" (
@@ -57,6 +64,7 @@ create table "raw"."rejected" (
 
 create table "processed"."app_install" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -75,13 +83,14 @@ create table "processed"."app_install" (
   "campaign" varchar(64),
   "installed_on" date not null,
   "store" text not null,
-  constraint "app_install_pkey" primary key ("message_id"),
+  constraint "app_install_pkey" primary key ("message_id", "source"),
   constraint "app_install_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
   constraint "app_install_store_check" check ("store" in ('app_store', 'play_store'))
 );
 
 create table "processed"."level_up" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -100,13 +109,14 @@ create table "processed"."level_up" (
   "character" varchar(32) not null,
   "difficulty" text not null,
   "level" smallint not null,
-  constraint "level_up_pkey" primary key ("message_id"),
+  constraint "level_up_pkey" primary key ("message_id", "source"),
   constraint "level_up_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
   constraint "level_up_difficulty_check" check ("difficulty" in ('easy', 'hard', 'normal'))
 );
 
 create table "processed"."purchase" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -131,13 +141,14 @@ create table "processed"."purchase" (
   "price" numeric not null,
   "sku" varchar(32) not null,
   "store" text not null,
-  constraint "purchase_pkey" primary key ("message_id"),
+  constraint "purchase_pkey" primary key ("message_id", "source"),
   constraint "purchase_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
   constraint "purchase_store_check" check ("store" in ('app_store', 'play_store'))
 );
 
 create table "processed"."session_start" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -157,12 +168,13 @@ create table "processed"."session_start" (
   "referrer" text,
   "session_number" integer not null,
   "tags" jsonb,
-  constraint "session_start_pkey" primary key ("message_id"),
+  constraint "session_start_pkey" primary key ("message_id", "source"),
   constraint "session_start_context_platform_check" check ("context_platform" in ('android', 'ios', 'web'))
 );
 
 create table "processed"."tracks" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "event" text not null,
   "event_version" integer not null,
@@ -180,12 +192,13 @@ create table "processed"."tracks" (
   "context_platform" text,
   "user_agent" text,
   "loaded_at" timestamptz default now() not null,
-  constraint "tracks_pkey" primary key ("message_id"),
+  constraint "tracks_pkey" primary key ("message_id", "source"),
   constraint "tracks_context_platform_check" check ("context_platform" in ('android', 'ios', 'web'))
 );
 
 create table "processed"."identifies" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -195,11 +208,12 @@ create table "processed"."identifies" (
   "received_at" timestamptz not null,
   "traits" jsonb,
   "loaded_at" timestamptz default now() not null,
-  constraint "identifies_pkey" primary key ("message_id")
+  constraint "identifies_pkey" primary key ("message_id", "source")
 );
 
 create table "processed"."pages" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -210,11 +224,12 @@ create table "processed"."pages" (
   "name" text,
   "properties" jsonb,
   "loaded_at" timestamptz default now() not null,
-  constraint "pages_pkey" primary key ("message_id")
+  constraint "pages_pkey" primary key ("message_id", "source")
 );
 
 create table "processed"."screens" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -225,11 +240,12 @@ create table "processed"."screens" (
   "name" text,
   "properties" jsonb,
   "loaded_at" timestamptz default now() not null,
-  constraint "screens_pkey" primary key ("message_id")
+  constraint "screens_pkey" primary key ("message_id", "source")
 );
 
 create table "processed"."groups" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -240,11 +256,12 @@ create table "processed"."groups" (
   "group_id" text,
   "traits" jsonb,
   "loaded_at" timestamptz default now() not null,
-  constraint "groups_pkey" primary key ("message_id")
+  constraint "groups_pkey" primary key ("message_id", "source")
 );
 
 create table "processed"."aliases" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -254,7 +271,7 @@ create table "processed"."aliases" (
   "received_at" timestamptz not null,
   "previous_id" text,
   "loaded_at" timestamptz default now() not null,
-  constraint "aliases_pkey" primary key ("message_id")
+  constraint "aliases_pkey" primary key ("message_id", "source")
 );
 
 create table "cooked"."user_days" (
@@ -323,6 +340,87 @@ create table "cooked"."session_days" (
   "session_key" text not null,
   "user_key" text not null,
   constraint "session_days_pkey" primary key ("time_zone", "session_key", "day")
+);
+
+create table "cooked"."identity_links" (
+  "from_id" text not null,
+  "to_id" text not null,
+  "seq" bigint not null,
+  "linked_at" timestamptz not null,
+  constraint "identity_links_pkey" primary key ("from_id")
+);
+
+create table "cooked"."identity_conflicts" (
+  "from_id" text not null,
+  "to_id" text not null,
+  "seq" bigint not null,
+  "linked_at" timestamptz not null,
+  constraint "identity_conflicts_pkey" primary key ("from_id", "to_id")
+);
+
+create table "cooked"."identities" (
+  "id" text not null,
+  "person_key" text not null,
+  "looped" boolean default false not null,
+  constraint "identities_pkey" primary key ("id")
+);
+
+create table "cooked"."person_days" (
+  "time_zone" text not null,
+  "day" date not null,
+  "user_key" text not null,
+  "events" integer default 0 not null,
+  "sessions" integer default 0 not null,
+  "revenue" numeric default 0 not null,
+  "purchases" integer default 0 not null,
+  "first_event_at" timestamptz,
+  "last_event_at" timestamptz,
+  constraint "person_days_pkey" primary key ("time_zone", "user_key", "day")
+);
+
+create table "cooked"."person_day_dimensions" (
+  "time_zone" text not null,
+  "day" date not null,
+  "user_key" text not null,
+  "dimension" text not null,
+  "value" text not null,
+  "events" integer default 0 not null,
+  "sessions" integer default 0 not null,
+  "revenue" numeric default 0 not null,
+  "purchases" integer default 0 not null,
+  constraint "person_day_dimensions_pkey" primary key (
+    "time_zone",
+    "dimension",
+    "value",
+    "user_key",
+    "day"
+  )
+);
+
+create table "cooked"."persons" (
+  "time_zone" text not null,
+  "user_key" text not null,
+  "user_id" text,
+  "anonymous_id" text,
+  "first_seen_at" timestamptz not null,
+  "last_seen_at" timestamptz not null,
+  "first_day" date not null,
+  "last_day" date not null,
+  "install_day" date,
+  "install_at" timestamptz,
+  "first_purchase_day" date,
+  "first_purchase_at" timestamptz,
+  "revenue" numeric default 0 not null,
+  "events" bigint default 0 not null,
+  constraint "persons_pkey" primary key ("time_zone", "user_key")
+);
+
+create table "cooked"."person_session_days" (
+  "time_zone" text not null,
+  "day" date not null,
+  "user_key" text not null,
+  "session_key" text not null,
+  constraint "person_session_days_pkey" primary key ("time_zone", "user_key", "day", "session_key")
 );
 
 create table "tributary"."etl_runs" (
@@ -395,3 +493,15 @@ create index "sessions_user_key_started_at_idx" on "cooked"."sessions" ("user_ke
 create index "session_days_time_zone_day_idx" on "cooked"."session_days" ("time_zone", "day");
 
 create index "session_days_time_zone_user_key_day_idx" on "cooked"."session_days" ("time_zone", "user_key", "day");
+
+create index "identity_links_to_id_idx" on "cooked"."identity_links" ("to_id");
+
+create index "identities_person_key_idx" on "cooked"."identities" ("person_key");
+
+create index "person_days_time_zone_day_idx" on "cooked"."person_days" ("time_zone", "day");
+
+create index "person_day_dimensions_time_zone_dimension_day_idx" on "cooked"."person_day_dimensions" ("time_zone", "dimension", "day");
+
+create index "persons_time_zone_install_day_idx" on "cooked"."persons" ("time_zone", "install_day");
+
+create index "person_session_days_time_zone_day_idx" on "cooked"."person_session_days" ("time_zone", "day");

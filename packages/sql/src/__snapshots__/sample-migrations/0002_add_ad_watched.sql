@@ -5,6 +5,7 @@
 
 create table "processed"."ad_watched" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -26,7 +27,7 @@ create table "processed"."ad_watched" (
   "reward" double precision,
   "reward_value" jsonb,
   "watched_seconds" smallint not null,
-  constraint "ad_watched_pkey" primary key ("message_id"),
+  constraint "ad_watched_pkey" primary key ("message_id", "source"),
   constraint "ad_watched_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
   constraint "ad_watched_multiplier_check" check ("multiplier" in (1, 5, 10)),
   constraint "ad_watched_placement_check" check (

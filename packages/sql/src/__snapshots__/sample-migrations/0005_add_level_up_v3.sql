@@ -5,6 +5,7 @@
 
 create table "processed"."level_up_v3" (
   "message_id" text not null,
+  "source" text not null,
   "seq" bigint not null,
   "user_id" text,
   "anonymous_id" text,
@@ -25,7 +26,7 @@ create table "processed"."level_up_v3" (
   "hero_class" text not null,
   "hero_name" varchar(32) not null,
   "level" smallint not null,
-  constraint "level_up_v3_pkey" primary key ("message_id"),
+  constraint "level_up_v3_pkey" primary key ("message_id", "source"),
   constraint "level_up_v3_context_platform_check" check ("context_platform" in ('android', 'ios', 'web')),
   constraint "level_up_v3_difficulty_check" check ("difficulty" in ('easy', 'hard', 'normal')),
   constraint "level_up_v3_hero_class_check" check (

@@ -226,6 +226,9 @@ WITH
           s."type.userId" NOT IN ('string', 'number', 'null')
         )
         OR (s."type.anonymousId" NOT IN ('string', 'null'))
+        OR (octet_length(s.payload ->> 'userId') > 1024)
+        OR (octet_length(s.payload ->> 'anonymousId') > 1024)
+        OR (octet_length(s.payload ->> 'previousId') > 1024)
         OR (s."type.timestamp" NOT IN ('string', 'null'))
         OR (
           s."type.timestamp" = 'string'
@@ -355,6 +358,46 @@ WITH
                   'received',
                   coalesce(
                     left((s.payload -> 'anonymousId')::text, 200),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN octet_length(s.payload ->> 'userId') > 1024 THEN '{"expected":"at most 1024 bytes","message":"userId must be at most 1024 bytes","path":"userId","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (to_jsonb(left(s.payload ->> 'userId', 64) || '…'))::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN octet_length(s.payload ->> 'anonymousId') > 1024 THEN '{"expected":"at most 1024 bytes","message":"anonymousId must be at most 1024 bytes","path":"anonymousId","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        to_jsonb(left(s.payload ->> 'anonymousId', 64) || '…')
+                      )::text,
+                      200
+                    ),
+                    'missing'
+                  )
+                )
+              END,
+              CASE
+                WHEN octet_length(s.payload ->> 'previousId') > 1024 THEN '{"expected":"at most 1024 bytes","message":"previousId must be at most 1024 bytes","path":"previousId","rule":"max_length"}'::jsonb || jsonb_build_object(
+                  'received',
+                  coalesce(
+                    left(
+                      (
+                        to_jsonb(left(s.payload ->> 'previousId', 64) || '…')
+                      )::text,
+                      200
+                    ),
                     'missing'
                   )
                 )
@@ -1095,7 +1138,7 @@ CREATE INDEX ON etl_stage (seq);
 -- [extract] statistics of etl_stage for the planner
 ANALYZE etl_stage (seq, type, event, version, user_key);
 
--- [classify] message id already in its processed table (tracks, identifies, pages, screens, groups, aliases) → duplicate
+-- [classify] message id of the same source already in its processed table (tracks, identifies, pages, screens, groups, aliases) → duplicate
 UPDATE etl_stage AS s
 SET
   status = 'duplicate'
@@ -1109,6 +1152,7 @@ WHERE
         "processed"."tracks" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     WHEN 'identify' THEN EXISTS (
       SELECT
@@ -1117,6 +1161,7 @@ WHERE
         "processed"."identifies" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     WHEN 'page' THEN EXISTS (
       SELECT
@@ -1125,6 +1170,7 @@ WHERE
         "processed"."pages" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     WHEN 'screen' THEN EXISTS (
       SELECT
@@ -1133,6 +1179,7 @@ WHERE
         "processed"."screens" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     WHEN 'group' THEN EXISTS (
       SELECT
@@ -1141,6 +1188,7 @@ WHERE
         "processed"."groups" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     WHEN 'alias' THEN EXISTS (
       SELECT
@@ -1149,6 +1197,7 @@ WHERE
         "processed"."aliases" AS p
       WHERE
         p.message_id = s.message_id
+        AND p.source = s.source
     )
     ELSE false
   END;
@@ -1288,6 +1337,7 @@ WITH
     INSERT INTO
       "processed"."tracks" (
         "message_id",
+        "source",
         "seq",
         "event",
         "event_version",
@@ -1307,6 +1357,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.event AS "event",
       s.version AS "event_version",
@@ -1340,6 +1391,7 @@ WITH
     INSERT INTO
       "processed"."purchase" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1364,6 +1416,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1435,6 +1488,7 @@ WITH
     INSERT INTO
       "processed"."identifies" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1446,6 +1500,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1467,6 +1522,7 @@ WITH
     INSERT INTO
       "processed"."pages" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1479,6 +1535,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1501,6 +1558,7 @@ WITH
     INSERT INTO
       "processed"."screens" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1513,6 +1571,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1535,6 +1594,7 @@ WITH
     INSERT INTO
       "processed"."groups" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1547,6 +1607,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1569,6 +1630,7 @@ WITH
     INSERT INTO
       "processed"."aliases" (
         "message_id",
+        "source",
         "seq",
         "user_id",
         "anonymous_id",
@@ -1580,6 +1642,7 @@ WITH
       )
     SELECT
       s.message_id AS "message_id",
+      s.source AS "source",
       s.seq AS "seq",
       s.user_id AS "user_id",
       s.anonymous_id AS "anonymous_id",
@@ -1695,6 +1758,7 @@ SELECT
 FROM
   processed.tracks AS p
   JOIN etl_stage AS s ON s.message_id = p.message_id
+  AND s.source = p.source
 WHERE
   s.status = 'ok'
   AND s.type = 'track';
@@ -2160,6 +2224,630 @@ SET
   revenue = u.revenue + excluded.revenue,
   events = u.events + excluded.events;
 
+-- [cook] identity link candidates: anonymousId → userId, alias previousId → userId (first occurrence of each)
+CREATE TEMPORARY TABLE etl_link_candidates ON COMMIT DROP AS
+SELECT DISTINCT
+  ON (c.from_id COLLATE "C", c.to_id COLLATE "C") c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  (
+    SELECT
+      s.anonymous_id AS from_id,
+      s.user_id AS to_id,
+      s.seq,
+      s.ts AS linked_at
+    FROM
+      etl_stage AS s
+    WHERE
+      s.status = 'ok'
+      AND s.anonymous_id IS NOT NULL
+      AND s.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.previous_id,
+      coalesce(p.user_id, p.anonymous_id),
+      p.seq,
+      p."timestamp"
+    FROM
+      processed.aliases AS p
+      JOIN etl_stage AS s ON s.seq = p.seq
+    WHERE
+      s.status = 'ok'
+      AND s.type = 'alias'
+      AND p.previous_id IS NOT NULL
+  ) AS c
+WHERE
+  c.from_id <> c.to_id
+ORDER BY
+  c.from_id COLLATE "C",
+  c.to_id COLLATE "C",
+  c.seq;
+
+-- [cook] each id's first outgoing link, when it has none yet
+CREATE TEMPORARY TABLE etl_new_links ON COMMIT DROP AS
+SELECT DISTINCT
+  ON (c.from_id COLLATE "C") c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  etl_link_candidates AS c
+WHERE
+  NOT EXISTS (
+    SELECT
+      1
+    FROM
+      cooked.identity_links AS l
+    WHERE
+      l.from_id = c.from_id
+  )
+ORDER BY
+  c.from_id COLLATE "C",
+  c.seq,
+  c.to_id COLLATE "C";
+
+-- [cook] keep the new links
+INSERT INTO
+  cooked.identity_links (from_id, to_id, seq, linked_at)
+SELECT
+  n.from_id,
+  n.to_id,
+  n.seq,
+  n.linked_at
+FROM
+  etl_new_links AS n;
+
+-- [cook] links of an already linked id to another target: conflicts, counted and never merged
+INSERT INTO
+  cooked.identity_conflicts (from_id, to_id, seq, linked_at)
+SELECT
+  c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  etl_link_candidates AS c
+  JOIN cooked.identity_links AS l ON l.from_id = c.from_id
+  AND l.to_id <> c.to_id
+ON CONFLICT (from_id, to_id) DO NOTHING;
+
+-- [cook] ids whose person can change: the ids of the persons the new links start from, and both ends
+CREATE TEMPORARY TABLE etl_identity_scope ON COMMIT DROP AS
+SELECT
+  i.id
+FROM
+  cooked.identities AS i
+  JOIN etl_new_links AS n ON i.person_key = n.from_id
+UNION
+SELECT
+  n.from_id
+FROM
+  etl_new_links AS n
+UNION
+SELECT
+  n.to_id
+FROM
+  etl_new_links AS n;
+
+-- [cook] their links, marked when the target is in scope too
+CREATE TEMPORARY TABLE etl_identity_edges ON COMMIT DROP AS
+SELECT
+  s.id,
+  l.to_id,
+  (
+    l.to_id IS NOT NULL
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        etl_identity_scope AS t
+      WHERE
+        t.id = l.to_id
+    )
+  ) AS inside,
+  CASE
+    WHEN l.to_id IS NULL THEN s.id
+    ELSE coalesce(i.person_key, l.to_id)
+  END AS outside_person
+FROM
+  etl_identity_scope AS s
+  LEFT JOIN cooked.identity_links AS l ON l.from_id = s.id
+  LEFT JOIN cooked.identities AS i ON i.id = l.to_id;
+
+-- [cook] index the links by target
+CREATE INDEX ON etl_identity_edges (to_id)
+WHERE
+  inside;
+
+-- [cook] index the links by id
+CREATE INDEX ON etl_identity_edges (id);
+
+-- [cook] statistics of etl_identity_edges for the planner
+ANALYZE etl_identity_edges (id, to_id, inside);
+
+-- [cook] persons, walking down from each chain end: one step per link, whatever the chain length
+CREATE TEMPORARY TABLE etl_resolved ON COMMIT DROP AS
+WITH RECURSIVE
+  down (id, person_key) AS (
+    SELECT
+      e.id,
+      e.outside_person
+    FROM
+      etl_identity_edges AS e
+    WHERE
+      NOT e.inside
+    UNION ALL
+    SELECT
+      e.id,
+      d.person_key
+    FROM
+      down AS d
+      JOIN etl_identity_edges AS e ON e.inside
+      AND e.to_id = d.id
+  )
+SELECT
+  d.id,
+  d.person_key,
+  false AS looped
+FROM
+  down AS d;
+
+-- [cook] ids no chain end reaches lead into a loop: the loop's smallest id is their person
+INSERT INTO
+  etl_resolved (id, person_key, looped)
+WITH RECURSIVE
+  walk (start_id, node) AS (
+    SELECT
+      e.id,
+      e.id
+    FROM
+      etl_identity_edges AS e
+    WHERE
+      NOT EXISTS (
+        SELECT
+          1
+        FROM
+          etl_resolved AS r
+        WHERE
+          r.id = e.id
+      )
+    UNION
+    SELECT
+      w.start_id,
+      e.to_id
+    FROM
+      walk AS w
+      JOIN etl_identity_edges AS e ON e.id = w.node
+  ),
+  on_loop AS (
+    SELECT
+      e.id
+    FROM
+      etl_identity_edges AS e
+      JOIN walk AS w ON w.start_id = e.to_id
+      AND w.node = e.id
+  )
+SELECT
+  w.start_id,
+  min(w.node COLLATE "C"),
+  true
+FROM
+  walk AS w
+WHERE
+  w.node IN (
+    SELECT
+      o.id
+    FROM
+      on_loop AS o
+  )
+GROUP BY
+  w.start_id;
+
+-- [cook] ids whose person changed (an id not yet mapped was its own person)
+CREATE TEMPORARY TABLE etl_identity_changes ON COMMIT DROP AS
+SELECT
+  r.id,
+  coalesce(i.person_key, r.id) AS old_person,
+  r.person_key AS new_person
+FROM
+  etl_resolved AS r
+  LEFT JOIN cooked.identities AS i ON i.id = r.id
+WHERE
+  coalesce(i.person_key, r.id) <> r.person_key;
+
+-- [cook] map every linked id to its person
+INSERT INTO
+  cooked.identities AS i (id, person_key, looped)
+SELECT
+  r.id,
+  r.person_key,
+  r.looped
+FROM
+  etl_resolved AS r
+ON CONFLICT (id) DO UPDATE
+SET
+  person_key = excluded.person_key,
+  looped = excluded.looped
+WHERE
+  i.person_key <> excluded.person_key
+  OR i.looped <> excluded.looped;
+
+-- [cook] persons whose ids changed (those that lost ids and those that gained them)
+CREATE TEMPORARY TABLE etl_changed_persons ON COMMIT DROP AS
+SELECT
+  c.old_person AS person_key
+FROM
+  etl_identity_changes AS c
+UNION
+SELECT
+  c.new_person
+FROM
+  etl_identity_changes AS c;
+
+-- [cook] persons to re-cook: of the new events, and whose ids changed
+CREATE TEMPORARY TABLE etl_persons ON COMMIT DROP AS
+SELECT
+  coalesce(i.person_key, n.user_key) AS person_key
+FROM
+  (
+    SELECT DISTINCT
+      e.user_key
+    FROM
+      etl_new AS e
+  ) AS n
+  LEFT JOIN cooked.identities AS i ON i.id = n.user_key
+UNION
+SELECT
+  c.person_key
+FROM
+  etl_changed_persons AS c;
+
+-- [cook] their ids
+CREATE TEMPORARY TABLE etl_person_members ON COMMIT DROP AS
+SELECT
+  i.person_key,
+  i.id AS user_key
+FROM
+  cooked.identities AS i
+WHERE
+  i.person_key IN (
+    SELECT
+      p.person_key
+    FROM
+      etl_persons AS p
+  )
+UNION ALL
+SELECT
+  p.person_key,
+  p.person_key
+FROM
+  etl_persons AS p
+WHERE
+  NOT EXISTS (
+    SELECT
+      1
+    FROM
+      cooked.identities AS i
+    WHERE
+      i.id = p.person_key
+  );
+
+-- [cook] statistics of etl_person_members for the planner
+ANALYZE etl_person_members (person_key, user_key);
+
+-- [cook] the (time zone, person, local day) rows to re-cook: the days of the new events, every day of a changed person ($1 = timeZones)
+CREATE TEMPORARY TABLE etl_person_affected ON COMMIT DROP AS
+SELECT
+  a.time_zone,
+  coalesce(i.person_key, a.user_key) AS user_key,
+  a.day
+FROM
+  etl_affected AS a
+  LEFT JOIN cooked.identities AS i ON i.id = a.user_key
+UNION
+SELECT
+  d.time_zone,
+  m.person_key,
+  d.day
+FROM
+  etl_person_members AS m
+  JOIN etl_changed_persons AS c ON c.person_key = m.person_key
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+  JOIN cooked.user_days AS d ON d.time_zone = z.time_zone
+  AND d.user_key = m.user_key;
+
+-- [cook] statistics of etl_person_affected for the planner
+ANALYZE etl_person_affected (time_zone, user_key, day);
+
+-- [cook] every event of those person-days, with its session key
+CREATE TEMPORARY TABLE etl_person_day_events ON COMMIT DROP AS
+SELECT
+  a.time_zone COLLATE "C" AS time_zone,
+  a.day,
+  a.user_key COLLATE "C" AS user_key,
+  p."timestamp",
+  p.event,
+  p.revenue,
+  coalesce(
+    p.session_id COLLATE "C",
+    (
+      SELECT
+        c.session_key
+      FROM
+        cooked.sessions AS c
+      WHERE
+        c.user_key = p.user_key
+        AND c.session_number IS NOT NULL
+        AND c.started_at <= p."timestamp"
+      ORDER BY
+        c.started_at DESC
+      LIMIT
+        1
+    ) COLLATE "C"
+  ) AS session_key,
+  p."context_platform",
+  p."context_language"
+FROM
+  etl_person_affected AS a
+  JOIN etl_person_members AS m ON m.person_key = a.user_key
+  JOIN processed.tracks AS p ON p.user_key = m.user_key
+  AND p."timestamp" >= a.day::timestamp AT time zone a.time_zone
+  AND p."timestamp" < (a.day + 1)::timestamp AT time zone a.time_zone;
+
+-- [cook] drop the re-cooked rows of cooked.person_days
+DELETE FROM cooked.person_days AS d
+WHERE
+  d.user_key IN (
+    SELECT
+      c.person_key
+    FROM
+      etl_changed_persons AS c
+  )
+  OR EXISTS (
+    SELECT
+      1
+    FROM
+      etl_person_affected AS a
+    WHERE
+      a.time_zone = d.time_zone
+      AND a.user_key = d.user_key
+      AND a.day = d.day
+  );
+
+-- [cook] drop the re-cooked rows of cooked.person_session_days
+DELETE FROM cooked.person_session_days AS d
+WHERE
+  d.user_key IN (
+    SELECT
+      c.person_key
+    FROM
+      etl_changed_persons AS c
+  )
+  OR EXISTS (
+    SELECT
+      1
+    FROM
+      etl_person_affected AS a
+    WHERE
+      a.time_zone = d.time_zone
+      AND a.user_key = d.user_key
+      AND a.day = d.day
+  );
+
+-- [cook] drop the re-cooked rows of cooked.person_day_dimensions
+DELETE FROM cooked.person_day_dimensions AS d
+WHERE
+  d.user_key IN (
+    SELECT
+      c.person_key
+    FROM
+      etl_changed_persons AS c
+  )
+  OR EXISTS (
+    SELECT
+      1
+    FROM
+      etl_person_affected AS a
+    WHERE
+      a.time_zone = d.time_zone
+      AND a.user_key = d.user_key
+      AND a.day = d.day
+  );
+
+-- [cook] person-days
+INSERT INTO
+  cooked.person_days (
+    time_zone,
+    day,
+    user_key,
+    events,
+    sessions,
+    revenue,
+    purchases,
+    first_event_at,
+    last_event_at
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer,
+  min(g.first_at),
+  max(g.last_at)
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases,
+      min(e."timestamp") AS first_at,
+      max(e."timestamp") AS last_at
+    FROM
+      etl_person_day_events AS e
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key;
+
+-- [cook] person-days per dimension value
+INSERT INTO
+  cooked.person_day_dimensions (
+    time_zone,
+    day,
+    user_key,
+    dimension,
+    value,
+    events,
+    sessions,
+    revenue,
+    purchases
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)') AS value,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases
+    FROM
+      etl_person_day_events AS e
+      CROSS JOIN LATERAL (
+        VALUES
+          (
+            'platform',
+            e."context_platform"::text COLLATE "C"
+          ),
+          (
+            'language',
+            e."context_language"::text COLLATE "C"
+          )
+      ) AS v (dimension, value)
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)'),
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone,
+  g.dimension,
+  g.value
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value;
+
+-- [cook] person session days
+INSERT INTO
+  cooked.person_session_days (time_zone, day, user_key, session_key)
+SELECT DISTINCT
+  e.time_zone,
+  e.day,
+  e.user_key,
+  e.session_key
+FROM
+  etl_person_day_events AS e
+WHERE
+  e.session_key IS NOT NULL;
+
+-- [cook] drop the re-cooked persons
+DELETE FROM cooked.persons AS p
+WHERE
+  p.user_key IN (
+    SELECT
+      e.person_key
+    FROM
+      etl_persons AS e
+  );
+
+-- [cook] the re-cooked persons, from their ids ($1 = timeZones)
+INSERT INTO
+  cooked.persons (
+    time_zone,
+    user_key,
+    user_id,
+    anonymous_id,
+    first_seen_at,
+    last_seen_at,
+    first_day,
+    last_day,
+    install_day,
+    install_at,
+    first_purchase_day,
+    first_purchase_at,
+    revenue,
+    events
+  )
+SELECT
+  u.time_zone,
+  m.person_key,
+  min(u.user_id),
+  min(u.anonymous_id),
+  min(u.first_seen_at),
+  max(u.last_seen_at),
+  min(u.first_day),
+  max(u.last_day),
+  min(u.install_day),
+  min(u.install_at),
+  min(u.first_purchase_day),
+  min(u.first_purchase_at),
+  sum(u.revenue),
+  sum(u.events)
+FROM
+  etl_person_members AS m
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+  JOIN cooked.users AS u ON u.time_zone = z.time_zone
+  AND u.user_key = m.user_key
+GROUP BY
+  u.time_zone,
+  m.person_key;
+
 -- then: watermark := $2, the chunk counts are added to tributary.etl_runs, and the run checks
 
 -- extracted = loaded + rejected + duplicates before COMMIT (a violation rolls the chunk back).
@@ -2519,13 +3207,583 @@ SET
   revenue = u.revenue + excluded.revenue,
   events = u.events + excluded.events;
 
+-- [cook] empty the identity and person tables
+TRUNCATE cooked.identity_links,
+cooked.identity_conflicts,
+cooked.identities,
+cooked.person_days,
+cooked.person_day_dimensions,
+cooked.persons,
+cooked.person_session_days;
+
+-- [cook] identity link candidates: anonymousId → userId, alias previousId → userId (first occurrence of each)
+CREATE TEMPORARY TABLE etl_link_candidates ON COMMIT DROP AS
+SELECT DISTINCT
+  ON (c.from_id COLLATE "C", c.to_id COLLATE "C") c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  (
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.tracks AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.identifies AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.pages AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.screens AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.groups AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.anonymous_id AS from_id,
+      p.user_id AS to_id,
+      p.seq,
+      p."timestamp" AS linked_at
+    FROM
+      processed.aliases AS p
+    WHERE
+      p.anonymous_id IS NOT NULL
+      AND p.user_id IS NOT NULL
+    UNION ALL
+    SELECT
+      p.previous_id,
+      coalesce(p.user_id, p.anonymous_id),
+      p.seq,
+      p."timestamp"
+    FROM
+      processed.aliases AS p
+    WHERE
+      p.previous_id IS NOT NULL
+  ) AS c
+WHERE
+  c.from_id <> c.to_id
+ORDER BY
+  c.from_id COLLATE "C",
+  c.to_id COLLATE "C",
+  c.seq;
+
+-- [cook] each id's first outgoing link, when it has none yet
+CREATE TEMPORARY TABLE etl_new_links ON COMMIT DROP AS
+SELECT DISTINCT
+  ON (c.from_id COLLATE "C") c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  etl_link_candidates AS c
+WHERE
+  NOT EXISTS (
+    SELECT
+      1
+    FROM
+      cooked.identity_links AS l
+    WHERE
+      l.from_id = c.from_id
+  )
+ORDER BY
+  c.from_id COLLATE "C",
+  c.seq,
+  c.to_id COLLATE "C";
+
+-- [cook] keep the new links
+INSERT INTO
+  cooked.identity_links (from_id, to_id, seq, linked_at)
+SELECT
+  n.from_id,
+  n.to_id,
+  n.seq,
+  n.linked_at
+FROM
+  etl_new_links AS n;
+
+-- [cook] links of an already linked id to another target: conflicts, counted and never merged
+INSERT INTO
+  cooked.identity_conflicts (from_id, to_id, seq, linked_at)
+SELECT
+  c.from_id,
+  c.to_id,
+  c.seq,
+  c.linked_at
+FROM
+  etl_link_candidates AS c
+  JOIN cooked.identity_links AS l ON l.from_id = c.from_id
+  AND l.to_id <> c.to_id
+ON CONFLICT (from_id, to_id) DO NOTHING;
+
+-- [cook] ids whose person can change: the ids of the persons the new links start from, and both ends
+CREATE TEMPORARY TABLE etl_identity_scope ON COMMIT DROP AS
+SELECT
+  i.id
+FROM
+  cooked.identities AS i
+  JOIN etl_new_links AS n ON i.person_key = n.from_id
+UNION
+SELECT
+  n.from_id
+FROM
+  etl_new_links AS n
+UNION
+SELECT
+  n.to_id
+FROM
+  etl_new_links AS n;
+
+-- [cook] their links, marked when the target is in scope too
+CREATE TEMPORARY TABLE etl_identity_edges ON COMMIT DROP AS
+SELECT
+  s.id,
+  l.to_id,
+  (
+    l.to_id IS NOT NULL
+    AND EXISTS (
+      SELECT
+        1
+      FROM
+        etl_identity_scope AS t
+      WHERE
+        t.id = l.to_id
+    )
+  ) AS inside,
+  CASE
+    WHEN l.to_id IS NULL THEN s.id
+    ELSE coalesce(i.person_key, l.to_id)
+  END AS outside_person
+FROM
+  etl_identity_scope AS s
+  LEFT JOIN cooked.identity_links AS l ON l.from_id = s.id
+  LEFT JOIN cooked.identities AS i ON i.id = l.to_id;
+
+-- [cook] index the links by target
+CREATE INDEX ON etl_identity_edges (to_id)
+WHERE
+  inside;
+
+-- [cook] index the links by id
+CREATE INDEX ON etl_identity_edges (id);
+
+-- [cook] statistics of etl_identity_edges for the planner
+ANALYZE etl_identity_edges (id, to_id, inside);
+
+-- [cook] persons, walking down from each chain end: one step per link, whatever the chain length
+CREATE TEMPORARY TABLE etl_resolved ON COMMIT DROP AS
+WITH RECURSIVE
+  down (id, person_key) AS (
+    SELECT
+      e.id,
+      e.outside_person
+    FROM
+      etl_identity_edges AS e
+    WHERE
+      NOT e.inside
+    UNION ALL
+    SELECT
+      e.id,
+      d.person_key
+    FROM
+      down AS d
+      JOIN etl_identity_edges AS e ON e.inside
+      AND e.to_id = d.id
+  )
+SELECT
+  d.id,
+  d.person_key,
+  false AS looped
+FROM
+  down AS d;
+
+-- [cook] ids no chain end reaches lead into a loop: the loop's smallest id is their person
+INSERT INTO
+  etl_resolved (id, person_key, looped)
+WITH RECURSIVE
+  walk (start_id, node) AS (
+    SELECT
+      e.id,
+      e.id
+    FROM
+      etl_identity_edges AS e
+    WHERE
+      NOT EXISTS (
+        SELECT
+          1
+        FROM
+          etl_resolved AS r
+        WHERE
+          r.id = e.id
+      )
+    UNION
+    SELECT
+      w.start_id,
+      e.to_id
+    FROM
+      walk AS w
+      JOIN etl_identity_edges AS e ON e.id = w.node
+  ),
+  on_loop AS (
+    SELECT
+      e.id
+    FROM
+      etl_identity_edges AS e
+      JOIN walk AS w ON w.start_id = e.to_id
+      AND w.node = e.id
+  )
+SELECT
+  w.start_id,
+  min(w.node COLLATE "C"),
+  true
+FROM
+  walk AS w
+WHERE
+  w.node IN (
+    SELECT
+      o.id
+    FROM
+      on_loop AS o
+  )
+GROUP BY
+  w.start_id;
+
+-- [cook] ids whose person changed (an id not yet mapped was its own person)
+CREATE TEMPORARY TABLE etl_identity_changes ON COMMIT DROP AS
+SELECT
+  r.id,
+  coalesce(i.person_key, r.id) AS old_person,
+  r.person_key AS new_person
+FROM
+  etl_resolved AS r
+  LEFT JOIN cooked.identities AS i ON i.id = r.id
+WHERE
+  coalesce(i.person_key, r.id) <> r.person_key;
+
+-- [cook] map every linked id to its person
+INSERT INTO
+  cooked.identities AS i (id, person_key, looped)
+SELECT
+  r.id,
+  r.person_key,
+  r.looped
+FROM
+  etl_resolved AS r
+ON CONFLICT (id) DO UPDATE
+SET
+  person_key = excluded.person_key,
+  looped = excluded.looped
+WHERE
+  i.person_key <> excluded.person_key
+  OR i.looped <> excluded.looped;
+
+-- [cook] persons whose ids changed (those that lost ids and those that gained them)
+CREATE TEMPORARY TABLE etl_changed_persons ON COMMIT DROP AS
+SELECT
+  c.old_person AS person_key
+FROM
+  etl_identity_changes AS c
+UNION
+SELECT
+  c.new_person
+FROM
+  etl_identity_changes AS c;
+
+-- [cook] every event row with its person
+CREATE TEMPORARY TABLE etl_person_day_events ON COMMIT DROP AS
+SELECT
+  e.time_zone,
+  e.day,
+  coalesce(i.person_key, e.user_key) COLLATE "C" AS user_key,
+  e."timestamp",
+  e.event,
+  e.revenue,
+  e.session_key,
+  e."context_platform",
+  e."context_language"
+FROM
+  etl_day_events AS e
+  LEFT JOIN cooked.identities AS i ON i.id = e.user_key;
+
+-- [cook] person-days
+INSERT INTO
+  cooked.person_days (
+    time_zone,
+    day,
+    user_key,
+    events,
+    sessions,
+    revenue,
+    purchases,
+    first_event_at,
+    last_event_at
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer,
+  min(g.first_at),
+  max(g.last_at)
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases,
+      min(e."timestamp") AS first_at,
+      max(e."timestamp") AS last_at
+    FROM
+      etl_person_day_events AS e
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key;
+
+-- [cook] person-days per dimension value
+INSERT INTO
+  cooked.person_day_dimensions (
+    time_zone,
+    day,
+    user_key,
+    dimension,
+    value,
+    events,
+    sessions,
+    revenue,
+    purchases
+  )
+SELECT
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value,
+  sum(g.events)::integer,
+  count(g.session_key)::integer,
+  coalesce(sum(g.revenue), 0),
+  sum(g.purchases)::integer
+FROM
+  (
+    SELECT
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)') AS value,
+      e.session_key,
+      count(*) AS events,
+      sum(e.revenue) AS revenue,
+      count(*) FILTER (
+        WHERE
+          e.event = 'purchase'
+      ) AS purchases
+    FROM
+      etl_person_day_events AS e
+      CROSS JOIN LATERAL (
+        VALUES
+          (
+            'platform',
+            e."context_platform"::text COLLATE "C"
+          ),
+          (
+            'language',
+            e."context_language"::text COLLATE "C"
+          )
+      ) AS v (dimension, value)
+    GROUP BY
+      e.user_key,
+      e.day,
+      e.time_zone,
+      v.dimension,
+      coalesce(v.value, '(none)'),
+      e.session_key
+  ) AS g
+GROUP BY
+  g.user_key,
+  g.day,
+  g.time_zone,
+  g.dimension,
+  g.value
+ORDER BY
+  g.time_zone,
+  g.day,
+  g.user_key,
+  g.dimension,
+  g.value;
+
+-- [cook] person session days
+INSERT INTO
+  cooked.person_session_days (time_zone, day, user_key, session_key)
+SELECT DISTINCT
+  e.time_zone,
+  e.day,
+  e.user_key,
+  e.session_key
+FROM
+  etl_person_day_events AS e
+WHERE
+  e.session_key IS NOT NULL;
+
+-- [cook] every person
+CREATE TEMPORARY TABLE etl_persons ON COMMIT DROP AS
+SELECT DISTINCT
+  coalesce(i.person_key, u.user_key) AS person_key
+FROM
+  (
+    SELECT DISTINCT
+      u.user_key
+    FROM
+      cooked.users AS u
+  ) AS u
+  LEFT JOIN cooked.identities AS i ON i.id = u.user_key;
+
+-- [cook] their ids
+CREATE TEMPORARY TABLE etl_person_members ON COMMIT DROP AS
+SELECT
+  i.person_key,
+  i.id AS user_key
+FROM
+  cooked.identities AS i
+WHERE
+  i.person_key IN (
+    SELECT
+      p.person_key
+    FROM
+      etl_persons AS p
+  )
+UNION ALL
+SELECT
+  p.person_key,
+  p.person_key
+FROM
+  etl_persons AS p
+WHERE
+  NOT EXISTS (
+    SELECT
+      1
+    FROM
+      cooked.identities AS i
+    WHERE
+      i.id = p.person_key
+  );
+
+-- [cook] persons, from their ids ($1 = timeZones)
+INSERT INTO
+  cooked.persons (
+    time_zone,
+    user_key,
+    user_id,
+    anonymous_id,
+    first_seen_at,
+    last_seen_at,
+    first_day,
+    last_day,
+    install_day,
+    install_at,
+    first_purchase_day,
+    first_purchase_at,
+    revenue,
+    events
+  )
+SELECT
+  u.time_zone,
+  m.person_key,
+  min(u.user_id),
+  min(u.anonymous_id),
+  min(u.first_seen_at),
+  max(u.last_seen_at),
+  min(u.first_day),
+  max(u.last_day),
+  min(u.install_day),
+  min(u.install_at),
+  min(u.first_purchase_day),
+  min(u.first_purchase_at),
+  sum(u.revenue),
+  sum(u.events)
+FROM
+  etl_person_members AS m
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+  JOIN cooked.users AS u ON u.time_zone = z.time_zone
+  AND u.user_key = m.user_key
+GROUP BY
+  u.time_zone,
+  m.person_key;
+
 -- [cook] fresh planner statistics for the rebuilt tables (metric queries plan on them at once)
 ANALYZE processed.tracks,
 cooked.user_days,
 cooked.user_day_dimensions,
 cooked.users,
 cooked.sessions,
-cooked.session_days;
+cooked.session_days,
+cooked.identity_links,
+cooked.identity_conflicts,
+cooked.identities,
+cooked.person_days,
+cooked.person_day_dimensions,
+cooked.persons,
+cooked.person_session_days;
 
 -- and builds the secondary indexes a --full run dropped:
 
@@ -2559,6 +3817,18 @@ CREATE INDEX IF NOT EXISTS "session_days_time_zone_day_idx" ON "cooked"."session
 
 CREATE INDEX IF NOT EXISTS "session_days_time_zone_user_key_day_idx" ON "cooked"."session_days" ("time_zone", "user_key", "day");
 
+CREATE INDEX IF NOT EXISTS "identity_links_to_id_idx" ON "cooked"."identity_links" ("to_id");
+
+CREATE INDEX IF NOT EXISTS "identities_person_key_idx" ON "cooked"."identities" ("person_key");
+
+CREATE INDEX IF NOT EXISTS "person_days_time_zone_day_idx" ON "cooked"."person_days" ("time_zone", "day");
+
+CREATE INDEX IF NOT EXISTS "person_day_dimensions_time_zone_dimension_day_idx" ON "cooked"."person_day_dimensions" ("time_zone", "dimension", "day");
+
+CREATE INDEX IF NOT EXISTS "persons_time_zone_install_day_idx" ON "cooked"."persons" ("time_zone", "install_day");
+
+CREATE INDEX IF NOT EXISTS "person_session_days_time_zone_day_idx" ON "cooked"."person_session_days" ("time_zone", "day");
+
 COMMIT;
 
 -- --full starts with (one transaction):
@@ -2574,7 +3844,14 @@ TRUNCATE "processed"."purchase",
 "cooked"."user_day_dimensions",
 "cooked"."users",
 "cooked"."sessions",
-"cooked"."session_days";
+"cooked"."session_days",
+"cooked"."identity_links",
+"cooked"."identity_conflicts",
+"cooked"."identities",
+"cooked"."person_days",
+"cooked"."person_day_dimensions",
+"cooked"."persons",
+"cooked"."person_session_days";
 
 delete from "raw"."rejected"
 where
@@ -2627,3 +3904,15 @@ DROP INDEX IF EXISTS "cooked"."sessions_user_key_started_at_idx";
 DROP INDEX IF EXISTS "cooked"."session_days_time_zone_day_idx";
 
 DROP INDEX IF EXISTS "cooked"."session_days_time_zone_user_key_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."identity_links_to_id_idx";
+
+DROP INDEX IF EXISTS "cooked"."identities_person_key_idx";
+
+DROP INDEX IF EXISTS "cooked"."person_days_time_zone_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."person_day_dimensions_time_zone_dimension_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."persons_time_zone_install_day_idx";
+
+DROP INDEX IF EXISTS "cooked"."person_session_days_time_zone_day_idx";

@@ -29,6 +29,7 @@ export interface RawRejected {
 /** `processed.ad_watched` */
 export interface ProcessedAdWatched {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -55,6 +56,7 @@ export interface ProcessedAdWatched {
 /** `processed.app_install` */
 export interface ProcessedAppInstall {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -78,6 +80,7 @@ export interface ProcessedAppInstall {
 /** `processed.level_up` */
 export interface ProcessedLevelUp {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -102,6 +105,7 @@ export interface ProcessedLevelUp {
 /** `processed.level_up_v3` */
 export interface ProcessedLevelUpV3 {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -127,6 +131,7 @@ export interface ProcessedLevelUpV3 {
 /** `processed.purchase` */
 export interface ProcessedPurchase {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -156,6 +161,7 @@ export interface ProcessedPurchase {
 /** `processed.session_start` */
 export interface ProcessedSessionStart {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -180,6 +186,7 @@ export interface ProcessedSessionStart {
 /** `processed.tracks` */
 export interface ProcessedTracks {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   event: string;
   event_version: number;
@@ -202,6 +209,7 @@ export interface ProcessedTracks {
 /** `processed.identifies` */
 export interface ProcessedIdentifies {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -216,6 +224,7 @@ export interface ProcessedIdentifies {
 /** `processed.pages` */
 export interface ProcessedPages {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -231,6 +240,7 @@ export interface ProcessedPages {
 /** `processed.screens` */
 export interface ProcessedScreens {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -246,6 +256,7 @@ export interface ProcessedScreens {
 /** `processed.groups` */
 export interface ProcessedGroups {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -261,6 +272,7 @@ export interface ProcessedGroups {
 /** `processed.aliases` */
 export interface ProcessedAliases {
   message_id: string;
+  source: string;
   seq: ColumnType<string, string | number | bigint, string | number | bigint>;
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -334,6 +346,81 @@ export interface CookedSessionDays {
   user_key: string;
 }
 
+/** `cooked.identity_links` */
+export interface CookedIdentityLinks {
+  from_id: string;
+  to_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  linked_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** `cooked.identity_conflicts` */
+export interface CookedIdentityConflicts {
+  from_id: string;
+  to_id: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  linked_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** `cooked.identities` */
+export interface CookedIdentities {
+  id: string;
+  person_key: string;
+  looped: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** `cooked.person_days` */
+export interface CookedPersonDays {
+  time_zone: string;
+  day: string;
+  user_key: string;
+  events: ColumnType<number, number | undefined, number>;
+  sessions: ColumnType<number, number | undefined, number>;
+  revenue: ColumnType<string, string | number | undefined, string | number>;
+  purchases: ColumnType<number, number | undefined, number>;
+  first_event_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_event_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** `cooked.person_day_dimensions` */
+export interface CookedPersonDayDimensions {
+  time_zone: string;
+  day: string;
+  user_key: string;
+  dimension: string;
+  value: string;
+  events: ColumnType<number, number | undefined, number>;
+  sessions: ColumnType<number, number | undefined, number>;
+  revenue: ColumnType<string, string | number | undefined, string | number>;
+  purchases: ColumnType<number, number | undefined, number>;
+}
+
+/** `cooked.persons` */
+export interface CookedPersons {
+  time_zone: string;
+  user_key: string;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  first_seen_at: ColumnType<Date, Date | string, Date | string>;
+  last_seen_at: ColumnType<Date, Date | string, Date | string>;
+  first_day: string;
+  last_day: string;
+  install_day: ColumnType<string | null, string | null | undefined, string | null>;
+  install_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_purchase_day: ColumnType<string | null, string | null | undefined, string | null>;
+  first_purchase_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revenue: ColumnType<string, string | number | undefined, string | number>;
+  events: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+}
+
+/** `cooked.person_session_days` */
+export interface CookedPersonSessionDays {
+  time_zone: string;
+  day: string;
+  user_key: string;
+  session_key: string;
+}
+
 /** Every typed warehouse table, by schema-qualified name: pass it to `connect<Database>()`. */
 export interface Database {
   'raw.events': RawEvents;
@@ -355,4 +442,11 @@ export interface Database {
   'cooked.users': CookedUsers;
   'cooked.sessions': CookedSessions;
   'cooked.session_days': CookedSessionDays;
+  'cooked.identity_links': CookedIdentityLinks;
+  'cooked.identity_conflicts': CookedIdentityConflicts;
+  'cooked.identities': CookedIdentities;
+  'cooked.person_days': CookedPersonDays;
+  'cooked.person_day_dimensions': CookedPersonDayDimensions;
+  'cooked.persons': CookedPersons;
+  'cooked.person_session_days': CookedPersonSessionDays;
 }
