@@ -39,3 +39,7 @@ export interface ComparisonFields {
   readonly relativeLift: RelativeLift;
   readonly reason: string | null;
 }
+
+/** The reason a comparison gives when |difference / SE| is beyond the largest double. */
+export const STATISTIC_OVERFLOW =
+  'the difference is so many standard errors from 0 that the test statistic overflows (left null); the p-value is 0 in double precision';

@@ -11,24 +11,24 @@ export {
   confidenceSequence,
   DEFAULT_TUNING_SAMPLE_SIZE,
   type SequentialEstimate,
-} from './tests/confidence-sequence.js';
-export { type CupedArm, type CupedResult, type CupedSummary, cupedWelchTTest } from './tests/cuped.js';
+} from './inference/confidence-sequence.js';
+export { type CupedArm, type CupedResult, type CupedSummary, cupedWelchTTest } from './inference/cuped.js';
 export {
   compareRatioMetrics,
   type RatioComparisonResult,
   type RatioEstimate,
   type RatioSummary,
   ratioMetric,
-} from './tests/ratio-metric.js';
+} from './inference/ratio-metric.js';
 export {
   SAMPLE_RATIO_MISMATCH_THRESHOLD,
   type SampleRatioMismatchOptions,
   type SampleRatioMismatchResult,
   sampleRatioMismatch,
-} from './tests/sample-ratio-mismatch.js';
+} from './inference/sample-ratio-mismatch.js';
 export {
   type ProportionSummary,
   type TwoProportionZTestResult,
   twoProportionZTest,
-} from './tests/two-proportion-z-test.js';
-export { type MeanSummary, type WelchTTestResult, welchTTest } from './tests/welch-t-test.js';
+} from './inference/two-proportion-z-test.js';
+export { type MeanSummary, type WelchTTestResult, welchTTest } from './inference/welch-t-test.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectRelativelyClose } from '../test-helpers/close-to.js';
+import { createRandom } from '../test-helpers/random.js';
 import { readFixture } from '../test-helpers/fixtures.js';
 import { normalCdf, normalQuantile } from './normal.js';
 import { studentTCdf, studentTQuantile } from './student-t.js';
@@ -47,6 +48,21 @@ describe('studentTQuantile', () => {
     for (const df of [0.3, 1.7, 3.2, 7.5, 63.9, 12345.6]) {
       for (const p of [1e-12, 1e-4, 0.01, 0.3, 0.5, 0.8, 0.995]) {
         const q = studentTQuantile(p, df);
+        expectRelativelyClose(studentTCdf(q, df), p, 1e-11, `df ${df}, p ${p}`);
+      }
+    }
+  });
+
+  it('inverts studentTCdf to 1e-11 relative over 2,000 random ν in (0.01, 1e9) and p in (1e-300, ½)', () => {
+    const random = createRandom(396);
+    for (let i = 0; i < 2000; i++) {
+      const df = Math.exp(-4.6 + 25.3 * random.uniform());
+      const p = Math.exp(-690 * random.uniform() ** 2) / 2;
+      const q = studentTQuantile(p, df);
+      if (q === Number.NEGATIVE_INFINITY) {
+        // only when even −Number.MAX_VALUE has more than p below it (tiny ν, tiny p)
+        expect(studentTCdf(-Number.MAX_VALUE, df)).toBeGreaterThan(p);
+      } else {
         expectRelativelyClose(studentTCdf(q, df), p, 1e-11, `df ${df}, p ${p}`);
       }
     }

@@ -25,17 +25,23 @@ export function studentTCdf(t: number, df: number): number {
 /** P(T ≤ −s) for s ≥ 0. */
 function studentTLowerTail(s: number, df: number): number {
   if (s === Number.POSITIVE_INFINITY) return 0;
+  const logRatio = 2 * Math.log(s) - Math.log(df);
+  if (logRatio > 690) {
+    // x = ν/(ν + s²) < 1e-300 (s² may not even be representable): I_x(ν/2, ½) = xᵃ/(a B(a, ½))·(1 + O(x))
+    const a = df / 2;
+    return 0.5 * Math.exp(-a * logRatio - logBeta(a, 0.5) - Math.log(a));
+  }
   const ratio = (s * s) / df;
   const x = 1 / (1 + ratio);
   const y = ratio / (1 + ratio);
   return 0.5 * incompleteBeta(x, y, df / 2, 0.5).lower;
 }
 
-/** The t density at s. */
-function studentTDensity(s: number, df: number): number {
+/** The log of the t density at s (the density itself underflows beyond s ≈ 1e308^(1/(ν+1))). */
+function studentTLogDensity(s: number, df: number): number {
   const ratio = (s * s) / df;
   const logKernel = ratio < 1e300 ? Math.log1p(ratio) : 2 * Math.log(s) - Math.log(df);
-  return Math.exp(-((df + 1) / 2) * logKernel - 0.5 * Math.log(df) - logBeta(df / 2, 0.5));
+  return -((df + 1) / 2) * logKernel - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
 }
 
 /**
@@ -66,23 +72,37 @@ function lowerTailQuantile(q: number, df: number): number {
   let s = initialGuess(q, df, misfit);
   let low = 0;
   let high = Number.POSITIVE_INFINITY;
-  for (let iteration = 0; iteration < 200; iteration++) {
+  for (let iteration = 0; iteration < 300; iteration++) {
     const tail = studentTLowerTail(s, df);
     const f = Math.log(tail) - logQ;
     if (f === 0) return s;
     if (f > 0) low = s;
     else high = s;
-    // d/ds log P(T ≤ −s) = −density(s) / P(T ≤ −s)
-    let next = tail > 0 ? s + (f * tail) / studentTDensity(s, df) : Number.NaN;
-    if (!(next > low && next < high)) {
-      if (high === Number.POSITIVE_INFINITY) next = 2 * s + 1;
-      else if (low > 0 && high > 4 * low) next = Math.sqrt(low * high);
-      else next = (low + high) / 2;
-    }
+    if (low === Number.MAX_VALUE) return Number.POSITIVE_INFINITY;
+    let next = tail > 0 ? newtonStep(s, f, tail, df) : Number.NaN;
+    if (!(next > low && next < high)) next = bisect(low, high, s);
     if (Math.abs(next - s) <= 2e-16 * next || next === low || next === high) return next;
     s = next;
   }
   return s;
+}
+
+/**
+ * A Newton step for log P(T ≤ −s) = log q, whose derivative is −density(s)/P(T ≤ −s): in s near 0,
+ * in log s beyond 1, where the tail is close to a power of s and the step in log s nearly exact.
+ */
+function newtonStep(s: number, misfit: number, tail: number, df: number): number {
+  const logTailOverDensity = Math.log(tail) - studentTLogDensity(s, df);
+  return s > 1
+    ? s * Math.exp(misfit * Math.exp(logTailOverDensity - Math.log(s)))
+    : s + misfit * Math.exp(logTailOverDensity);
+}
+
+/** The next point inside (low, high): growing from s without an upper end, geometric for wide brackets. */
+function bisect(low: number, high: number, s: number): number {
+  if (high === Number.POSITIVE_INFINITY) return Math.min(Math.max(2 * s + 1, s * s), Number.MAX_VALUE);
+  if (low > 0 && high > 4 * low) return Math.sqrt(low * high);
+  return (low + high) / 2;
 }
 
 /** The better of a Cornish–Fisher expansion about the normal quantile and the power-law tail. */

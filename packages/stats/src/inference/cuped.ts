@@ -1,7 +1,7 @@
 import { assertAlpha, assertCount, assertFinite, assertNonNegative } from '../arguments.js';
 import { DEFAULT_ALPHA, type TestOptions } from '../comparison.js';
 import { sampleCovariance, sampleVariance } from '../moments.js';
-import { type MeanSummary, type WelchTTestResult, welchTTest } from './welch-t-test.js';
+import { type MeanSummary, type WelchTTestResult, welchTTest, welchWithout } from './welch-t-test.js';
 
 /**
  * Per-unit sums for CUPED: the metric Y in the experiment window and the same metric X over a
@@ -59,15 +59,23 @@ export function cupedWelchTTest(
   checkSummary('control', control);
   checkSummary('treatment', treatment);
   const n = control.n + treatment.n;
-  const theta = n < 2 ? null : pooledTheta(control, treatment);
+  const slope = n < 2 ? null : pooledTheta(control, treatment);
+  const theta = slope !== null && Number.isFinite(slope) ? slope : null;
   const pooledCovariateMean = n === 0 ? 0 : (control.covariateSum + treatment.covariateSum) / n;
   const controlArm = adjustArm(control, theta ?? 0, pooledCovariateMean);
   const treatmentArm = adjustArm(treatment, theta ?? 0, pooledCovariateMean);
-  const unadjusted = welchTTest(meanSummary(controlArm, false), meanSummary(treatmentArm, false), { alpha });
-  const adjusted = welchTTest(meanSummary(controlArm, true), meanSummary(treatmentArm, true), { alpha });
+  const compare = (adjusted: boolean) => {
+    const c = meanSummary(controlArm, adjusted);
+    const t = meanSummary(treatmentArm, adjusted);
+    if (c === null || t === null)
+      return welchWithout(alpha, 'the sums are too large: their moments overflow');
+    return welchTTest(c, t, { alpha });
+  };
+  const unadjusted = compare(false);
+  const adjusted = slope !== null && theta === null ? welchWithout(alpha, 'θ overflows') : compare(true);
   const varianceReduction =
     adjusted.standardError !== null && unadjusted.standardError !== null
-      ? 1 - (adjusted.standardError / unadjusted.standardError) ** 2
+      ? finiteOrNull(1 - (adjusted.standardError / unadjusted.standardError) ** 2)
       : null;
   return {
     kind: 'cuped',
@@ -100,21 +108,32 @@ function adjustArm(summary: CupedSummary, theta: number, pooledCovariateMean: nu
   const { n } = summary;
   if (n === 0) return { n, mean: null, variance: null, adjustedMean: null, adjustedVariance: null };
   const mean = summary.metricSum / n;
-  const adjustedMean = mean - theta * (summary.covariateSum / n - pooledCovariateMean);
+  const adjustedMean = finiteOrNull(mean - theta * (summary.covariateSum / n - pooledCovariateMean));
   if (n < 2) return { n, mean, variance: null, adjustedMean, adjustedVariance: null };
   const variance = sampleVariance(n, summary.metricSum, summary.metricSquaresSum);
   const covariateVariance = sampleVariance(n, summary.covariateSum, summary.covariateSquaresSum);
   const covariance = sampleCovariance(n, summary.metricSum, summary.covariateSum, summary.productSum);
   const adjustedVariance = Math.max(0, variance + theta * theta * covariateVariance - 2 * theta * covariance);
-  return { n, mean, variance, adjustedMean, adjustedVariance };
+  return {
+    n,
+    mean,
+    variance: finiteOrNull(variance),
+    adjustedMean,
+    adjustedVariance: finiteOrNull(adjustedVariance),
+  };
 }
 
-function meanSummary(arm: CupedArm, adjusted: boolean): MeanSummary {
-  return {
-    n: arm.n,
-    mean: (adjusted ? arm.adjustedMean : arm.mean) ?? 0,
-    variance: (adjusted ? arm.adjustedVariance : arm.variance) ?? 0,
-  };
+/** The arm as Welch's test takes it, or null when a moment it needs overflowed. */
+function meanSummary(arm: CupedArm, adjusted: boolean): MeanSummary | null {
+  const mean = adjusted ? arm.adjustedMean : arm.mean;
+  const variance = adjusted ? arm.adjustedVariance : arm.variance;
+  if (arm.n === 0) return { n: 0, mean: 0, variance: 0 };
+  if (mean === null || (arm.n >= 2 && variance === null)) return null;
+  return { n: arm.n, mean, variance: variance ?? 0 };
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 function checkSummary(name: string, summary: CupedSummary): void {

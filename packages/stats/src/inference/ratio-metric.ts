@@ -1,5 +1,5 @@
 import { assertAlpha, assertCount, assertFinite, assertNonNegative } from '../arguments.js';
-import { type ComparisonFields, DEFAULT_ALPHA, type TestOptions } from '../comparison.js';
+import { type ComparisonFields, DEFAULT_ALPHA, STATISTIC_OVERFLOW, type TestOptions } from '../comparison.js';
 import { normalCdf, normalQuantile } from '../distributions/normal.js';
 import { sampleCovariance, sampleVariance } from '../moments.js';
 import { deltaMethodRelativeLift, liftWithout } from '../relative-lift.js';
@@ -79,16 +79,20 @@ export function compareRatioMetrics(
         : `treatment: ${treatmentEstimate.reason}`;
     return { ...empty, relativeLift: liftWithout(reason), reason };
   }
-  const difference = treatmentEstimate.ratio - controlEstimate.ratio;
-  const pointLift = (reason: string) =>
-    controlEstimate.ratio === 0
-      ? liftWithout('the control ratio is 0, so a relative lift is undefined')
-      : {
-          estimate: treatmentEstimate.ratio! / controlEstimate.ratio! - 1,
-          standardError: null,
-          interval: null,
-          reason,
-        };
+  const controlRatio = controlEstimate.ratio;
+  const treatmentRatio = treatmentEstimate.ratio;
+  const difference = treatmentRatio - controlRatio;
+  if (!Number.isFinite(difference)) {
+    const reason = 'the difference of the ratios overflows';
+    return { ...empty, relativeLift: liftWithout(reason), reason };
+  }
+  const pointLift = (reason: string) => {
+    if (controlRatio === 0) return liftWithout('the control ratio is 0, so a relative lift is undefined');
+    const estimate = treatmentRatio / controlRatio - 1;
+    if (!Number.isFinite(estimate))
+      return liftWithout('the relative lift overflows (the control ratio is too close to 0)');
+    return { estimate, standardError: null, interval: null, reason };
+  };
   if (controlEstimate.standardError === null || treatmentEstimate.standardError === null) {
     const reason =
       controlEstimate.standardError === null
@@ -99,28 +103,32 @@ export function compareRatioMetrics(
   const controlVariance = controlEstimate.standardError ** 2;
   const treatmentVariance = treatmentEstimate.standardError ** 2;
   const standardError = Math.sqrt(controlVariance + treatmentVariance);
-  if (standardError === 0) {
-    const reason = 'both arms have zero variance, so the difference has no standard error';
+  if (standardError === 0 || !Number.isFinite(standardError)) {
+    const reason =
+      standardError === 0
+        ? 'both arms have zero variance, so the difference has no standard error'
+        : 'the variances are too large to combine';
     return { ...empty, difference, relativeLift: pointLift(reason), reason };
   }
   const statistic = difference / standardError;
+  const overflow = !Number.isFinite(statistic);
   const critical = -normalQuantile(alpha / 2);
   return {
     ...empty,
     difference,
     standardError,
-    statistic,
+    statistic: overflow ? null : statistic,
     pValue: Math.min(1, 2 * normalCdf(-Math.abs(statistic))),
     interval: { lower: difference - critical * standardError, upper: difference + critical * standardError },
     relativeLift:
-      controlEstimate.ratio === 0
+      controlRatio === 0
         ? liftWithout('the control ratio is 0, so a relative lift is undefined')
         : deltaMethodRelativeLift(
-            { estimate: controlEstimate.ratio, variance: controlVariance },
-            { estimate: treatmentEstimate.ratio, variance: treatmentVariance },
+            { estimate: controlRatio, variance: controlVariance },
+            { estimate: treatmentRatio, variance: treatmentVariance },
             critical,
           ),
-    reason: null,
+    reason: overflow ? STATISTIC_OVERFLOW : null,
   };
 }
 
@@ -135,6 +143,13 @@ function estimateRatio(summary: RatioSummary): RatioEstimate {
     };
   }
   const ratio = summary.numeratorSum / summary.denominatorSum;
+  if (!Number.isFinite(ratio)) {
+    return {
+      ratio: null,
+      standardError: null,
+      reason: 'the ratio overflows (the denominator is too close to 0)',
+    };
+  }
   if (n < 2) return { ratio, standardError: null, reason: 'at least 2 units are needed for a variance' };
   const numeratorVariance = sampleVariance(n, summary.numeratorSum, summary.numeratorSquaresSum);
   const denominatorVariance = sampleVariance(n, summary.denominatorSum, summary.denominatorSquaresSum);

@@ -1,5 +1,5 @@
 import { assertAlpha, assertCount, assertFinite, assertNonNegative } from '../arguments.js';
-import { type ComparisonFields, DEFAULT_ALPHA, type TestOptions } from '../comparison.js';
+import { type ComparisonFields, DEFAULT_ALPHA, STATISTIC_OVERFLOW, type TestOptions } from '../comparison.js';
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { deltaMethodRelativeLift, liftWithout } from '../relative-lift.js';
 
@@ -39,33 +39,34 @@ export function welchTTest(
   assertAlpha(alpha);
   checkSummary('control', control);
   checkSummary('treatment', treatment);
+  for (const [name, arm] of [
+    ['control', control],
+    ['treatment', treatment],
+  ] as const) {
+    if (arm.n === 0) return welchWithout(alpha, `the ${name} arm has no units`);
+  }
+  const difference = treatment.mean - control.mean;
+  if (!Number.isFinite(difference)) return welchWithout(alpha, 'the difference of the means overflows');
   const empty = {
     kind: 'welch-t-test',
     alpha,
-    difference: null,
+    difference,
     standardError: null,
     degreesOfFreedom: null,
     statistic: null,
     pValue: null,
     interval: null,
   } as const;
-  for (const [name, arm] of [
-    ['control', control],
-    ['treatment', treatment],
-  ] as const) {
-    if (arm.n === 0) {
-      const reason = `the ${name} arm has no units`;
-      return { ...empty, relativeLift: liftWithout(reason), reason };
-    }
-  }
-  const difference = treatment.mean - control.mean;
   const pointLift = (reason: string) => {
     if (control.mean === 0) return liftWithout('the control mean is 0, so a relative lift is undefined');
-    return { estimate: treatment.mean / control.mean - 1, standardError: null, interval: null, reason };
+    const estimate = treatment.mean / control.mean - 1;
+    if (!Number.isFinite(estimate))
+      return liftWithout('the relative lift overflows (the control mean is too close to 0)');
+    return { estimate, standardError: null, interval: null, reason };
   };
   if (control.n < 2 || treatment.n < 2) {
     const reason = `each arm needs at least 2 units for a variance (control has ${control.n}, treatment ${treatment.n})`;
-    return { ...empty, difference, relativeLift: pointLift(reason), reason };
+    return { ...empty, relativeLift: pointLift(reason), reason };
   }
   const controlVariance = control.variance / control.n;
   const treatmentVariance = treatment.variance / treatment.n;
@@ -73,22 +74,22 @@ export function welchTTest(
   const standardError = Math.sqrt(variance);
   if (standardError === 0) {
     const reason = 'both arms have zero variance, so the difference has no standard error';
-    return { ...empty, difference, relativeLift: pointLift(reason), reason };
+    return { ...empty, relativeLift: pointLift(reason), reason };
   }
   if (!Number.isFinite(standardError)) {
     const reason = 'the variances are too large to combine';
-    return { ...empty, difference, relativeLift: pointLift(reason), reason };
+    return { ...empty, relativeLift: pointLift(reason), reason };
   }
   const degreesOfFreedom = welchSatterthwaite(controlVariance, control.n, treatmentVariance, treatment.n);
   const statistic = difference / standardError;
+  const overflow = !Number.isFinite(statistic);
   const pValue = Math.min(1, 2 * studentTCdf(-Math.abs(statistic), degreesOfFreedom));
   const critical = -studentTQuantile(alpha / 2, degreesOfFreedom);
   return {
     ...empty,
-    difference,
     standardError,
     degreesOfFreedom,
-    statistic,
+    statistic: overflow ? null : statistic,
     pValue,
     interval: { lower: difference - critical * standardError, upper: difference + critical * standardError },
     relativeLift:
@@ -99,7 +100,23 @@ export function welchTTest(
             { estimate: treatment.mean, variance: treatmentVariance },
             critical,
           ),
-    reason: null,
+    reason: overflow ? STATISTIC_OVERFLOW : null,
+  };
+}
+
+/** A Welch result with every estimate null, for data that allow no test; `reason` says why. */
+export function welchWithout(alpha: number, reason: string): WelchTTestResult {
+  return {
+    kind: 'welch-t-test',
+    alpha,
+    difference: null,
+    standardError: null,
+    degreesOfFreedom: null,
+    statistic: null,
+    pValue: null,
+    interval: null,
+    relativeLift: liftWithout(reason),
+    reason,
   };
 }
 

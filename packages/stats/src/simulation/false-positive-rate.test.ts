@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { binomialInterval, simulationCount } from '../test-helpers/simulation.js';
 import { createRandom, type Random } from '../test-helpers/random.js';
-import { cupedWelchTTest } from '../tests/cuped.js';
-import { compareRatioMetrics } from '../tests/ratio-metric.js';
-import { twoProportionZTest } from '../tests/two-proportion-z-test.js';
-import { welchTTest } from '../tests/welch-t-test.js';
+import { cupedWelchTTest } from '../inference/cuped.js';
+import { compareRatioMetrics } from '../inference/ratio-metric.js';
+import { twoProportionZTest } from '../inference/two-proportion-z-test.js';
+import { welchTTest } from '../inference/welch-t-test.js';
 import { cupedArm, meanSummary, ratioArm } from './summaries.js';
 
 const RUNS = simulationCount();

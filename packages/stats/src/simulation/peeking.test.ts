@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../test-helpers/random.js';
 import { binomialInterval, simulationCount } from '../test-helpers/simulation.js';
-import { confidenceSequence } from '../tests/confidence-sequence.js';
-import { type MeanSummary, welchTTest } from '../tests/welch-t-test.js';
+import { confidenceSequence } from '../inference/confidence-sequence.js';
+import { type MeanSummary, welchTTest } from '../inference/welch-t-test.js';
 
 const RUNS = simulationCount();
 const LOOKS = 20;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../test-helpers/random.js';
 import { simulationCount, twoSidedPower } from '../test-helpers/simulation.js';
-import { twoProportionZTest } from '../tests/two-proportion-z-test.js';
-import { welchTTest } from '../tests/welch-t-test.js';
+import { twoProportionZTest } from '../inference/two-proportion-z-test.js';
+import { welchTTest } from '../inference/welch-t-test.js';
 import { meanSummary } from './summaries.js';
 
 const RUNS = simulationCount();

@@ -1,7 +1,7 @@
 import type { Random } from '../test-helpers/random.js';
-import type { CupedSummary } from '../tests/cuped.js';
-import type { RatioSummary } from '../tests/ratio-metric.js';
-import type { MeanSummary } from '../tests/welch-t-test.js';
+import type { CupedSummary } from '../inference/cuped.js';
+import type { RatioSummary } from '../inference/ratio-metric.js';
+import type { MeanSummary } from '../inference/welch-t-test.js';
 
 /** n, mean and sample variance of simulated values. */
 export function meanSummary(values: readonly number[]): MeanSummary {
