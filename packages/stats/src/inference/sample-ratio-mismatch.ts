@@ -2,7 +2,7 @@ import { assertCount } from '../arguments.js';
 import { chiSquareSurvival } from '../distributions/chi-square.js';
 import { StatsError } from '../errors.js';
 
-/** The p-value below which a split is flagged, as in common practice (Fabijan et al. 2019). */
+/** The default p-value below which a split is flagged (GrowthBook's default as well). */
 export const SAMPLE_RATIO_MISMATCH_THRESHOLD = 0.001;
 
 /** Options of `sampleRatioMismatch`. */
