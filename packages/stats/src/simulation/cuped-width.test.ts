@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../test-helpers/random.js';
 import { simulationCount } from '../test-helpers/simulation.js';
 import { cupedWelchTTest } from '../inference/cuped.js';
-import { cupedArm } from './summaries.js';
+import { cupedArm } from '../test-helpers/simulated-summaries.js';
 
 const RUNS = Math.max(100, Math.round(simulationCount() / 2));
 

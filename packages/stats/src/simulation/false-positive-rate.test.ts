@@ -5,7 +5,7 @@ import { cupedWelchTTest } from '../inference/cuped.js';
 import { compareRatioMetrics } from '../inference/ratio-metric.js';
 import { twoProportionZTest } from '../inference/two-proportion-z-test.js';
 import { welchTTest } from '../inference/welch-t-test.js';
-import { cupedArm, meanSummary, ratioArm } from './summaries.js';
+import { cupedArm, meanSummary, ratioArm } from '../test-helpers/simulated-summaries.js';
 
 const RUNS = simulationCount();
 const ALPHA = 0.05;

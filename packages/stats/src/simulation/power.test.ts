@@ -3,7 +3,7 @@ import { createRandom } from '../test-helpers/random.js';
 import { simulationCount, twoSidedPower } from '../test-helpers/simulation.js';
 import { twoProportionZTest } from '../inference/two-proportion-z-test.js';
 import { welchTTest } from '../inference/welch-t-test.js';
-import { meanSummary } from './summaries.js';
+import { meanSummary } from '../test-helpers/simulated-summaries.js';
 
 const RUNS = simulationCount();
 const Z_975 = 1.959963984540054;

@@ -1,4 +1,4 @@
-import type { Random } from '../test-helpers/random.js';
+import type { Random } from './random.js';
 import type { CupedSummary } from '../inference/cuped.js';
 import type { RatioSummary } from '../inference/ratio-metric.js';
 import type { MeanSummary } from '../inference/welch-t-test.js';
