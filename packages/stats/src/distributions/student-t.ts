@@ -4,8 +4,8 @@ import { logBeta, logGamma } from '../special/log-gamma.js';
 import { normalCdf, normalQuantile } from './normal.js';
 
 /**
- * Beyond this many degrees of freedom the t distribution is the normal one to within 1e-11
- * (the difference is about φ(t)(t³ + t)/(4ν)), and the continued fraction would need ~√ν steps.
+ * Beyond this many degrees of freedom the t distribution is the normal one to within 1e-11: the
+ * difference is about φ(t)(t³ + t)/(4ν).
  */
 const NORMAL_DEGREES_OF_FREEDOM = 1e10;
 

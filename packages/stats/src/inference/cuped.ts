@@ -28,7 +28,7 @@ export interface CupedArm {
 /** A CUPED-adjusted Welch test beside the unadjusted one. */
 export interface CupedResult {
   readonly kind: 'cuped';
-  /** cov(Y, X)/var(X) over both arms together; 0 when X does not vary; null below 2 units. */
+  /** cov(Y, X)/var(X) over both arms together; 0 when X does not vary; null below 2 units or on overflow. */
   readonly theta: number | null;
   /** 1 − Var(adjusted difference)/Var(unadjusted difference): 0.5 means the interval is √0.5 ≈ 0.71 as wide. */
   readonly varianceReduction: number | null;
