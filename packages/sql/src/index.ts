@@ -124,3 +124,4 @@ export {
   type RetentionRow,
 } from './metrics/index.js';
 export * from './funnels/index.js';
+export * from './experiments/index.js';

@@ -60,6 +60,14 @@ export {
 } from './metrics/index.js';
 export { explainFunnel, type RunFunnelOptions, runFunnel } from './funnels/index.js';
 export {
+  type ExperimentReadout,
+  type MetricComparison,
+  type MetricReadout,
+  type RunExperimentOptions,
+  runExperiment,
+  type VariantValue,
+} from './experiments/index.js';
+export {
   collectReportData,
   formatRetention,
   type IdentityComparison,

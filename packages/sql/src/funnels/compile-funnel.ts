@@ -35,7 +35,7 @@ export interface CompiledFunnel {
  * compileFunnel({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog).steps.sql
  * // 'with ev as (select coalesce(i.person_key, t.user_key) as unit, … from processed.tracks as t …'
  */
-export function compileFunnel<P>(spec: FunnelSpec<P>, catalog: FunnelCatalog): CompiledFunnel {
+export function compileFunnel<P = never>(spec: FunnelSpec<NoInfer<P>>, catalog: FunnelCatalog): CompiledFunnel {
   const resolved = resolveFunnelSpec(spec, catalog);
   const kysely = ddlKysely();
   const steps = stepsQuery(resolved).compile(kysely);
@@ -258,4 +258,21 @@ select day, ${raw(key)} as breakdown,
 from marks
 group by day, ${raw(key)}
 order by day, 2`;
+}
+
+/**
+ * The completions of a funnel, one row per (unit, attempt entry) reaching the last step: `unit`
+ * and `entry` (epoch ms of the attempt's step 1; for `any` order, of its start). For experiment
+ * metrics: `with <this> select …`.
+ */
+export function funnelCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
+  const last = spec.steps.length - 1;
+  if (spec.order === 'any')
+    return sql`${eventsCte(spec)},
+  ${anyOrderCte(spec)},
+  completions as (select unit, ts as entry from reach where start and reached = ${raw(String(spec.steps.length))})`;
+  const { ctes, last: table } = levelCtes(spec);
+  return sql`${eventsCte(spec)},
+  ${ctes},
+  completions as (select unit, ${raw(`e${last}`)} as entry from ${raw(table)} where ${raw(`e${last}`)} is not null)`;
 }

@@ -94,7 +94,7 @@ export function parseFunnelWindow(window: unknown): number {
  * Checks a funnel spec against the plan's catalog and fills in the defaults; throws FunnelError
  * with a message naming the bad value and what is accepted.
  */
-export function resolveFunnelSpec<P>(spec: FunnelSpec<P>, catalog: FunnelCatalog): ResolvedFunnelSpec {
+export function resolveFunnelSpec<P = never>(spec: FunnelSpec<NoInfer<P>>, catalog: FunnelCatalog): ResolvedFunnelSpec {
   const known = [...catalog.events.keys()].sort();
   const stepsIn = spec.steps as readonly { event: string; where?: Record<string, FunnelConditionInput> }[];
   if (!Array.isArray(stepsIn) || stepsIn.length < MIN_FUNNEL_STEPS || stepsIn.length > MAX_FUNNEL_STEPS)

@@ -28,7 +28,7 @@ const catalogOf = (options: RunFunnelOptions): FunnelCatalog =>
  */
 export async function runFunnel<P = never>(
   warehouse: SqlRunner,
-  spec: FunnelSpec<P>,
+  spec: FunnelSpec<NoInfer<P>>,
   options: RunFunnelOptions,
 ): Promise<FunnelResult & { readonly compiled: CompiledFunnel }> {
   const compiled = compileFunnel(spec, catalogOf(options));
@@ -38,6 +38,6 @@ export async function runFunnel<P = never>(
 }
 
 /** The formatted SQL `runFunnel` would run (for `tributary funnel --sql`). */
-export function explainFunnel<P = never>(spec: FunnelSpec<P>, options: RunFunnelOptions): string {
+export function explainFunnel<P = never>(spec: FunnelSpec<NoInfer<P>>, options: RunFunnelOptions): string {
   return formatFunnelSql(compileFunnel(spec, catalogOf(options)));
 }

@@ -1,0 +1,257 @@
+import {
+  makeEvent,
+  makePlan,
+  normalizeObjectSchema,
+  type PlanDocument,
+  toPlanDocument,
+} from '@tributary/schema';
+import { compileDdl, type ExperimentDefinition, ExperimentError, planToWarehouse } from '@tributary/sql';
+import { sampleRatioMismatch, twoProportionZTest, welchTTest } from '@tributary/stats';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runEtl } from '../etl/run-etl.js';
+import { describeEachDatabase } from '../testing/describe-each-database.js';
+import type { Warehouse } from '../warehouse.js';
+import { runExperiment } from './run-experiment.js';
+
+const event = (name: string, properties: Record<string, unknown>, required: string[] = []) =>
+  makeEvent({
+    name,
+    version: 1,
+    priority: 'normal',
+    properties: normalizeObjectSchema(
+      { type: 'object', properties, required, additionalProperties: false },
+      `experiment test ${name}`,
+    ),
+  });
+
+const document: PlanDocument = toPlanDocument(
+  makePlan({
+    name: 'experiment-test',
+    additionalProperties: 'reject',
+    context: normalizeObjectSchema(
+      { type: 'object', properties: { locale: { type: 'string', maxLength: 35 } }, additionalProperties: false },
+      'context',
+    ),
+    events: [
+      event(
+        'experiment_viewed',
+        { experiment: { type: 'string', maxLength: 64 }, variant: { type: 'string', maxLength: 64 } },
+        ['experiment', 'variant'],
+      ),
+      event('page_viewed', { path: { type: 'string', maxLength: 64 } }),
+      event('signup', {}),
+      event('purchase', { amount_cents: { type: 'integer', minimum: 0 } }, ['amount_cents']),
+    ],
+    roles: {
+      install: 'signup',
+      revenue: { event: 'purchase', amount: 'amount_cents', unit: 'minor', currency: { fixed: 'USD' } },
+    },
+    etl: { reportingTimeZones: ['UTC'] },
+  }),
+);
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-04-01T12:00:00Z');
+
+const starterPack: ExperimentDefinition = {
+  key: 'starter-pack',
+  variants: ['control', 'cheaper'],
+  exposureEvent: 'experiment_viewed',
+  metrics: [
+    { kind: 'conversion', event: 'purchase', withinDays: 7 },
+    { kind: 'revenue', withinDays: 7 },
+    { kind: 'retention', day: 1 },
+  ],
+};
+const window = { from: '2026-04-01', to: '2026-04-07' } as const;
+
+interface Msg {
+  readonly user?: string;
+  readonly anonymousId?: string;
+  readonly type?: string;
+  readonly event?: string;
+  readonly at: number;
+  readonly properties?: Record<string, unknown>;
+}
+
+describeEachDatabase('experiment readouts', (getDb) => {
+  let batch = 0;
+  beforeAll(async () => {
+    await getDb().exec(compileDdl(planToWarehouse(document)));
+  });
+  beforeEach(async () => {
+    await getDb().exec('TRUNCATE raw.events, raw.rejected');
+    await runEtl({ warehouse: getDb(), document, mode: 'full' });
+  });
+
+  async function load(db: Warehouse, messages: readonly Msg[]) {
+    batch += 1;
+    const payloads = messages.map((m, i) => ({
+      type: m.type ?? 'track',
+      messageId: `x${batch}-${i}`,
+      ...(m.event ? { event: m.event } : {}),
+      ...(m.user ? { userId: m.user } : {}),
+      ...(m.anonymousId ? { anonymousId: m.anonymousId } : {}),
+      timestamp: new Date(m.at).toISOString(),
+      ...(m.type === 'identify' ? {} : { properties: m.properties ?? {} }),
+    }));
+    for (let i = 0; i < payloads.length; i += 5000)
+      await db.query(
+        `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
+         SELECT x.p ->> 'messageId', now(), 'test', x.p ->> 'type', x.p ->> 'event', x.p
+         FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(p, n) ORDER BY x.n`,
+        [payloads.slice(i, i + 5000).map((p) => JSON.stringify(p))],
+      );
+    const result = await runEtl({ warehouse: db, document, mode: 'full' });
+    expect(result.rejected).toBe(0);
+  }
+  const exposure = (who: Msg, variant: string, at: number, key = 'starter-pack'): Msg => ({
+    ...who,
+    event: 'experiment_viewed',
+    at,
+    properties: { experiment: key, variant },
+  });
+  const purchase = (who: Msg, cents: number, at: number): Msg => ({
+    ...who,
+    event: 'purchase',
+    at,
+    properties: { amount_cents: cents },
+  });
+
+  it('assigns by first exposure, excludes mixed and unknown variants, and reads out every metric from the right sums', async () => {
+    const p = (user: string) => ({ user, at: 0 });
+    await load(getDb(), [
+      // control: p1 buys on day 2, p2 never, p3 bought only before the exposure
+      exposure(p('p1'), 'control', T0),
+      purchase(p('p1'), 500, T0 + 2 * DAY),
+      exposure(p('p2'), 'control', T0 + 1000),
+      { user: 'p2', event: 'page_viewed', at: T0 + DAY + 5000 },
+      purchase(p('p3'), 300, T0 - 3 * DAY),
+      exposure(p('p3'), 'control', T0 + 2000),
+      exposure(p('p3'), 'control', T0 + DAY), // a second exposure to the same variant changes nothing
+      // cheaper: p4 buys at once, p5 only after 10 days, p6 anonymous then signs in and buys
+      exposure(p('p4'), 'cheaper', T0),
+      purchase(p('p4'), 1000, T0 + 60_000),
+      { user: 'p4', event: 'page_viewed', at: T0 + DAY },
+      exposure(p('p5'), 'cheaper', T0),
+      purchase(p('p5'), 200, T0 + 10 * DAY),
+      exposure({ anonymousId: 'a6', at: 0 }, 'cheaper', T0),
+      { anonymousId: 'a6', user: 'p6', type: 'identify', at: T0 + 1000 },
+      purchase(p('p6'), 250, T0 + 3 * DAY),
+      // excluded: p7 saw both, p8 a variant not in the definition; p9 another experiment
+      exposure(p('p7'), 'control', T0),
+      exposure(p('p7'), 'cheaper', T0 + DAY),
+      exposure(p('p8'), 'holdout', T0),
+      exposure(p('p9'), 'control', T0, 'other-test'),
+    ]);
+    const readout = await runExperiment(getDb(), starterPack, window, { document });
+    expect(readout.variants).toEqual([
+      { variant: 'control', units: 3, plannedShare: 0.5 },
+      { variant: 'cheaper', units: 3, plannedShare: 0.5 },
+    ]);
+    expect(readout.excluded).toEqual({ multipleVariants: 1, unknownVariant: 1 });
+    expect(readout.sampleRatio).toEqual(sampleRatioMismatch([3, 3], [1, 1]));
+    expect(readout.warnings).toEqual([
+      '1 units saw more than one variant and are excluded.',
+      '1 units saw a variant not in the definition and are excluded.',
+    ]);
+    const [conversion, revenue, retention] = readout.metrics;
+    // Conversion: control 1/3 (p3's purchase was before the exposure), cheaper 2/3 (p5's after 7 days).
+    expect(conversion?.values.map((v) => [v.variant, v.units, v.value, v.preExposureValue])).toEqual([
+      ['control', 3, 1 / 3, 1 / 3],
+      ['cheaper', 3, 2 / 3, 0],
+    ]);
+    expect(conversion?.comparisons[0]?.test).toEqual(
+      twoProportionZTest({ n: 3, conversions: 1 }, { n: 3, conversions: 2 }),
+    );
+    // Revenue per exposed unit in 7 days: control (5, 0, 0), cheaper (10, 0, 2.5).
+    expect(revenue?.values.map((v) => v.value)).toEqual([5 / 3, 12.5 / 3]);
+    expect(revenue?.comparisons[0]?.test).toEqual(
+      welchTTest(
+        { n: 3, mean: 5 / 3, variance: ((5 - 5 / 3) ** 2 + 2 * (5 / 3) ** 2) / 2 },
+        {
+          n: 3,
+          mean: 12.5 / 3,
+          variance: ((10 - 12.5 / 3) ** 2 + (12.5 / 3) ** 2 + (2.5 - 12.5 / 3) ** 2) / 2,
+        },
+      ),
+    );
+    expect(revenue?.comparisons[0]?.cuped.control.n).toBe(3);
+    // D1 retention: active on the day after the exposure day (p2; p3, whose second exposure is activity; p4).
+    expect(retention?.values.map((v) => v.value)).toEqual([2 / 3, 1 / 3]);
+    expect(retention?.comparisons[0]?.sequential.interval).not.toBeNull();
+  });
+
+  it('zero exposures and all exposures in one variant give a readout that says so, with no NaN', async () => {
+    const empty = await runExperiment(getDb(), starterPack, window, { document });
+    expect(empty.warnings[0]).toMatch(/No exposures to "starter-pack" between 2026-04-01 and 2026-04-07/);
+    expect(JSON.stringify(empty)).not.toMatch(/NaN/);
+    expect(empty.metrics[0]?.comparisons[0]?.test.pValue).toBeNull();
+    expect(empty.metrics[0]?.comparisons[0]?.test.reason).toBeTruthy();
+
+    await load(getDb(), [
+      exposure({ user: 'q1', at: 0 }, 'control', T0),
+      exposure({ user: 'q2', at: 0 }, 'control', T0),
+      purchase({ user: 'q2', at: 0 }, 100, T0 + DAY),
+    ]);
+    const lopsided = await runExperiment(getDb(), starterPack, window, { document });
+    expect(lopsided.warnings[0]).toBe('All 2 exposed units saw "control": no other variant to compare with.');
+    expect(lopsided.metrics.flatMap((m) => m.comparisons.map((c) => c.test.difference))).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    expect(JSON.stringify(lopsided)).not.toMatch(/NaN/);
+  });
+
+  it('flags a sample ratio mismatch against the planned split', async () => {
+    const messages: Msg[] = [];
+    for (let i = 0; i < 300; i++) messages.push(exposure({ user: `c${i}`, at: 0 }, 'control', T0 + i));
+    for (let i = 0; i < 200; i++) messages.push(exposure({ user: `t${i}`, at: 0 }, 'cheaper', T0 + i));
+    await load(getDb(), messages);
+    const readout = await runExperiment(getDb(), starterPack, window, { document });
+    expect(readout.sampleRatio.mismatch).toBe(true);
+    expect(readout.warnings[0]).toMatch(/^Sample ratio mismatch \(p = .* < 0\.001\): the split 300 \/ 200/);
+    const planned = await runExperiment(getDb(), { ...starterPack, weights: [3, 2] }, window, { document });
+    expect(planned.sampleRatio.mismatch).toBe(false);
+  });
+
+  describe('definitions that cannot be read out name the problem', () => {
+    it.each([
+      [{ variants: ['control'] }, 'invalid_experiment', /at least two distinct, non-empty variants/],
+      [
+        { exposureEvent: 'page_viewed' },
+        'missing_exposure_property',
+        /needs string properties "experiment" and "variant"/,
+      ],
+      [
+        { exposureEvent: 'banner_seen' },
+        'unknown_event',
+        /unknown event "banner_seen".*experiment_viewed, page_viewed, purchase, signup/,
+      ],
+      [
+        { metrics: [{ kind: 'ltv', withinDays: 7 }] },
+        'unknown_metric',
+        /kind "ltv"; the catalogue has conversion, revenue, retention, sessions, funnel/,
+      ],
+      [
+        { metrics: [{ kind: 'conversion', event: 'purchase', withinDays: 0 }] },
+        'invalid_metric',
+        /withinDays must be an integer from 1 to 365/,
+      ],
+      [{ metrics: [] }, 'invalid_experiment', /has no metrics/],
+    ] as const)('%j → %s', async (change, code, message) => {
+      const error = await runExperiment(
+        getDb(),
+        { ...starterPack, ...change } as ExperimentDefinition,
+        window,
+        {
+          document,
+        },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExperimentError);
+      expect(error).toMatchObject({ code });
+      expect((error as Error).message).toMatch(message);
+    });
+  });
+});
