@@ -1,5 +1,11 @@
 export { type DemoOptions, type DemoResult, runDemo } from './demo/run-demo.js';
-export { type DemoSummary, formatSummary, pooledRatio, pooledRetention } from './demo/summary.js';
+export {
+  type CountedFigures,
+  type DemoSummary,
+  formatSummary,
+  pooledRatio,
+  pooledRetention,
+} from './demo/summary.js';
 export { appInstall, levelUpV1, levelUpV2, plan, purchase, sessionEnd, sessionStart } from './plan.js';
 export {
   type SimulatedDevice,

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type SimulatedMessage, simulate } from '../simulate/simulate.js';
 import { runDemo } from './run-demo.js';
 import { formatSummary, pooledRatio, pooledRetention } from './summary.js';
 
@@ -40,15 +41,75 @@ describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
     expect(result.etl.extracted).toBe(result.sent);
     expect(result.etl.loaded).toBe(result.sent);
     expect(result.etl.rejected + result.etl.duplicates).toBe(0);
-    expect(result.summary.lastDay).toBe('2026-03-19');
-    expect(result.summary.mau).toBeGreaterThanOrEqual(result.summary.dau);
-    expect(result.summary.installs).toBeGreaterThan(100);
-    expect(result.summary.d1).toBeGreaterThan(0);
+    const { summary } = result;
+    expect(summary.lastDay).toBe('2026-03-19');
+    expect(summary.persons.mau).toBeGreaterThanOrEqual(summary.persons.dau);
+    expect(summary.persons.installs).toBeGreaterThan(100);
+    expect(summary.persons.d1).toBeGreaterThan(0);
+    // Persons and user keys as the simulated messages make them, computed here from the messages.
+    const expected = expectedCounts(
+      simulate({ seed: 3, users: 120, days: 10, startDay: '2026-03-10' }),
+      '2026-03-10',
+      '2026-03-19',
+    );
+    expect(summary.identity).toEqual(expected.identity);
+    expect(summary.identity.links).toBeGreaterThan(60);
+    expect({
+      dau: summary.persons.dau,
+      mau: summary.persons.mau,
+      installs: summary.persons.installs,
+    }).toEqual(expected.persons);
+    expect({
+      dau: summary.userKeys.dau,
+      mau: summary.userKeys.mau,
+      installs: summary.userKeys.installs,
+    }).toEqual(expected.userKeys);
+    // Anonymous first sessions and second devices split players only when counted raw.
+    expect(summary.userKeys.mau).toBeGreaterThan(summary.persons.mau);
+    expect(summary.userKeys.installs).toBeGreaterThan(summary.persons.installs);
     expect(output).toContain(formatSummary(result.summary));
     expect(existsSync(result.reportPath)).toBe(true);
     expect(readFileSync(result.reportPath, 'utf8')).toContain('Mobile game — Tributary demo');
   }, 240_000);
 });
+
+/**
+ * DAU and MAU on the last day and installs over the range (UTC days), per person and per user key,
+ * and the identity graph's totals, from the simulated messages: an anonymous id belongs to the
+ * first user id it was sent with (messages are sent in time order), a user key is the user id,
+ * else the anonymous id.
+ */
+function expectedCounts(messages: readonly SimulatedMessage[], from: string, to: string) {
+  const targets = new Map<string, string[]>();
+  for (const m of messages) {
+    if (m.userId === undefined) continue;
+    const seen = targets.get(m.device.anonymousId) ?? [];
+    if (!seen.includes(m.userId)) targets.set(m.device.anonymousId, [...seen, m.userId]);
+  }
+  const count = (keyOf: (m: SimulatedMessage) => string) => {
+    const lastDay = new Set<string>();
+    const month = new Set<string>();
+    const installDay = new Map<string, string>();
+    for (const m of messages) {
+      if (m.type !== 'track') continue;
+      const day = new Date(m.at).toISOString().slice(0, 10);
+      const key = keyOf(m);
+      if (day === to) lastDay.add(key);
+      if (day <= to) month.add(key);
+      if (m.event === 'app_install' && !installDay.has(key)) installDay.set(key, day);
+    }
+    const installs = [...installDay.values()].filter((day) => day >= from && day <= to).length;
+    return { dau: lastDay.size, mau: month.size, installs };
+  };
+  return {
+    identity: {
+      links: targets.size,
+      conflicts: [...targets.values()].reduce((sum, t) => sum + t.length - 1, 0),
+    },
+    persons: count((m) => m.userId ?? targets.get(m.device.anonymousId)?.[0] ?? m.device.anonymousId),
+    userKeys: count((m) => m.userId ?? m.device.anonymousId),
+  };
+}
 
 describe('summary arithmetic', () => {
   it('pools retention over complete cohorts and ratios over days', () => {

@@ -9,7 +9,6 @@ import {
   migrate,
   renderReportHtml,
   runEtl,
-  runMetric,
 } from '@tributary/warehouse';
 import pino from 'pino';
 import { plan } from '../plan.js';
@@ -17,7 +16,8 @@ import { simulate } from '../simulate/simulate.js';
 import { addDays } from '../simulate/zoned-time.js';
 import { openDemoDatabase } from './demo-database.js';
 import { sendTraffic } from './send-traffic.js';
-import { type DemoSummary, formatSummary, pooledRatio, pooledRetention } from './summary.js';
+import { collectSummary } from './demo-metrics.js';
+import { type DemoSummary, formatSummary } from './summary.js';
 
 export interface DemoOptions {
   readonly users: number;
@@ -132,29 +132,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
 
     step('Metrics');
+    if (!etl.identity)
+      throw new Error('the demo plan stitches identities: runEtl reported no identity totals');
     const catalog = metricCatalogOf(document);
     const range = { from: startDay, to: lastDay, timeZone: 'UTC' };
-    const run = { catalog, now: () => options.now ?? Date.now() };
-    const stickiness = (await runMetric(db, { metric: 'stickiness', ...range }, run)).rows;
-    const d1 = (await runMetric(db, { metric: 'retention', ...range, days: 1 }, run)).rows;
-    const d7 = (await runMetric(db, { metric: 'retention', ...range, days: 7 }, run)).rows;
-    const revenue = (await runMetric(db, { metric: 'revenue', ...range }, run)).rows;
-    const conversion = (await runMetric(db, { metric: 'conversion', ...range }, run)).rows;
-    const installs = (await runMetric(db, { metric: 'installs', ...range }, run)).rows;
-    const last = stickiness.at(-1);
-    const dauByDay = new Map(stickiness.map((r) => [r.day, r.dau]));
-    const summary: DemoSummary = {
-      lastDay,
-      dau: last?.dau ?? 0,
-      mau: last?.mau ?? 0,
-      stickiness: last?.stickiness ?? null,
-      d1: pooledRetention(d1),
-      d7: pooledRetention(d7),
-      arpdau: pooledRatio(revenue.map((r) => ({ num: r.revenue, den: dauByDay.get(r.day) ?? 0 }))),
-      conversion: pooledRatio(conversion.map((r) => ({ num: r.converted, den: r.dau }))),
-      revenue: revenue.reduce((s, r) => s + r.revenue, 0),
-      installs: installs.reduce((s, r) => s + r.installs, 0),
-    };
+    const now = () => options.now ?? Date.now();
+    const summary = await collectSummary(db, {
+      ...range,
+      catalog,
+      now,
+      identity: { links: etl.identity.links, conflicts: etl.identity.conflicts },
+    });
     log(formatSummary(summary));
 
     step('Report');
@@ -162,7 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ...range,
       title: 'Mobile game — Tributary demo',
       catalog,
-      now: run.now,
+      now,
     });
     writeFileSync(options.reportPath, renderReportHtml(data));
     log(`  wrote ${options.reportPath}`);

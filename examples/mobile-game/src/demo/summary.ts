@@ -1,6 +1,5 @@
-/** The headline numbers the demo prints, computed from metric rows. */
-export interface DemoSummary {
-  readonly lastDay: string;
+/** The figures that depend on who is counted: persons (stitched) or user keys (raw). */
+export interface CountedFigures {
   readonly dau: number;
   readonly mau: number;
   readonly stickiness: number | null;
@@ -9,8 +8,19 @@ export interface DemoSummary {
   readonly d7: number | null;
   readonly arpdau: number | null;
   readonly conversion: number | null;
-  readonly revenue: number;
   readonly installs: number;
+}
+
+/** The headline numbers the demo prints, computed from metric rows. */
+export interface DemoSummary {
+  readonly lastDay: string;
+  /** Counted per person: the anonymous ids of a player joined to the user id they signed in as. */
+  readonly persons: CountedFigures;
+  /** Counted per user key (user id, else anonymous id), as without identity stitching. */
+  readonly userKeys: CountedFigures;
+  readonly revenue: number;
+  /** Totals of the identity graph after the ETL. */
+  readonly identity: { readonly links: number; readonly conflicts: number };
 }
 
 interface CohortCell {
@@ -39,19 +49,29 @@ export function pooledRatio(rows: readonly { readonly num: number; readonly den:
 const percent = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
 const money = (v: number | null) => (v === null ? 'n/a' : `$${v.toFixed(3)}`);
 
-/** The summary as aligned lines. */
+/** The summary as aligned lines: persons (stitched) and user keys (raw) side by side, then the identity totals. */
 export function formatSummary(s: DemoSummary): string {
-  const rows: [string, string][] = [
-    [`DAU (${s.lastDay})`, String(s.dau)],
-    [`MAU (${s.lastDay})`, String(s.mau)],
-    ['DAU/MAU', percent(s.stickiness)],
-    ['D1 retention', percent(s.d1)],
-    ['D7 retention', percent(s.d7)],
-    ['ARPDAU', money(s.arpdau)],
-    ['Conversion (first purchase ÷ DAU)', percent(s.conversion)],
-    ['Installs', String(s.installs)],
-    ['Revenue', `$${s.revenue.toFixed(2)}`],
+  const both = (figure: (c: CountedFigures) => string): [string, string] => [
+    figure(s.persons),
+    figure(s.userKeys),
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  const rows: [string, ...string[]][] = [
+    ['', 'persons (stitched)', 'user keys (raw)'],
+    [`DAU (${s.lastDay})`, ...both((c) => String(c.dau))],
+    [`MAU (${s.lastDay})`, ...both((c) => String(c.mau))],
+    ['DAU/MAU', ...both((c) => percent(c.stickiness))],
+    ['D1 retention', ...both((c) => percent(c.d1))],
+    ['D7 retention', ...both((c) => percent(c.d7))],
+    ['ARPDAU', ...both((c) => money(c.arpdau))],
+    ['Conversion (first purchase ÷ DAU)', ...both((c) => percent(c.conversion))],
+    ['Installs', ...both((c) => String(c.installs))],
+    ['Revenue', ...both(() => `$${s.revenue.toFixed(2)}`)],
+    ['Identity graph', `${s.identity.links} links, ${s.identity.conflicts} conflicts (kept apart)`],
+  ];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      `  ${r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`.trimEnd(),
+    )
+    .join('\n');
 }
