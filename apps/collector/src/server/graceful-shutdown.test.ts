@@ -9,7 +9,11 @@ import { createWarehouseTables } from '../test-helpers/test-collector.js';
 
 const CHILD = new URL('../test-helpers/serve-child.ts', import.meta.url).pathname;
 
-/** Runs the collector in a child process, sends a request the 5 s flush timer would hold, then SIGTERM. */
+/**
+ * Runs the collector in a child process, sends a request that its hour-long flush timer would
+ * hold, and sends SIGTERM once the child says the request arrived: the answer can only come from
+ * the shutdown committing the in-flight events (no wall-clock budget, so a busy machine only slows it).
+ */
 async function sigtermDuringRequest(databaseUrl: string, env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
@@ -20,29 +24,39 @@ async function sigtermDuringRequest(databaseUrl: string, env: Record<string, str
     },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening (\S+)/.exec(chunk.toString());
-      if (match?.[1]) resolve(match[1]);
+  let output = '';
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match) {
+          child.stdout.off('data', onData);
+          resolve(match);
+        }
+      };
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        check();
+      };
+      child.stdout.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`child exited early with ${code}: ${output}`)));
+      check();
     });
-    child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-  });
-  const started = performance.now();
+  const base = (await waitFor(/listening (\S+)/))[1] as string;
   const inFlight = fetch(`${base}/v1/identify`, {
     method: 'POST',
     headers: { 'x-write-key': 'child-key', 'content-type': 'application/json' },
     body: JSON.stringify({ userId: 'u1', messageId: 'in-flight-at-sigterm', traits: {} }),
   });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await waitFor(/request \S+/);
   child.kill('SIGTERM');
   const body = await (await inFlight).json();
-  const ms = performance.now() - started;
   const code = await exited;
   const refused = await fetch(`${base}/health`).then(
     () => false,
     () => true,
   );
-  return { body, ms, code, refused };
+  return { body, code, refused };
 }
 
 async function expectStored(db: Warehouse) {
@@ -52,11 +66,11 @@ async function expectStored(db: Warehouse) {
 }
 
 // SIGTERM: stop accepting, let the in-flight request finish (its events are committed at once, not
-// at the 5 s timer), close the database, exit 0.
+// at the flush timer), close the database, exit 0.
 describe('graceful shutdown on SIGTERM', () => {
   for (const engine of testEngines()) {
     it(`answers the in-flight request after committing it, then exits 0 [${engine.kind}]`, {
-      timeout: 60_000,
+      timeout: 300_000,
     }, async () => {
       if (engine.kind === 'postgres') {
         const database = await freshDatabase(engine);
@@ -64,7 +78,6 @@ describe('graceful shutdown on SIGTERM', () => {
           await createWarehouseTables(database.warehouse);
           const outcome = await sigtermDuringRequest(database.url);
           expect(outcome).toMatchObject({ body: { accepted: 1, rejected: 0 }, code: 0, refused: true });
-          expect(outcome.ms).toBeLessThan(4_000);
           await expectStored(database.warehouse);
         } finally {
           await database.dispose();
@@ -79,7 +92,6 @@ describe('graceful shutdown on SIGTERM', () => {
         await setup.close();
         const outcome = await sigtermDuringRequest('', { TRIBUTARY_DATA_DIR: dataDir });
         expect(outcome).toMatchObject({ body: { accepted: 1, rejected: 0 }, code: 0, refused: true });
-        expect(outcome.ms).toBeLessThan(4_000);
         const reopened = await connect(undefined, { dataDir });
         await expectStored(reopened);
         await reopened.close();
