@@ -111,6 +111,41 @@ function expectedCounts(messages: readonly SimulatedMessage[], from: string, to:
   };
 }
 
+describe('summary lines', () => {
+  it('puts persons and user keys side by side, then the identity totals', () => {
+    const figures = {
+      dau: 198,
+      mau: 1492,
+      stickiness: 0.1327,
+      d1: 0.32,
+      d7: 0.172,
+      arpdau: 0.0561,
+      conversion: 0.01,
+      installs: 1485,
+    };
+    const summary = {
+      lastDay: '2026-12-05',
+      persons: figures,
+      userKeys: { ...figures, dau: 201, mau: 1830, stickiness: 0.11, d1: null, installs: 1526 },
+      revenue: 315.13,
+      identity: { links: 1178, conflicts: 11 },
+    };
+    expect(formatSummary(summary).split('\n')).toEqual([
+      '                                     persons (stitched)  user keys (raw)',
+      '  DAU (2026-12-05)                   198                 201',
+      '  MAU (2026-12-05)                   1492                1830',
+      '  DAU/MAU                            13.3%               11.0%',
+      '  D1 retention                       32.0%               n/a',
+      '  D7 retention                       17.2%               17.2%',
+      '  ARPDAU                             $0.056              $0.056',
+      '  Conversion (first purchase ÷ DAU)  1.0%                1.0%',
+      '  Installs                           1485                1526',
+      '  Revenue                            $315.13             $315.13',
+      '  Identity graph                     1178 links, 11 conflicts (kept apart)',
+    ]);
+  });
+});
+
 describe('summary arithmetic', () => {
   it('pools retention over complete cohorts and ratios over days', () => {
     expect(

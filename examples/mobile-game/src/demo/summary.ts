@@ -68,7 +68,10 @@ export function formatSummary(s: DemoSummary): string {
     ['Revenue', ...both(() => `$${s.revenue.toFixed(2)}`)],
     ['Identity graph', `${s.identity.links} links, ${s.identity.conflicts} conflicts (kept apart)`],
   ];
-  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  // A row's last cell is not padded, so it does not widen its column (the identity line).
+  const widths = [0, 1].map((i) =>
+    Math.max(...rows.map((r) => (i < r.length - 1 ? (r[i] ?? '').length : 0))),
+  );
   return rows
     .map((r) =>
       `  ${r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`.trimEnd(),
