@@ -122,10 +122,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       warehouse: db,
       document,
       mode: 'full',
-      onProgress: (p) =>
-        log(
-          `  chunk ${p.chunk}/${p.chunks}: ${p.extracted.toLocaleString('en')} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s`,
-        ),
+      onProgress: (p) => {
+        const rate = `${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s`;
+        if (p.cooking === 'all') log('  cooking the cooked tables (per user key and per person)');
+        else if (p.cooking === 'done') log(`  cooked: ${rate} overall`);
+        else log(`  chunk ${p.chunk}/${p.chunks}: ${p.extracted.toLocaleString('en')} rows, ${rate}`);
+      },
     });
     log(
       `  extracted ${etl.extracted}, loaded ${etl.loaded}, rejected ${etl.rejected}, duplicates ${etl.duplicates}`,
