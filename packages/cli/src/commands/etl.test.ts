@@ -134,11 +134,11 @@ describeEachDatabase(
         document: etlTestDocument,
         signal: controller.signal,
         debounceMs: 20,
-        pollMs: 60_000,
+        // Longer than the test may run: rows can only arrive through NOTIFY, whatever the machine's load.
+        pollMs: 3_600_000,
         onRun: (r) => runs.push(r.loaded),
       });
       try {
-        const latencies: number[] = [];
         for (let i = 0; i < 5; i++) {
           const messageId = `watch-${i}`;
           const sent = performance.now();
@@ -170,13 +170,13 @@ describeEachDatabase(
               expect(found[0]).toEqual({ price_cents: '4.99' });
               break;
             }
-            if (performance.now() - sent > 10_000)
-              throw new Error(`${messageId} not in processed.purchase after 10 s`);
+            if (performance.now() - sent > 120_000)
+              throw new Error(
+                `${messageId} not in processed.purchase after 120 s (NOTIFY did not wake the watcher)`,
+              );
             await new Promise((r) => setTimeout(r, 10));
           }
-          latencies.push(performance.now() - sent);
         }
-        expect(Math.max(...latencies)).toBeLessThan(10_000);
         controller.abort();
         await watching;
         expect(runs.reduce((a, b) => a + b, 0)).toBe(5);
