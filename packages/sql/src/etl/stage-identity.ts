@@ -74,11 +74,14 @@ SELECT n.from_id FROM etl_new_links AS n
 UNION
 SELECT n.to_id FROM etl_new_links AS n`,
     ),
+    // A target out of scope keeps its chain, so its person and its loop flag hold for the ids
+    // whose links lead to it (a link into a loop closed in an earlier chunk is looped too).
     cook(
       'their links, marked when the target is in scope too',
       `CREATE TEMPORARY TABLE etl_identity_edges ON COMMIT DROP AS
 SELECT s.id, l.to_id, (l.to_id IS NOT NULL AND EXISTS (SELECT 1 FROM etl_identity_scope AS t WHERE t.id = l.to_id)) AS inside,
-  CASE WHEN l.to_id IS NULL THEN s.id ELSE coalesce(i.person_key, l.to_id) END AS outside_person
+  CASE WHEN l.to_id IS NULL THEN s.id ELSE coalesce(i.person_key, l.to_id) END AS outside_person,
+  l.to_id IS NOT NULL AND coalesce(i.looped, false) AS outside_looped
 FROM etl_identity_scope AS s
 LEFT JOIN cooked.identity_links AS l ON l.from_id = s.id
 LEFT JOIN cooked.identities AS i ON i.id = l.to_id`,
@@ -89,12 +92,12 @@ LEFT JOIN cooked.identities AS i ON i.id = l.to_id`,
     cook(
       'persons, walking down from each chain end: one step per link, whatever the chain length',
       `CREATE TEMPORARY TABLE etl_resolved ON COMMIT DROP AS
-WITH RECURSIVE down (id, person_key) AS (
-  SELECT e.id, e.outside_person FROM etl_identity_edges AS e WHERE NOT e.inside
+WITH RECURSIVE down (id, person_key, looped) AS (
+  SELECT e.id, e.outside_person, e.outside_looped FROM etl_identity_edges AS e WHERE NOT e.inside
   UNION ALL
-  SELECT e.id, d.person_key FROM down AS d JOIN etl_identity_edges AS e ON e.inside AND e.to_id = d.id
+  SELECT e.id, d.person_key, d.looped FROM down AS d JOIN etl_identity_edges AS e ON e.inside AND e.to_id = d.id
 )
-SELECT d.id, d.person_key, false AS looped FROM down AS d`,
+SELECT d.id, d.person_key, d.looped FROM down AS d`,
     ),
     cook(
       "ids no chain end reaches lead into a loop: the loop's smallest id is their person",

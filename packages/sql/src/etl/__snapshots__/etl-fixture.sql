@@ -2350,7 +2350,9 @@ SELECT
   CASE
     WHEN l.to_id IS NULL THEN s.id
     ELSE coalesce(i.person_key, l.to_id)
-  END AS outside_person
+  END AS outside_person,
+  l.to_id IS NOT NULL
+  AND coalesce(i.looped, false) AS outside_looped
 FROM
   etl_identity_scope AS s
   LEFT JOIN cooked.identity_links AS l ON l.from_id = s.id
@@ -2370,10 +2372,11 @@ ANALYZE etl_identity_edges (id, to_id, inside);
 -- [cook] persons, walking down from each chain end: one step per link, whatever the chain length
 CREATE TEMPORARY TABLE etl_resolved ON COMMIT DROP AS
 WITH RECURSIVE
-  down (id, person_key) AS (
+  down (id, person_key, looped) AS (
     SELECT
       e.id,
-      e.outside_person
+      e.outside_person,
+      e.outside_looped
     FROM
       etl_identity_edges AS e
     WHERE
@@ -2381,7 +2384,8 @@ WITH RECURSIVE
     UNION ALL
     SELECT
       e.id,
-      d.person_key
+      d.person_key,
+      d.looped
     FROM
       down AS d
       JOIN etl_identity_edges AS e ON e.inside
@@ -2390,7 +2394,7 @@ WITH RECURSIVE
 SELECT
   d.id,
   d.person_key,
-  false AS looped
+  d.looped
 FROM
   down AS d;
 
@@ -3393,7 +3397,9 @@ SELECT
   CASE
     WHEN l.to_id IS NULL THEN s.id
     ELSE coalesce(i.person_key, l.to_id)
-  END AS outside_person
+  END AS outside_person,
+  l.to_id IS NOT NULL
+  AND coalesce(i.looped, false) AS outside_looped
 FROM
   etl_identity_scope AS s
   LEFT JOIN cooked.identity_links AS l ON l.from_id = s.id
@@ -3413,10 +3419,11 @@ ANALYZE etl_identity_edges (id, to_id, inside);
 -- [cook] persons, walking down from each chain end: one step per link, whatever the chain length
 CREATE TEMPORARY TABLE etl_resolved ON COMMIT DROP AS
 WITH RECURSIVE
-  down (id, person_key) AS (
+  down (id, person_key, looped) AS (
     SELECT
       e.id,
-      e.outside_person
+      e.outside_person,
+      e.outside_looped
     FROM
       etl_identity_edges AS e
     WHERE
@@ -3424,7 +3431,8 @@ WITH RECURSIVE
     UNION ALL
     SELECT
       e.id,
-      d.person_key
+      d.person_key,
+      d.looped
     FROM
       down AS d
       JOIN etl_identity_edges AS e ON e.inside
@@ -3433,7 +3441,7 @@ WITH RECURSIVE
 SELECT
   d.id,
   d.person_key,
-  false AS looped
+  d.looped
 FROM
   down AS d;
 
