@@ -79,7 +79,7 @@ describe.skipIf(chromiumMissing)('browser tracker in headless Chromium, sending 
     });
     await page.waitForURL('**/other.html');
     const fromPage = () => storedWhere((m) => m.context?.page?.path === '/page.html');
-    await waitFor(async () => (await fromPage()).length >= 42, 10_000);
+    await waitFor(async () => (await fromPage()).length >= 42, 60_000);
     const stored = await fromPage();
     expect(
       stored
@@ -109,8 +109,28 @@ describe.skipIf(chromiumMissing)('browser tracker in headless Chromium, sending 
       const tracker = (globalThis as any).tracker;
       for (let n = 100; n < 110; n++) tracker.track('ping', { n });
       tracker.track('purchase', { sku: 'gem', price: 499 });
-      // Let the IndexedDB transaction commit and the critical flush fail once.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Wait until the 11 messages are committed to IndexedDB (not for a fixed time: a busy machine
+      // can take longer), whatever the tracker's database is called.
+      const persisted = async () => {
+        let count = 0;
+        for (const info of await indexedDB.databases()) {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open(info.name as string);
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          if (db.objectStoreNames.contains('messages'))
+            count += await new Promise<number>((resolve, reject) => {
+              const request = db.transaction('messages', 'readonly').objectStore('messages').count();
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+          db.close();
+        }
+        return count;
+      };
+      const deadline = Date.now() + 60_000;
+      while ((await persisted()) < 11 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       return tracker.anonymousId as string;
     });
     await page.goto(`${site.url}/other.html`);
@@ -118,7 +138,7 @@ describe.skipIf(chromiumMissing)('browser tracker in headless Chromium, sending 
     const replayedNow = () => storedWhere((m) => m.properties?.n >= 100 || m.event === 'purchase');
     expect(await replayedNow()).toEqual([]);
     const next = await openTrackedPage();
-    await waitFor(async () => (await replayedNow()).length >= 11, 10_000);
+    await waitFor(async () => (await replayedNow()).length >= 11, 60_000);
     const replayed = await replayedNow();
     expect(replayed.map((m) => m.properties.n ?? m.properties.sku).sort()).toEqual(
       [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 'gem'].sort(),
