@@ -20,6 +20,9 @@ it('the committed Database fixture is exactly what generateKyselyTypes produces 
   expect(generated).toContain("'processed.level_up_v3': ProcessedLevelUpV3;");
   expect(generated).toMatch(/items: ColumnType<\{ id: string; quantity: number \}\[\], string, string>;/);
   expect(generated).toMatch(/placement: "banner" \| "interstitial" \| "rewarded";/);
+  // Identity resolution's tables (plan etl.identity.mode 'stitch', the default) are typed too.
+  for (const table of ['identities', 'identity_links', 'identity_conflicts', 'persons', 'person_days'])
+    expect(generated).toContain(`'cooked.${table}': Cooked`);
 });
 
 describeEachDatabase('generated Kysely types against a migrated database', (getDb) => {
