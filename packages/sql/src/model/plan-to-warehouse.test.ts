@@ -38,6 +38,13 @@ describe('planToWarehouse', () => {
       'cooked.users',
       'cooked.sessions',
       'cooked.session_days',
+      'cooked.identity_links',
+      'cooked.identity_conflicts',
+      'cooked.identities',
+      'cooked.person_days',
+      'cooked.person_day_dimensions',
+      'cooked.persons',
+      'cooked.person_session_days',
       'tributary.etl_runs',
       'tributary.watermarks',
     ]);
