@@ -58,7 +58,12 @@ export {
   type RunMetricOptions,
   runMetric,
 } from './metrics/index.js';
-export { explainFunnel, type RunFunnelOptions, runFunnel } from './funnels/index.js';
+export {
+  explainFunnel,
+  type RunFunnelOptions,
+  runFunnel,
+  runFunnelTimeToConvert,
+} from './funnels/index.js';
 export {
   type ExperimentReadout,
   type MetricComparison,

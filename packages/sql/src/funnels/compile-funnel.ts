@@ -276,3 +276,30 @@ export function funnelCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
   ${ctes},
   completions as (select unit, ${raw(`e${last}`)} as entry from ${raw(table)} where ${raw(`e${last}`)} is not null)`;
 }
+
+/**
+ * Each unit's times between consecutive steps, for time-to-convert histograms (ordered and strict
+ * order; `any` order has no time between steps): `with <this> select … from unit_times`, one row
+ * `(bv, k, ms)` per unit (and breakdown value) and step k ≥ 1 it reached, `ms` the milliseconds
+ * from step k−1 of the attempt that reached step k first — the values whose median and p90 are
+ * `t<k>` and `p<k>` of the steps query (the same `f<k>` as its `units` CTE).
+ */
+export function funnelStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
+  const { ctes, last } = levelCtes(spec);
+  const firsts = spec.steps
+    .slice(1)
+    .map(
+      (_, i) => `min(array[ts, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
+    );
+  const times = spec.steps
+    .slice(1)
+    .map((_, i) => `(${i + 1}, u.f${i + 1}[3])`)
+    .join(', ');
+  return sql`${eventsCte(spec)},
+  ${ctes},
+  units as (select unit, bv, bool_or(e0 is not null) as r0, ${raw(firsts.join(', '))} from ${raw(last)} group by unit, bv),
+  unit_times as (
+    select u.bv, s.k, s.ms from units as u cross join lateral (values ${raw(times)}) as s(k, ms)
+    where u.r0 and s.ms is not null
+  )`;
+}

@@ -30,3 +30,11 @@ export {
   parseFunnelWindow,
   resolveFunnelSpec,
 } from './resolve-funnel-spec.js';
+export {
+  assembleTimeToConvert,
+  type CompiledTimeToConvert,
+  compileFunnelTimeToConvert,
+  type FunnelTimeToConvert,
+  TIME_TO_CONVERT_BUCKETS,
+  type TimeToConvertBucket,
+} from './time-to-convert.js';

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { compileFunnel } from './compile-funnel.js';
+import type { FunnelCatalog, FunnelSpec } from './funnel-spec.js';
+import {
+  assembleTimeToConvert,
+  compileFunnelTimeToConvert,
+  TIME_TO_CONVERT_BUCKETS,
+} from './time-to-convert.js';
+
+const table = (name: string) => [{ table: name, properties: new Map() }];
+const catalog: FunnelCatalog = {
+  reportingTimeZones: ['UTC'],
+  dimensions: new Map([['platform', 'platform']]),
+  events: new Map([
+    ['install', table('install')],
+    ['level_up', table('level_up')],
+    ['purchase', table('purchase')],
+  ]),
+  identityMode: 'none',
+};
+const spec: FunnelSpec = {
+  steps: [{ event: 'install' }, { event: 'level_up' }, { event: 'purchase' }],
+  window: '7d',
+  from: '2026-03-01',
+  to: '2026-03-31',
+};
+
+describe('compileFunnelTimeToConvert', () => {
+  it('buckets the per-unit times of the steps query by width_bucket over the bucket starts in ms', () => {
+    const compiled = compileFunnelTimeToConvert(spec, catalog);
+    const steps = compileFunnel(spec, catalog).steps;
+    // The same events and parameters as the steps query; the times are its f<k>[3].
+    expect(compiled?.parameters).toEqual(steps.parameters);
+    expect(compiled?.sql.startsWith(steps.sql.slice(0, steps.sql.indexOf('units as')))).toBe(true);
+    expect(compiled?.sql.slice(compiled.sql.indexOf('units as'))).toBe(
+      `units as (select unit, bv, bool_or(e0 is not null) as r0, min(array[ts, seq, ts - p1[2]]) filter (where e1 is not null) as f1, min(array[ts, seq, ts - p2[2]]) filter (where e2 is not null) as f2 from l2 group by unit, bv),
+  unit_times as (
+    select u.bv, s.k, s.ms from units as u cross join lateral (values (1, u.f1[3]), (2, u.f2[3])) as s(k, ms)
+    where u.r0 and s.ms is not null
+  )
+select bv as breakdown, k as step, width_bucket(ms, array[60000, 300000, 1800000, 7200000, 43200000, 86400000, 259200000]::bigint[]) as bucket, count(*)::int as units
+from unit_times
+group by 1, 2, 3
+order by 1, 2, 3`,
+    );
+  });
+
+  it('is null for any order, which has no time between steps', () => {
+    expect(compileFunnelTimeToConvert({ ...spec, order: 'any' }, catalog)).toBeNull();
+  });
+});
+
+describe('assembleTimeToConvert', () => {
+  it('fills every bucket of every later step, per breakdown value', () => {
+    const resolved = compileFunnel({ ...spec, breakdown: 'platform' }, catalog).spec;
+    const histogram = assembleTimeToConvert(resolved, [
+      { breakdown: 'android', step: 1, bucket: 0, units: 4 },
+      { breakdown: 'android', step: 2, bucket: 7, units: 1 },
+      { breakdown: 'ios', step: 1, bucket: 3, units: 2 },
+    ]);
+    expect(histogram.buckets).toBe(TIME_TO_CONVERT_BUCKETS);
+    expect(histogram.groups).toEqual([
+      {
+        breakdown: 'android',
+        steps: [
+          { step: 2, event: 'level_up', units: [4, 0, 0, 0, 0, 0, 0, 0] },
+          { step: 3, event: 'purchase', units: [0, 0, 0, 0, 0, 0, 0, 1] },
+        ],
+      },
+      {
+        breakdown: 'ios',
+        steps: [
+          { step: 2, event: 'level_up', units: [0, 0, 0, 2, 0, 0, 0, 0] },
+          { step: 3, event: 'purchase', units: [0, 0, 0, 0, 0, 0, 0, 0] },
+        ],
+      },
+    ]);
+  });
+
+  it('has one group without a breakdown, even with no rows', () => {
+    const resolved = compileFunnel(spec, catalog).spec;
+    expect(assembleTimeToConvert(resolved, []).groups).toEqual([
+      {
+        breakdown: null,
+        steps: [
+          { step: 2, event: 'level_up', units: [0, 0, 0, 0, 0, 0, 0, 0] },
+          { step: 3, event: 'purchase', units: [0, 0, 0, 0, 0, 0, 0, 0] },
+        ],
+      },
+    ]);
+  });
+});
