@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { etlCommand } from './etl.js';
+import { funnelCommand } from './funnel.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { loadCommand } from './load.js';
@@ -19,5 +20,6 @@ export const commands: readonly Command[] = [
   loadCommand,
   etlCommand,
   metricsCommand,
+  funnelCommand,
   reportCommand,
 ];
