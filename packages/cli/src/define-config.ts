@@ -1,3 +1,4 @@
+import type { ExperimentDefinition, FunnelSpec } from '@tributary/sql';
 import { CliUsageError } from './errors.js';
 
 /** One source of events (an app, a backend service); its write key comes from the environment. */
@@ -43,6 +44,20 @@ export interface TributaryConfig {
   };
   readonly etl?: {
     readonly chunkSize?: number;
+  };
+  /**
+   * The experiments `tributary experiment <key>` reads out, each declared with
+   * `defineExperiment<typeof plan>({ key, variants, exposureEvent, metrics })`; keys are unique.
+   */
+  readonly experiments?: readonly ExperimentDefinition[];
+  /** What `tributary report` shows besides the metrics. */
+  readonly report?: {
+    /** Funnels to chart, over the report's range and time zone. */
+    readonly funnels?: ReadonlyArray<
+      { readonly title?: string } & Omit<FunnelSpec, 'from' | 'to' | 'timeZone'>
+    >;
+    /** Keys of configured `experiments` to read out. */
+    readonly experiments?: readonly string[];
   };
 }
 

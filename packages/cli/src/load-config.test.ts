@@ -68,6 +68,20 @@ describe('config loading', () => {
     ).toMatch(
       /collector\.sources\[0\] \("app"\) needs a writeKey of at least 8 characters; read it from the environment/,
     );
+    const experiments = (fields: string) =>
+      failure(
+        project({ 'tributary.config.mjs': `export default { plan: './p.mjs', ${fields} };`, 'p.mjs': '' }),
+      );
+    expect(await experiments("experiments: [{ key: 'a' }, { variants: [] }]")).toMatch(
+      /experiments\[1\] needs a key \(the value of its exposure event's experiment property\), e\.g\. key: 'starter-pack'\./,
+    );
+    expect(await experiments("experiments: [{ key: 'a' }, { key: 'a' }]")).toMatch(
+      /experiments\[1\] reuses the key "a"; give each experiment its own key\./,
+    );
+    expect(await experiments("experiments: [{ key: 'a' }], report: { experiments: ['a', 'b'] }")).toMatch(
+      /report\.experiments\[1\] is "b", which is not a configured experiment \(a\); add it to experiments or fix the key\./,
+    );
+    expect(await experiments("experiments: { key: 'a' }")).toMatch(/"experiments" must be a list/);
     expect(await failure(project({ 'tributary.config.mjs': 'export default { plan: ' }))).toMatch(
       /could not load .*tributary\.config\.mjs/,
     );

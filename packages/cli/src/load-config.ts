@@ -78,5 +78,33 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       );
     }
   }
+  checkExperiments(file, config);
   return { file, root, config, planPath };
+}
+
+/** Experiment keys are unique, and the report names only configured ones (the definitions are checked against the plan when they run). */
+function checkExperiments(file: string, config: TributaryConfig): void {
+  const experiments: unknown = config.experiments ?? [];
+  if (!Array.isArray(experiments))
+    throw new CliUsageError(
+      `tributary: ${file}: "experiments" must be a list, e.g. experiments: [defineExperiment({ key: 'starter-pack', … })].`,
+    );
+  const keys: string[] = [];
+  for (const [i, experiment] of experiments.entries()) {
+    const key: unknown = (experiment as { key?: unknown } | null)?.key;
+    if (typeof key !== 'string' || key === '')
+      throw new CliUsageError(
+        `tributary: ${file}: experiments[${i}] needs a key (the value of its exposure event's experiment property), e.g. key: 'starter-pack'.`,
+      );
+    if (keys.includes(key))
+      throw new CliUsageError(
+        `tributary: ${file}: experiments[${i}] reuses the key "${key}"; give each experiment its own key.`,
+      );
+    keys.push(key);
+  }
+  for (const [i, key] of (config.report?.experiments ?? []).entries())
+    if (!keys.includes(key))
+      throw new CliUsageError(
+        `tributary: ${file}: report.experiments[${i}] is "${key}", which is not a configured experiment (${keys.join(', ') || 'none configured'}); add it to experiments or fix the key.`,
+      );
 }
