@@ -8,6 +8,8 @@ export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** `tributary.config.ts` of the project, when there is one (loaded by `main`). */
   readonly config?: LoadedConfig;
+  /** The clock for default date ranges (`Date.now` when absent); tests pass a fixed time. */
+  readonly now?: () => number;
 }
 
 /** One `tributary <name>` command. `run` returns the exit code. */

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { etlCommand } from './etl.js';
+import { experimentCommand } from './experiment.js';
 import { funnelCommand } from './funnel.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
   etlCommand,
   metricsCommand,
   funnelCommand,
+  experimentCommand,
   reportCommand,
 ];
