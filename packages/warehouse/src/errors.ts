@@ -9,7 +9,8 @@ export type WarehouseErrorCode =
   | 'migrations_dir_missing'
   | 'unknown_migration_target'
   | 'invalid_snapshot'
-  | 'copy_unsupported';
+  | 'copy_unsupported'
+  | 'report_needs_plan';
 
 /** Thrown for problems the caller has to fix (a bad URL, a data directory owned by another process, …). */
 export class WarehouseError extends TributaryError {

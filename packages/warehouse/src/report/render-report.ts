@@ -1,8 +1,11 @@
 import { escapeHtml } from './html-text.js';
+import { experimentSection } from './render-experiments.js';
+import { funnelSection } from './render-funnels.js';
 import { identitySection } from './render-identity.js';
 import { type ReportAssets, reportAssets } from './report-assets.js';
 import type { ReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
+import { ANALYSIS_STYLES } from './svg-charts.js';
 
 /** JSON safe inside a `<script>` element (no `</script>`, no `<!--`). */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -37,7 +40,9 @@ ${rows}
 /**
  * A self-contained HTML page (no network: uPlot, styles, script and data are inlined; a CSP forbids
  * any fetch) with DAU/WAU/MAU, stickiness, revenue and ARPDAU line charts, a retention heat map
- * and, with person tables, users counted with and without identity stitching.
+ * and, with person tables, users counted with and without identity stitching; then the configured
+ * funnels (bars, drop-off, time-to-convert histograms) and experiment readouts (variants, sample
+ * ratio, lifts with interval charts), drawn as inline SVG.
  * The data is embedded as JSON and exposed as `window.__TRIBUTARY_REPORT__`.
  */
 export function renderReportHtml(data: ReportData, assets: ReportAssets = reportAssets()): string {
@@ -64,6 +69,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .figures th, .figures td { padding: 3px 10px; border: 1px solid #e5e7eb; text-align: right; }
 .figures tbody th { text-align: left; font-weight: normal; }
 </style>
+<style>${ANALYSIS_STYLES}</style>
 </head>
 <body>
 <h1>${title}</h1>
@@ -81,6 +87,8 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 ${heatMap(data.retention)}
 </div>
 ${data.identity ? identitySection(data.identity) : ''}
+${data.funnels?.length ? funnelSection(data.funnels) : ''}
+${data.experiments?.length ? experimentSection(data.experiments) : ''}
 <script type="application/json" id="tributary-report-data">${scriptJson(data)}</script>
 <script>${assets.chartScript.replace(/<\/script/gi, '<\\/script')}</script>
 <script>${REPORT_SCRIPT}</script>

@@ -1,7 +1,11 @@
-import type { MetricCatalog } from '@tributary/sql';
+import type { PlanDocument } from '@tributary/schema';
+import type { ExperimentDefinition, MetricCatalog } from '@tributary/sql';
+import { WarehouseError } from '../errors.js';
 import type { SqlRunner } from '../warehouse.js';
 import { discoverMetricCatalog } from '../metrics/discover-catalog.js';
 import { runMetric } from '../metrics/run-metric.js';
+import { collectExperimentData, type ReportExperiment } from './experiment-data.js';
+import { collectFunnelData, type ReportFunnel, type ReportFunnelSpec } from './funnel-data.js';
 import { collectIdentityData, type ReportIdentity } from './identity-data.js';
 
 /** What the report shows, as plain data (embedded in the page as JSON). */
@@ -36,6 +40,10 @@ export interface ReportData {
    * graph's totals; present when the warehouse keeps person tables (the other sections then count persons).
    */
   readonly identity?: ReportIdentity;
+  /** The configured funnels over the report's days (step 1 on those days, in its zone). */
+  readonly funnels?: readonly ReportFunnel[];
+  /** The configured experiments' readouts over the report's days (exposures on those days). */
+  readonly experiments?: readonly ReportExperiment[];
 }
 
 /** Options of `collectReportData`. */
@@ -48,18 +56,25 @@ export interface ReportOptions {
   readonly now?: () => number;
   /** Retention triangle: daily cohorts with offsets 0..14 unless given. */
   readonly retention?: { readonly granularity?: 'day' | 'week'; readonly maxOffset?: number };
+  /** The plan, which funnels and experiments are checked against; needed when either is given. */
+  readonly document?: PlanDocument;
+  /** Funnels to show: specs without a range (the report's days and zone are used). */
+  readonly funnels?: readonly ReportFunnelSpec[];
+  /** Experiments to read out over the report's days. */
+  readonly experiments?: readonly ExperimentDefinition[];
 }
 
 /**
  * Runs the report's metrics (DAU, WAU, MAU, stickiness, revenue, ARPDAU, the retention triangle;
  * with person tables also DAU, MAU, installs and retention with and without stitching) over the
- * cooked tables and returns them as plain data.
+ * cooked tables, and the given funnels and experiments, and returns them as plain data.
  *
  * @example
  * const data = await collectReportData(warehouse, { from: '2026-03-01', to: '2026-03-31' });
  * writeFileSync('report.html', renderReportHtml(data));
  */
 export async function collectReportData(warehouse: SqlRunner, options: ReportOptions): Promise<ReportData> {
+  const document = planOf(options);
   const catalog = options.catalog ?? (await discoverMetricCatalog(warehouse));
   const now = options.now ?? Date.now;
   const run = { catalog, now };
@@ -94,6 +109,15 @@ export async function collectReportData(warehouse: SqlRunner, options: ReportOpt
   }
   const identity =
     catalog.identityMode === 'stitch' ? await collectIdentityData(warehouse, base, run) : undefined;
+  const analyses = { from: options.from, to: options.to, timeZone: stickiness.query.spec.timeZone };
+  const funnels =
+    options.funnels?.length && document
+      ? await collectFunnelData(warehouse, options.funnels, analyses, document)
+      : undefined;
+  const experiments =
+    options.experiments?.length && document
+      ? await collectExperimentData(warehouse, options.experiments, analyses, document)
+      : undefined;
   return {
     title: options.title ?? 'Tributary metrics',
     timeZone: stickiness.query.spec.timeZone,
@@ -111,5 +135,23 @@ export async function collectReportData(warehouse: SqlRunner, options: ReportOpt
     },
     retention: { granularity, offsets, cohorts: [...cohorts.values()] },
     ...(identity ? { identity } : {}),
+    ...(funnels ? { funnels } : {}),
+    ...(experiments ? { experiments } : {}),
   };
+}
+
+/** The plan document, checked up front: funnels and experiments cannot run without it. */
+function planOf(options: ReportOptions): PlanDocument | undefined {
+  const sections = [
+    options.funnels?.length ? 'funnels' : '',
+    options.experiments?.length ? 'experiments' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  if (sections && !options.document)
+    throw new WarehouseError(
+      'report_needs_plan',
+      `collectReportData: ${sections} are checked against the plan; pass the plan document as \`document\` (toPlanDocument(plan)).`,
+    );
+  return options.document;
 }
