@@ -1,7 +1,10 @@
 import { defineExperiment } from '@tributary/sql';
 import { defineConfig } from '../../define-config.js';
 
-/** The game plan with two experiments: one that reads out, one whose metric names no event of the plan. */
+/**
+ * The game plan with two experiments, one that reads out and one whose metric names no event of the
+ * plan; the report shows a funnel and the first experiment.
+ */
 export default defineConfig({
   plan: '../game-plan.ts',
   experiments: [
@@ -21,5 +24,14 @@ export default defineConfig({
       metrics: [{ kind: 'conversion', event: 'purchased', withinDays: 7 }],
     }),
   ],
-  report: { experiments: ['starter-pack'] },
+  report: {
+    funnels: [
+      {
+        title: 'Exposure to purchase',
+        steps: [{ event: 'experiment_viewed', where: { experiment: 'starter-pack' } }, { event: 'purchase' }],
+        window: '7d',
+      },
+    ],
+    experiments: ['starter-pack'],
+  },
 });
