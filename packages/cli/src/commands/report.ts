@@ -20,6 +20,8 @@ export const reportCommand: Command = {
 Writes one HTML file that opens offline (the uPlot chart library, styles and data are inlined):
 DAU/WAU/MAU lines, stickiness, revenue and ARPDAU charts, and a retention heat map (daily
 install cohorts, D0..D14; --weekly for weekly cohorts W0..W8). Blank cells are not complete yet.
+With report.funnels and report.experiments in tributary.config.ts, the page also charts those
+funnels (step 1 on the report's days) and reads out those experiments (exposures on those days).
 
 Options:
   --out <file>            where to write the page (default: report.html)
@@ -63,9 +65,14 @@ Examples:
         `tributary report: --from must be a day YYYY-MM-DD (got "${from}"), e.g. --from 2026-03-01.`,
       );
     const planFile = (options.plan as string | undefined) ?? io.config?.planPath;
-    const catalog = planFile
-      ? metricCatalogOf(toPlanDocument(await loadPlanModule(planFile, io)))
-      : undefined;
+    const document = planFile ? toPlanDocument(await loadPlanModule(planFile, io)) : undefined;
+    const catalog = document ? metricCatalogOf(document) : undefined;
+    // Keys were checked against `experiments` when the config loaded; the report keeps their order.
+    const configured = io.config?.config;
+    const funnels = configured?.report?.funnels ?? [];
+    const experiments = (configured?.report?.experiments ?? []).flatMap((key) =>
+      (configured?.experiments ?? []).filter((e) => e.key === key),
+    );
     const out = resolve(io.cwd, (options.out as string | undefined) ?? 'report.html');
     const target = resolveDatabaseTarget(
       options['database-url'] as string | undefined,
@@ -82,6 +89,9 @@ Examples:
         ...(options.tz ? { timeZone: options.tz as string } : {}),
         ...(options.title ? { title: options.title as string } : {}),
         ...(catalog ? { catalog } : {}),
+        ...(document ? { document } : {}),
+        ...(funnels.length > 0 ? { funnels } : {}),
+        ...(experiments.length > 0 ? { experiments } : {}),
         retention: { granularity: options.weekly ? 'week' : 'day' },
       });
       writeFileSync(out, renderReportHtml(data));
