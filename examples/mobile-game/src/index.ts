@@ -6,7 +6,16 @@ export {
   pooledRatio,
   pooledRetention,
 } from './demo/summary.js';
-export { appInstall, levelUpV1, levelUpV2, plan, purchase, sessionEnd, sessionStart } from './plan.js';
+export {
+  appInstall,
+  experimentViewed,
+  levelUpV1,
+  levelUpV2,
+  plan,
+  purchase,
+  sessionEnd,
+  sessionStart,
+} from './plan.js';
 export {
   type SimulatedDevice,
   type SimulatedMessage,

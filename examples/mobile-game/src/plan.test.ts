@@ -6,6 +6,7 @@ describe('mobile-game plan', () => {
   it('has the events the demo needs, with level_up v2 compatible with v1', () => {
     expect(plan.events.map((e) => `${e.name}@${e.version}`)).toEqual([
       'app_install@1',
+      'experiment_viewed@1',
       'level_up@1',
       'level_up@2',
       'purchase@1',

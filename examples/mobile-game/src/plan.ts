@@ -61,11 +61,22 @@ export const purchase = defineEvent({
   }),
 });
 
+/** An experiment variant was shown (Segment's convention): the exposure event of experiment readouts. */
+export const experimentViewed = defineEvent({
+  name: 'experiment_viewed',
+  version: 1,
+  description: 'The player saw a variant of an experiment.',
+  properties: z.object({
+    experiment: z.string().min(1).max(64).describe('The experiment key.'),
+    variant: z.string().min(1).max(64).describe('The variant shown.'),
+  }),
+});
+
 /** The mobile game's tracking plan. */
 export const plan = definePlan({
   name: 'mobile-game',
-  description: 'A mobile game: installs, sessions, level progress and purchases.',
-  events: [appInstall, sessionStart, sessionEnd, levelUpV1, levelUpV2, purchase],
+  description: 'A mobile game: installs, sessions, level progress, purchases and experiments.',
+  events: [appInstall, sessionStart, sessionEnd, levelUpV1, levelUpV2, purchase, experimentViewed],
   context: z.object({
     platform: z.enum(['ios', 'android']),
     app_version: z.string().max(32),

@@ -94,6 +94,9 @@ function trackEvent(
     case 'purchase':
       tracker.track('purchase', p, options);
       return;
+    case 'experiment_viewed':
+      tracker.track('experiment_viewed', p, options);
+      return;
     case 'level_up':
       if (m.version === 1) tracker.track('level_up', p, { ...options, version: 1 });
       else tracker.track('level_up', p, options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SimulatedMessage, simulate } from './simulate.js';
+import { STARTER_PACK_EXPERIMENT, type SimulatedMessage, simulate } from './simulate.js';
 import { addDays, localDay, zonedTimeToUtc } from './zoned-time.js';
 
 describe('simulate', () => {
@@ -101,6 +101,79 @@ describe('simulate', () => {
     expect(new Set(messages.filter((m) => m.event === 'level_up').map((m) => m.version))).toEqual(
       new Set([1, 2]),
     );
+  });
+});
+
+describe('the starter-pack experiment', () => {
+  const DAY = 86_400_000;
+
+  /** Per player: exposure time and variant, whether they ever pay, and whether they bought within 7 days of the exposure. */
+  function outcomes(messages: readonly SimulatedMessage[]) {
+    const players = new Map<
+      number,
+      { variant: string; exposedAt: number; payer: boolean; converted: boolean }
+    >();
+    for (const m of messages)
+      if (m.event === 'experiment_viewed')
+        players.set(m.user.index, {
+          variant: String(m.properties.variant),
+          exposedAt: m.at,
+          payer: m.user.payer,
+          converted: false,
+        });
+    for (const m of messages) {
+      const p = players.get(m.user.index);
+      if (m.event === 'purchase' && p && m.at >= p.exposedAt && m.at < p.exposedAt + 7 * DAY)
+        p.converted = true;
+    }
+    return players;
+  }
+
+  it('exposes every player once, in their first session, to the variant they are in; cheaper sells the pack for less', () => {
+    const messages = simulate({ seed: 7, users: 1000, days: 30, startDay: '2026-03-01' });
+    const exposures = messages.filter((m) => m.event === 'experiment_viewed');
+    expect(new Set(exposures.map((m) => m.user.index)).size).toBe(1000);
+    expect(exposures).toHaveLength(1000);
+    const firstStart = new Map<number, number>();
+    for (const m of messages)
+      if (m.event === 'session_start' && !firstStart.has(m.user.index)) firstStart.set(m.user.index, m.at);
+    for (const m of exposures) {
+      expect(m.session).toBe(1);
+      expect(m.properties).toEqual({ experiment: 'starter-pack-price', variant: m.user.variant });
+      expect(m.at - (firstStart.get(m.user.index) ?? 0)).toBe(1000);
+    }
+    const cheaper = exposures.filter((m) => m.user.variant === 'cheaper').length;
+    expect(cheaper).toBeGreaterThan(450);
+    expect(cheaper).toBeLessThan(550);
+    for (const m of messages)
+      if (m.event === 'purchase' && m.properties.sku === 'starter_pack')
+        expect(m.properties.price_cents).toBe(STARTER_PACK_EXPERIMENT.priceCents[m.user.variant]);
+  });
+
+  it('lifts first-purchase conversion of the cheaper variant by the injected 10%: the same seed without the lift differs only by the payers it adds', () => {
+    const world = { seed: 5, users: 4000, days: 14, startDay: '2026-03-01' };
+    const withLift = outcomes(simulate(world));
+    const withoutLift = outcomes(simulate({ ...world, starterPackLift: 0 }));
+    expect([...withLift.keys()]).toEqual([...withoutLift.keys()]);
+    const count = (players: typeof withLift, variant: string, field: 'payer' | 'converted') =>
+      [...players.values()].filter((p) => p.variant === variant && p[field]).length;
+    for (const [index, p] of withLift) {
+      const without = withoutLift.get(index);
+      expect(without?.variant).toBe(p.variant);
+      // Control players are untouched; in cheaper, the lift only turns non-payers into payers.
+      if (p.variant === 'control') expect(without).toEqual(p);
+      else if (without?.payer) expect(p).toEqual(without);
+    }
+    // Payers: 7% × 1.1 against 7% over the same cheaper players; first purchases within 7 days of
+    // exposure follow (timing does not depend on the variant). Bounds are about two standard
+    // errors of the seeded draw around 1.10.
+    const payers = count(withLift, 'cheaper', 'payer') / count(withoutLift, 'cheaper', 'payer');
+    const converted = count(withLift, 'cheaper', 'converted') / count(withoutLift, 'cheaper', 'converted');
+    expect(payers).toBeGreaterThan(1.05);
+    expect(payers).toBeLessThan(1.15);
+    expect(converted).toBeGreaterThan(1.03);
+    expect(converted).toBeLessThan(1.17);
+    expect(count(withoutLift, 'cheaper', 'converted')).toBeGreaterThan(50);
   });
 });
 

@@ -8,7 +8,26 @@ export interface SimulationOptions {
   readonly days: number;
   /** First day of the simulation (`YYYY-MM-DD`, UTC calendar). */
   readonly startDay: string;
+  /**
+   * The true relative lift of the cheaper starter pack in the share of players who ever pay, so in
+   * first-purchase conversion (default `STARTER_PACK_EXPERIMENT.lift`). With 0 the same seed gives
+   * the world without the effect: the same players, only the payers it adds missing.
+   */
+  readonly starterPackLift?: number;
 }
+
+/**
+ * The experiment the game runs: every player sees the starter pack in their first session, at its
+ * usual price (`control`) or cheaper (`cheaper`, half the players), and sends `experiment_viewed`.
+ */
+export const STARTER_PACK_EXPERIMENT = {
+  key: 'starter-pack-price',
+  variants: ['control', 'cheaper'],
+  lift: 0.1,
+  priceCents: { control: 299, cheaper: 199 },
+} as const;
+
+export type StarterPackVariant = (typeof STARTER_PACK_EXPERIMENT.variants)[number];
 
 /** A device a player plays on: its anonymous id is on every message it sends (as Segment SDKs do). */
 export interface SimulatedDevice {
@@ -33,6 +52,8 @@ export interface SimulatedUser {
   readonly locale: string;
   readonly appVersion: string;
   readonly installDay: string;
+  /** The starter-pack price the player sees (shown in their first session). */
+  readonly variant: StarterPackVariant;
   readonly payer: boolean;
 }
 
@@ -45,7 +66,13 @@ export interface SimulatedMessage {
   /** Set once the player has signed in on this device. */
   readonly userId?: string;
   readonly type: 'track' | 'identify';
-  readonly event?: 'app_install' | 'session_start' | 'session_end' | 'level_up' | 'purchase';
+  readonly event?:
+    | 'app_install'
+    | 'session_start'
+    | 'session_end'
+    | 'level_up'
+    | 'purchase'
+    | 'experiment_viewed';
   readonly version?: number;
   readonly properties: Readonly<Record<string, unknown>>;
   /** Sessions of one user are separated by far more than 30 minutes, so a tracker's own inactivity rotation agrees. */
@@ -57,6 +84,8 @@ const ACCOUNT = 0.8;
 const ANONYMOUS_FIRST = 0.3;
 const SECOND_DEVICE = 0.06;
 const SHARED_DEVICE = 0.02;
+/** Share of the players who ever pay (in the control variant). */
+const PAYERS = 0.07;
 
 /** Another player's device, borrowed for one session after its owner signed in on it. */
 interface BorrowedDevice {
@@ -77,7 +106,7 @@ const ZONES: readonly (readonly [readonly [string, string, string], number])[] =
 
 const SKUS: readonly (readonly [readonly [string, number], number])[] = [
   [['gems_small', 199], 5],
-  [['starter_pack', 299], 3],
+  [['starter_pack', STARTER_PACK_EXPERIMENT.priceCents.control], 3],
   [['gems_medium', 499], 2],
   [['gems_large', 999], 1],
 ];
@@ -102,7 +131,8 @@ function appVersionFor(dayIndex: number, days: number): string {
  * the players have an account; 30% of those play their first session or two anonymously and
  * sign in later, 6% add a second device (whose install is reported before they sign in there) and
  * 2% play one session signed in on another player's device (one anonymous id, two user ids).
- * Deterministic for a seed.
+ * An experiment: half the players see a cheaper starter pack in their first session
+ * (`experiment_viewed`), which makes 10% more of them pay. Deterministic for a seed.
  */
 export function simulate(options: SimulationOptions): SimulatedMessage[] {
   const random = createRandom(options.seed);
@@ -121,6 +151,9 @@ export function simulate(options: SimulationOptions): SimulatedMessage[] {
       platform: random.chance(0.55) ? 'android' : 'ios',
     });
     const first = device();
+    const variant: StarterPackVariant = random.chance(0.5) ? 'cheaper' : 'control';
+    const payerShare =
+      PAYERS * (variant === 'cheaper' ? 1 + (options.starterPackLift ?? STARTER_PACK_EXPERIMENT.lift) : 1);
     const user: SimulatedUser = {
       index,
       ...(account
@@ -135,10 +168,13 @@ export function simulate(options: SimulationOptions): SimulatedMessage[] {
       locale,
       appVersion: appVersionFor(dayIndex, options.days),
       installDay: addDays(options.startDay, dayIndex),
-      payer: random.chance(0.07),
+      variant,
+      // One draw whatever the lift: with the same seed, a lift only adds payers.
+      payer: random.next() < payerShare,
     };
     const borrowed = account && random.chance(SHARED_DEVICE) ? lender : undefined;
-    simulateUser(user, dayIndex, options, random, out, borrowed);
+    // Each player's own stream: what one player does never shifts the draws of the next ones.
+    simulateUser(user, dayIndex, options, createRandom(random.int(0, 0xffffffff)), out, borrowed);
     if (user.signInSession === 1) lender = { device: first, ownerInstallIndex: dayIndex };
   }
   return out.sort((a, b) => a.at - b.at || a.user.index - b.user.index);
@@ -223,6 +259,14 @@ function simulateUser(
         version: 1,
         properties: { cold_start: random.chance(0.6) },
       });
+      if (session === 1)
+        push({
+          at: at + 1000,
+          type: 'track',
+          event: 'experiment_viewed',
+          version: 1,
+          properties: { experiment: STARTER_PACK_EXPERIMENT.key, variant: user.variant },
+        });
       const length = random.int(90, 1500) * 1000;
       const steps = random.poisson(1.3 * engagement + 0.3);
       for (let s = 0; s < steps && level < 1000; s++) {
@@ -241,7 +285,8 @@ function simulateUser(
         });
       }
       if (user.payer && random.chance(since === 0 ? 0.35 : 0.12)) {
-        const [sku, price] = random.weighted(SKUS);
+        const [sku, listPrice] = random.weighted(SKUS);
+        const price = sku === 'starter_pack' ? STARTER_PACK_EXPERIMENT.priceCents[user.variant] : listPrice;
         push({
           at: at + Math.floor(length * 0.8),
           type: 'track',
