@@ -64,9 +64,9 @@ describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
       mau: summary.userKeys.mau,
       installs: summary.userKeys.installs,
     }).toEqual(expected.userKeys);
-    // Anonymous first sessions and second devices split players only when counted raw.
+    // Anonymous first sessions (and second devices, when a player adds one) split players only when counted raw.
     expect(summary.userKeys.mau).toBeGreaterThan(summary.persons.mau);
-    expect(summary.userKeys.installs).toBeGreaterThan(summary.persons.installs);
+    expect(summary.userKeys.installs).toBeGreaterThanOrEqual(summary.persons.installs);
     expect(output).toContain(formatSummary(result.summary));
     expect(existsSync(result.reportPath)).toBe(true);
     expect(readFileSync(result.reportPath, 'utf8')).toContain('Mobile game — Tributary demo');
