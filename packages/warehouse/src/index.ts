@@ -75,6 +75,7 @@ export {
 export {
   collectReportData,
   formatRetention,
+  funnelStepLabel,
   type IdentityComparison,
   type ReportAssets,
   type ReportData,

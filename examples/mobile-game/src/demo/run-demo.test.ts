@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { funnelStepLabel } from '@tributary/warehouse';
 import { type SimulatedMessage, simulate } from '../simulate/simulate.js';
+import { formatExperimentSummary, formatFunnelSummary } from './analysis-summary.js';
+import { levelFiveFunnel } from './demo-analyses.js';
 import { runDemo } from './run-demo.js';
 import { formatSummary, pooledRatio, pooledRetention } from './summary.js';
 
@@ -32,6 +35,8 @@ describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
       'Simulating 120 players over 10 days',
       'ETL',
       'Metrics',
+      'Funnel: Install → level 5 → purchase (within 7d of install)',
+      'Experiment starter-pack-price',
       'Report',
     ]) {
       expect(output).toContain(`▸ ${step}`);
@@ -68,16 +73,41 @@ describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
     expect(summary.userKeys.mau).toBeGreaterThan(summary.persons.mau);
     expect(summary.userKeys.installs).toBeGreaterThanOrEqual(summary.persons.installs);
     expect(output).toContain(formatSummary(result.summary));
+
+    // The funnel and the experiment readout, printed and checked against the simulated messages.
+    const [installed, levelFive, purchased] = result.funnel.groups[0]?.steps ?? [];
+    expect(installed?.count).toBe(expected.funnelEntries);
+    expect((installed?.count ?? 0) >= (levelFive?.count ?? 0)).toBe(true);
+    expect((levelFive?.count ?? 0) >= (purchased?.count ?? 0)).toBe(true);
+    expect(output).toContain(
+      formatFunnelSummary(levelFiveFunnel.steps.map(funnelStepLabel), result.funnel.groups[0]?.steps ?? []),
+    );
+    const { experiment } = result;
+    expect(expected.experiment.every((v) => v.units > 40)).toBe(true);
+    expect(expected.experiment.some((v) => v.converted > 0)).toBe(true);
+    expect(experiment.variants.map((v) => [v.variant, v.units])).toEqual(
+      expected.experiment.map((v) => [v.variant, v.units]),
+    );
+    expect(experiment.excluded).toEqual({ multipleVariants: 0, unknownVariant: 0 });
+    expect(experiment.metrics[0]?.values.map((v) => [v.variant, v.value])).toEqual(
+      expected.experiment.map((v) => [v.variant, v.converted / v.units]),
+    );
+    expect(JSON.stringify(experiment)).not.toMatch(/NaN/);
+    expect(output).toContain(formatExperimentSummary(experiment));
+
     expect(existsSync(result.reportPath)).toBe(true);
-    expect(readFileSync(result.reportPath, 'utf8')).toContain('Mobile game — Tributary demo');
+    const html = readFileSync(result.reportPath, 'utf8');
+    expect(html).toContain('Mobile game — Tributary demo');
+    expect(html).toContain('<h3>Install → level 5 → purchase</h3>');
+    expect(html).toContain('<section class="experiment" data-experiment="starter-pack-price">');
   }, 240_000);
 });
 
 /**
  * DAU and MAU on the last day and installs over the range (UTC days), per person and per user key,
- * and the identity graph's totals, from the simulated messages: an anonymous id belongs to the
- * first user id it was sent with (messages are sent in time order), a user key is the user id,
- * else the anonymous id.
+ * the identity graph's totals, the funnel's entries and the experiment's exposed and converted
+ * persons, from the simulated messages: an anonymous id belongs to the first user id it was sent
+ * with (messages are sent in time order), a user key is the user id, else the anonymous id.
  */
 function expectedCounts(messages: readonly SimulatedMessage[], from: string, to: string) {
   const targets = new Map<string, string[]>();
@@ -86,6 +116,12 @@ function expectedCounts(messages: readonly SimulatedMessage[], from: string, to:
     const seen = targets.get(m.device.anonymousId) ?? [];
     if (!seen.includes(m.userId)) targets.set(m.device.anonymousId, [...seen, m.userId]);
   }
+  const personOf = (m: SimulatedMessage) =>
+    m.userId ?? targets.get(m.device.anonymousId)?.[0] ?? m.device.anonymousId;
+  const inRange = (m: SimulatedMessage) => {
+    const day = new Date(m.at).toISOString().slice(0, 10);
+    return day >= from && day <= to;
+  };
   const count = (keyOf: (m: SimulatedMessage) => string) => {
     const lastDay = new Set<string>();
     const month = new Set<string>();
@@ -106,9 +142,40 @@ function expectedCounts(messages: readonly SimulatedMessage[], from: string, to:
       links: targets.size,
       conflicts: [...targets.values()].reduce((sum, t) => sum + t.length - 1, 0),
     },
-    persons: count((m) => m.userId ?? targets.get(m.device.anonymousId)?.[0] ?? m.device.anonymousId),
+    persons: count(personOf),
     userKeys: count((m) => m.userId ?? m.device.anonymousId),
+    funnelEntries: new Set(messages.filter((m) => m.event === 'app_install' && inRange(m)).map(personOf))
+      .size,
+    experiment: experimentOutcomes(messages, personOf, inRange),
   };
+}
+
+/**
+ * Per variant of the starter-pack experiment: persons whose first exposure is in the range, and
+ * how many of them bought within 7 days of it.
+ */
+function experimentOutcomes(
+  messages: readonly SimulatedMessage[],
+  personOf: (m: SimulatedMessage) => string,
+  inRange: (m: SimulatedMessage) => boolean,
+) {
+  const exposed = new Map<string, { variant: string; at: number }>();
+  for (const m of messages)
+    if (m.event === 'experiment_viewed' && !exposed.has(personOf(m)))
+      exposed.set(personOf(m), { variant: String(m.properties.variant), at: m.at });
+  const converted = new Set<string>();
+  for (const m of messages) {
+    const e = exposed.get(personOf(m));
+    if (m.event === 'purchase' && e && m.at >= e.at && m.at < e.at + 7 * 86_400_000)
+      converted.add(personOf(m));
+  }
+  const firstExposures = messages.filter(
+    (m) => m.event === 'experiment_viewed' && exposed.get(personOf(m))?.at === m.at && inRange(m),
+  );
+  return ['control', 'cheaper'].map((variant) => {
+    const persons = firstExposures.filter((m) => m.properties.variant === variant).map(personOf);
+    return { variant, units: persons.length, converted: persons.filter((p) => converted.has(p)).length };
+  });
 }
 
 describe('summary lines', () => {

@@ -2,18 +2,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, startCollectorServer } from '@tributary/collector';
 import { toPlanDocument } from '@tributary/schema';
-import { metricCatalogOf } from '@tributary/sql';
+import { type FunnelResult, metricCatalogOf } from '@tributary/sql';
 import {
   collectReportData,
+  type ExperimentReadout,
+  funnelStepLabel,
   generateMigration,
   migrate,
   renderReportHtml,
   runEtl,
+  runExperiment,
+  runFunnel,
 } from '@tributary/warehouse';
 import pino from 'pino';
 import { plan } from '../plan.js';
 import { simulate } from '../simulate/simulate.js';
 import { addDays } from '../simulate/zoned-time.js';
+import { formatExperimentSummary, formatFunnelSummary } from './analysis-summary.js';
+import { levelFiveFunnel, starterPackExperiment } from './demo-analyses.js';
 import { openDemoDatabase } from './demo-database.js';
 import { sendTraffic } from './send-traffic.js';
 import { collectSummary } from './demo-metrics.js';
@@ -43,13 +49,18 @@ export interface DemoResult {
     readonly duplicates: number;
   };
   readonly sent: number;
+  /** The install → level 5 → purchase funnel over the simulated days. */
+  readonly funnel: FunnelResult;
+  /** The starter-pack experiment's readout over the simulated days. */
+  readonly experiment: ExperimentReadout;
 }
 
 const WRITE_KEY = 'demo-write-key-not-secret';
 
 /**
  * The mobile game end to end: migrate → collector → simulated players sending through the real
- * tracker over HTTP → ETL → metrics summary → report.html. Prints progress as it goes.
+ * tracker over HTTP → ETL → metrics summary, funnel and experiment readout → report.html. Prints
+ * progress as it goes.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -147,17 +158,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     log(formatSummary(summary));
 
+    const { title, ...funnelSpec } = levelFiveFunnel;
+    step(`Funnel: ${title} (within ${funnelSpec.window} of install)`);
+    const funnel = await runFunnel<typeof plan>(db, { ...funnelSpec, ...range }, { document });
+    log(formatFunnelSummary(funnelSpec.steps.map(funnelStepLabel), funnel.groups[0]?.steps ?? []));
+
+    step(`Experiment ${starterPackExperiment.key}`);
+    const experiment = await runExperiment<typeof plan>(db, starterPackExperiment, range, { document });
+    log(formatExperimentSummary(experiment));
+
     step('Report');
     const data = await collectReportData(db, {
       ...range,
       title: 'Mobile game — Tributary demo',
       catalog,
       now,
+      document,
+      funnels: [levelFiveFunnel],
+      experiments: [starterPackExperiment],
     });
     writeFileSync(options.reportPath, renderReportHtml(data));
     log(`  wrote ${options.reportPath}`);
     log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return { summary, reportPath: options.reportPath, etl, sent };
+    return { summary, reportPath: options.reportPath, etl, sent, funnel, experiment };
   } finally {
     await database.close();
   }
