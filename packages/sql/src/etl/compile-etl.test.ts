@@ -189,7 +189,7 @@ describe('compileEtl', () => {
         "cook: persons to re-cook: of the new events, and whose ids changed",
         "cook: their ids",
         "cook: statistics of etl_person_members for the planner",
-        "cook: the (time zone, person, local day) rows to re-cook: the days of the new events, every day of a changed person (timeZones)",
+        "cook: the (time zone, person, local day) rows to re-cook: the days of the new events and of the inactivity sessions renumbered for them, every day of a changed person (timeZones)",
         "cook: statistics of etl_person_affected for the planner",
         "cook: every event of those person-days, with its session key",
         "cook: drop the re-cooked rows of cooked.person_days",

@@ -247,11 +247,17 @@ SELECT c.person_key FROM etl_changed_persons AS c`,
     cook('their ids', membersSql('etl_persons')),
     analyzeStatement('cook', 'etl_person_members', ['person_key', 'user_key']),
     cook(
-      'the (time zone, person, local day) rows to re-cook: the days of the new events, every day of a changed person',
+      'the (time zone, person, local day) rows to re-cook: the days of the new events and of the inactivity sessions renumbered for them, every day of a changed person',
       `CREATE TEMPORARY TABLE etl_person_affected ON COMMIT DROP AS
 SELECT a.time_zone, coalesce(i.person_key, a.user_key) AS user_key, a.day
 FROM etl_affected AS a
 LEFT JOIN cooked.identities AS i ON i.id = a.user_key
+UNION
+SELECT d.time_zone, coalesce(i.person_key, d.user_key), d.day
+FROM (SELECT DISTINCT e.user_key || '#' || e.session_number AS session_key FROM etl_session_events AS e) AS r
+CROSS JOIN ${ZONES}
+JOIN cooked.session_days AS d ON d.time_zone = z.time_zone AND d.session_key = r.session_key
+LEFT JOIN cooked.identities AS i ON i.id = d.user_key
 UNION
 SELECT d.time_zone, m.person_key, d.day
 FROM etl_person_members AS m

@@ -2541,7 +2541,7 @@ WHERE
 -- [cook] statistics of etl_person_members for the planner
 ANALYZE etl_person_members (person_key, user_key);
 
--- [cook] the (time zone, person, local day) rows to re-cook: the days of the new events, every day of a changed person ($1 = timeZones)
+-- [cook] the (time zone, person, local day) rows to re-cook: the days of the new events and of the inactivity sessions renumbered for them, every day of a changed person ($1 = timeZones)
 CREATE TEMPORARY TABLE etl_person_affected ON COMMIT DROP AS
 SELECT
   a.time_zone,
@@ -2550,6 +2550,22 @@ SELECT
 FROM
   etl_affected AS a
   LEFT JOIN cooked.identities AS i ON i.id = a.user_key
+UNION
+SELECT
+  d.time_zone,
+  coalesce(i.person_key, d.user_key),
+  d.day
+FROM
+  (
+    SELECT DISTINCT
+      e.user_key || '#' || e.session_number AS session_key
+    FROM
+      etl_session_events AS e
+  ) AS r
+  CROSS JOIN unnest($1::text[]) AS z (time_zone)
+  JOIN cooked.session_days AS d ON d.time_zone = z.time_zone
+  AND d.session_key = r.session_key
+  LEFT JOIN cooked.identities AS i ON i.id = d.user_key
 UNION
 SELECT
   d.time_zone,
