@@ -1,3 +1,4 @@
+import { sessionKeySql } from './session-key.js';
 import { quoteIdentifier } from '../identifiers.js';
 import type { EtlPlan } from './etl-plan.js';
 import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
@@ -133,12 +134,7 @@ FROM (
       'every event of the affected user-days, with its session key',
       `CREATE TEMPORARY TABLE etl_day_events ON COMMIT DROP AS
 SELECT a.time_zone ${C} AS time_zone, a.day, p.user_key ${C} AS user_key, p.${TS}, p.event, p.revenue,
-  coalesce(p.session_id ${C}, (
-    SELECT c.session_key FROM cooked.sessions AS c
-    WHERE c.user_key = p.user_key AND c.session_number IS NOT NULL AND c.started_at <= p.${TS}
-    ORDER BY c.started_at DESC
-    LIMIT 1
-  ) ${C}) AS session_key${dimensionColumns.map((c) => `,\n  p.${c}`).join('')}
+  ${sessionKeySql()} AS session_key${dimensionColumns.map((c) => `,\n  p.${c}`).join('')}
 FROM etl_affected AS a
 JOIN processed.tracks AS p ON p.user_key = a.user_key
   AND p.${TS} >= a.day::timestamp AT TIME ZONE a.time_zone

@@ -1,3 +1,4 @@
+import { sessionKeySql } from './session-key.js';
 import { quoteIdentifier } from '../identifiers.js';
 import type { EtlPlan } from './etl-plan.js';
 import { analyzeStatement, type EtlStatement, STAGE_TABLE, statement } from './etl-statement.js';
@@ -271,12 +272,7 @@ JOIN cooked.user_days AS d ON d.time_zone = z.time_zone AND d.user_key = m.user_
       'every event of those person-days, with its session key',
       `CREATE TEMPORARY TABLE etl_person_day_events ON COMMIT DROP AS
 SELECT a.time_zone ${C} AS time_zone, a.day, a.user_key ${C} AS user_key, p.${TS}, p.event, p.revenue,
-  coalesce(p.session_id ${C}, (
-    SELECT c.session_key FROM cooked.sessions AS c
-    WHERE c.user_key = p.user_key AND c.session_number IS NOT NULL AND c.started_at <= p.${TS}
-    ORDER BY c.started_at DESC
-    LIMIT 1
-  ) ${C}) AS session_key${dimensionColumns.map((c) => `,\n  p.${c}`).join('')}
+  ${sessionKeySql()} AS session_key${dimensionColumns.map((c) => `,\n  p.${c}`).join('')}
 FROM etl_person_affected AS a
 JOIN etl_person_members AS m ON m.person_key = a.user_key
 JOIN processed.tracks AS p ON p.user_key = m.user_key

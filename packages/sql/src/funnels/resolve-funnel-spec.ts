@@ -1,3 +1,4 @@
+import { calendarDateMessage, dayNumber, isCalendarDate } from '../calendar-date.js';
 import { type PlanDocument, TributaryError } from '@tributary/schema';
 import { etlPlanOf } from '../etl/etl-plan.js';
 import {
@@ -44,7 +45,6 @@ export class FunnelError extends TributaryError {
 const MAX_WINDOW_MS = 365 * 86_400_000;
 const MAX_RANGE_DAYS = 3660;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The funnel catalog of a plan document: zones, dimensions, events with their filterable properties. */
 export function funnelCatalogOf(document: PlanDocument): FunnelCatalog {
@@ -94,7 +94,10 @@ export function parseFunnelWindow(window: unknown): number {
  * Checks a funnel spec against the plan's catalog and fills in the defaults; throws FunnelError
  * with a message naming the bad value and what is accepted.
  */
-export function resolveFunnelSpec<P = never>(spec: FunnelSpec<NoInfer<P>>, catalog: FunnelCatalog): ResolvedFunnelSpec {
+export function resolveFunnelSpec<P = never>(
+  spec: FunnelSpec<NoInfer<P>>,
+  catalog: FunnelCatalog,
+): ResolvedFunnelSpec {
   const known = [...catalog.events.keys()].sort();
   const stepsIn = spec.steps as readonly { event: string; where?: Record<string, FunnelConditionInput> }[];
   if (!Array.isArray(stepsIn) || stepsIn.length < MIN_FUNNEL_STEPS || stepsIn.length > MAX_FUNNEL_STEPS)
@@ -280,23 +283,9 @@ function propertyNames(tables: readonly FunnelEventTable[]): string[] {
 }
 
 function checkDate(name: string, value: unknown): string {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  const valid =
-    match !== null &&
-    (() => {
-      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-    })();
-  if (!valid)
-    throw new FunnelError(
-      'invalid_date',
-      `"${name}" must be a calendar date YYYY-MM-DD (got ${JSON.stringify(value)}).`,
-      {
-        [name]: value,
-      },
-    );
-  return value as string;
+  if (!isCalendarDate(value))
+    throw new FunnelError('invalid_date', calendarDateMessage(name, value), { [name]: value });
+  return value;
 }
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
@@ -306,8 +295,4 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
       `"${name}" must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
     );
   return value as T;
-}
-
-function dayNumber(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 }

@@ -1,3 +1,4 @@
+import { calendarDateMessage, dayNumber, isCalendarDate } from '../calendar-date.js';
 import { MetricError } from './metric-error.js';
 import {
   METRIC_NAMES,
@@ -7,7 +8,6 @@ import {
   type ResolvedMetricSpec,
 } from './metric-spec.js';
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Longest range a query may span; longer ranges are almost always a typo in a year. */
 const MAX_RANGE_DAYS = 3660;
 const MAX_OFFSET = 400;
@@ -109,21 +109,9 @@ export function resolveMetricSpec<M extends MetricName>(
 }
 
 function checkDate(name: string, value: unknown): string {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  const valid =
-    match !== null &&
-    (() => {
-      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-    })();
-  if (!valid)
-    throw new MetricError(
-      'invalid_date',
-      `"${name}" must be a calendar date YYYY-MM-DD (got ${JSON.stringify(value)}).`,
-      { [name]: value },
-    );
-  return value as string;
+  if (!isCalendarDate(value))
+    throw new MetricError('invalid_date', calendarDateMessage(name, value), { [name]: value });
+  return value;
 }
 
 function checkCount(name: string, value: number, min: number): number {
@@ -142,10 +130,6 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
       `"${name}" must be one of ${allowed.join(', ')} (got "${value}").`,
     );
   return value as T;
-}
-
-function dayNumber(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 }
 
 function minDate(a: string, b: string): string {
