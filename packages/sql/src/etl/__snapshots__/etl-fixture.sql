@@ -1831,18 +1831,14 @@ WHERE
       t.session_key
     FROM
       etl_tracker_sessions AS t
-  )
-  OR (
-    c.session_number IS NOT NULL
-    AND EXISTS (
-      SELECT
-        1
-      FROM
-        etl_resession AS r
-      WHERE
-        r.user_key = c.user_key
-        AND c.session_number > r.kept
-    )
+    UNION ALL
+    SELECT
+      s.session_key
+    FROM
+      cooked.sessions AS s
+      JOIN etl_resession AS r ON r.user_key = s.user_key
+    WHERE
+      s.session_number > r.kept
   );
 
 -- [cook] cut sessions by 30 minutes of inactivity after the kept ones
