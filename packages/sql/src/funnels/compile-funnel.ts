@@ -35,7 +35,10 @@ export interface CompiledFunnel {
  * compileFunnel({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog).steps.sql
  * // 'with ev as (select coalesce(i.person_key, t.user_key) as unit, … from processed.tracks as t …'
  */
-export function compileFunnel<P = never>(spec: FunnelSpec<NoInfer<P>>, catalog: FunnelCatalog): CompiledFunnel {
+export function compileFunnel<P = never>(
+  spec: FunnelSpec<NoInfer<P>>,
+  catalog: FunnelCatalog,
+): CompiledFunnel {
   const resolved = resolveFunnelSpec(spec, catalog);
   const kysely = ddlKysely();
   const steps = stepsQuery(resolved).compile(kysely);
@@ -61,24 +64,66 @@ function conditionSql(alias: string, column: string, c: ResolvedCondition): Frag
   return sql`${col} ${raw(op[c.op])} ${sql.val(c.value)}`;
 }
 
-/** `t` is one of the step's events: its name, and when filtered, a row of one of its tables matching every condition. */
-function stepMatch(step: ResolvedFunnelStep): Fragment {
-  const name = sql`t.event = ${step.event}`;
-  if (step.conditions.length === 0) return name;
-  if (step.tables.length === 0) return sql`false`;
-  const perTable = step.tables.map(
-    (table) =>
-      sql`exists (select 1 from processed.${raw(quoteIdentifier(table.table))} as l where l.message_id = t.message_id and l.seq = t.seq and ${join(
-        step.conditions.map((c) =>
-          conditionSql('l', (table.properties.get(c.property) as { column: string }).column, c),
-        ),
-        ' and ',
-      )})`,
-  );
-  return sql`(${name} and (${join(perTable, ' or ')}))`;
+/** A left join of one event table that step filters read: `c<k>` says whether the row passes step k's conditions. */
+interface FilterJoin {
+  readonly alias: string;
+  readonly table: FunnelEventTable;
+  readonly steps: readonly { readonly k: number; readonly conditions: readonly ResolvedCondition[] }[];
 }
 
-/** The breakdown value of a step-1 event (text; `(none)` when absent). */
+/** The event tables of the filtered steps, each joined once however many steps filter on it. */
+function filterJoins(spec: ResolvedFunnelSpec): FilterJoin[] {
+  const byTable = new Map<string, { table: FunnelEventTable; steps: FilterJoin['steps'][number][] }>();
+  spec.steps.forEach((step, k) => {
+    if (step.conditions.length === 0) return;
+    for (const table of step.tables) {
+      const entry = byTable.get(table.table) ?? { table, steps: [] };
+      entry.steps.push({ k, conditions: step.conditions });
+      byTable.set(table.table, entry);
+    }
+  });
+  return [...byTable.values()].map((entry, n) => ({ alias: `f${n}`, ...entry }));
+}
+
+function conditionsSql(table: FunnelEventTable, conditions: readonly ResolvedCondition[]): Fragment {
+  return join(
+    conditions.map((c) =>
+      conditionSql('l', (table.properties.get(c.property) as { column: string }).column, c),
+    ),
+    ' and ',
+  );
+}
+
+/**
+ * `left join (…) as f<n>`: the rows of a filtered step's table in the time range that pass any of
+ * its steps' conditions. One join per table, which the planner can run as a hash join, instead
+ * of an index probe per event (seconds per million events). (message_id, seq) is unique in each
+ * table, so no event row is repeated; the ETL writes an event's table row and its tracks row from
+ * the same staged row, so both have the same timestamp.
+ */
+function filterJoinSql(f: FilterJoin, lower: Fragment, upper: Fragment): Fragment {
+  const flags = f.steps.map(
+    ({ k, conditions }) => sql`${conditionsSql(f.table, conditions)} as ${raw(`c${k}`)}`,
+  );
+  const any = join(
+    f.steps.map(({ conditions }) => sql`(${conditionsSql(f.table, conditions)})`),
+    ' or ',
+  );
+  return sql` left join (select l.message_id, l.seq, ${join(flags)} from processed.${raw(quoteIdentifier(f.table.table))} as l
+      where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper} and (${any})) as ${raw(f.alias)}
+      on ${raw(f.alias)}.message_id = t.message_id and ${raw(f.alias)}.seq = t.seq`;
+}
+
+/** `t` is one of the step's events: its name, and when filtered, a row of one of its tables matching every condition. */
+function stepMatch(step: ResolvedFunnelStep, k: number, joins: readonly FilterJoin[]): Fragment {
+  const name = sql`t.event = ${step.event}`;
+  if (step.conditions.length === 0) return name;
+  const columns = joins.filter((f) => f.steps.some((s) => s.k === k)).map((f) => `${f.alias}.c${k}`);
+  if (columns.length === 0) return sql`false`;
+  return sql`(${name} and coalesce(${raw(columns.join(' or '))}, false))`;
+}
+
+/** The breakdown value of a step-1 event (text; `(none)` when absent), only read for step 1's event. */
 function breakdownValue(spec: ResolvedFunnelSpec): Fragment {
   const b = spec.breakdown;
   if (!b) return sql`null::text`;
@@ -87,7 +132,8 @@ function breakdownValue(spec: ResolvedFunnelSpec): Fragment {
     (table: FunnelEventTable) =>
       sql`(select l.${raw(quoteIdentifier((table.properties.get(b.property) as { column: string }).column))}::text from processed.${raw(quoteIdentifier(table.table))} as l where l.message_id = t.message_id and l.seq = t.seq)`,
   );
-  return sql`coalesce(${join(values)}, '(none)')`;
+  const first = spec.steps[0] as ResolvedFunnelStep;
+  return sql`case when t.event = ${first.event} then coalesce(${join(values)}, '(none)') end`;
 }
 
 /** The counted unit of an event row: person (or user key), or session key. */
@@ -101,6 +147,14 @@ function unitSql(spec: ResolvedFunnelSpec): Fragment {
 }
 
 /**
+ * The window partition of a unit's rows: its unit, compared bytewise (`C`, so the one sort of the
+ * query compares bytes, not the database's collation), and the breakdown value when there is one.
+ */
+function unitPartition(spec: ResolvedFunnelSpec): string {
+  return `unit collate "C"${spec.breakdown ? ', bv' : ''}`;
+}
+
+/**
  * The unit's events in the range, one flag per step (`s0…`) and exclusion (`x0…`), times in epoch
  * milliseconds; with a breakdown, each unit's rows once per value it entered with (`bv`), step 1
  * counting only for its own value.
@@ -111,8 +165,9 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
   const upper = sql`(${entryUpper} + ${spec.windowMs} * interval '1 millisecond')`;
   const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
+  const joins = filterJoins(spec);
   const flags = [
-    ...spec.steps.map((step, k) => sql`${stepMatch(step)} as ${raw(`s${k}`)}`),
+    ...spec.steps.map((step, k) => sql`${stepMatch(step, k, joins)} as ${raw(`s${k}`)}`),
     ...spec.exclusions.map((x, k) => sql`t.event = ${x.event} as ${raw(`x${k}`)}`),
   ];
   const identities =
@@ -123,7 +178,10 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   const eventFilter = spec.order === 'strict' ? sql`` : sql` and t.event = any(${sql.val(names)})`;
   const base = sql`select ${unitSql(spec)} as unit, cast(extract(epoch from t.${raw(TS)}) * 1000 as bigint) as ts, t.seq,
       t.${raw(TS)} < ${entryUpper} as in_range, ${breakdownValue(spec)} as bv0, ${join(flags)}
-    from processed.tracks as t${identities}
+    from processed.tracks as t${identities}${join(
+      joins.map((f) => filterJoinSql(f, lower, upper)),
+      '',
+    )}
     where t.${raw(TS)} >= ${lower} and t.${raw(TS)} < ${upper}${eventFilter}`;
   if (!spec.breakdown) return sql`ev as (select e.*, '' as bv from (${base}) as e)`;
   return sql`ev0 as (${base}),
@@ -139,38 +197,94 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   )`;
 }
 
+/** The condition under which the event of a row reaches step k (k ≥ 1) with the attempt `pe<k>` carried to it. */
+function reaches(spec: ResolvedFunnelSpec, k: number): string {
+  return `s${k} and ts - pe${k} <= ${spec.windowMs}`;
+}
+
 /**
- * Ordered and strict funnels: `e<k>` is the entry time (ms) of the latest-started attempt that
- * reaches step k at this event, `p<k>` that attempt's [entry, previous step time] before it.
- * Exclusions cut the unit's rows into segments (`g<k>`): an attempt cannot carry over an
- * exclusion event between the steps it applies to.
+ * Ordered and strict funnels, one window pass per step: `e<k>` is the entry time (ms) of the
+ * latest-started attempt that reaches step k at this event; `pe<k>` and `pt<k>` are the entry and
+ * the step k−1 time of the latest-started attempt that reached step k−1 before it (`p<k>` holds
+ * both as an array, for `funnelStepTimesCtes`). The non-null `e<k−1>` of a unit never decrease in
+ * (ts, seq) order (each is the latest entry with a chain before its row), so the latest-started
+ * attempt before a row is simply the last one: `max(e)` and `max(ts)` over the preceding rows that
+ * reached step k−1, two bigint aggregates of one window. Every pass partitions and orders alike,
+ * so the rows are sorted once. Exclusions cut the unit's rows into segments (`c<n>`): an attempt
+ * cannot carry over an exclusion event between the steps it applies to.
  */
 function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
   const last = spec.steps.length - 1;
+  const unit = unitPartition(spec);
   const segments = spec.steps.slice(1).map((_, index) => {
     const k = index + 1;
     return spec.exclusions.flatMap((x, n) => (x.between[0] <= k - 1 && k - 1 < x.between[1] ? [n] : []));
   });
-  const counters = [...new Set(segments.flat())].map(
+  const counted = [...new Set(segments.flat())];
+  const counters = counted.map(
     (n) =>
-      `count(*) filter (where x${n}) over (partition by unit, bv order by ts, seq rows unbounded preceding) as c${n}`,
+      `, count(*) filter (where x${n}) over (partition by ${unit} order by ts, seq rows unbounded preceding) as c${n}`,
   );
+  const flagsFrom = (k: number) => spec.steps.slice(k).map((_, i) => `s${k + i}`);
+  // Each pass hands on only what the later passes and the queries read: narrower rows to buffer.
+  const passedOn = (k: number) =>
+    [
+      'unit, bv, ts, seq',
+      ...flagsFrom(k),
+      ...counted.map((n) => `c${n}`),
+      'e0',
+      ...spec.steps
+        .slice(1, k)
+        .flatMap((_, i) => [`pe${i + 1}`, `pt${i + 1}`, ...(i + 1 < k - 1 ? [`e${i + 1}`] : [])]),
+    ].join(', ');
   const ctes: Fragment[] = [
-    sql`l0 as (select *, case when s0 and in_range then ts end as e0${raw(counters.map((c) => `, ${c}`).join(''))} from ev)`,
+    raw(
+      `l0 as (select ${['unit, bv, ts, seq', ...flagsFrom(1)].join(', ')}, case when s0 and in_range then ts end as e0${counters.join('')} from ev)`,
+    ),
   ];
+  // After the first pass, an ordered funnel drops the rows that are not an entry and come more
+  // than the window after the latest entry before them (or before any entry): every attempt they
+  // could continue started earlier, so they reach no step and no later pass needs them. Not for
+  // strict order (it reads the very previous row) nor when an exclusion applies between steps 1
+  // and 2 (the first pass then carries only the entries of the row's own segment).
+  const pruned =
+    spec.order === 'ordered' && (segments[0] as number[]).length === 0
+      ? ` where e0 is not null or ts - pe1 <= ${spec.windowMs}`
+      : '';
   for (let k = 1; k <= last; k++) {
     const segment = segments[k - 1] as number[];
-    const partition = `partition by unit, bv${segment.length > 0 ? `, ${segment.map((n) => `c${n}`).join(' + ')}` : ''}`;
-    const carried = `case when e${k - 1} is not null then array[e${k - 1}, ts] end`;
-    const previous =
+    // e<k−1> of this row and when it is set: the previous pass's result (step 0's is a column of l0).
+    const when = k === 1 ? 'e0 is not null' : reaches(spec, k - 1);
+    const reached = k === 1 ? 'e0' : `case when ${when} then pe${k - 1} end`;
+    const window =
       spec.order === 'strict'
-        ? `lag(${carried}) over (partition by unit, bv order by ts, seq)`
-        : `max(${carried}) over (${partition} order by ts, seq rows between unbounded preceding and 1 preceding)`;
-    ctes.push(raw(`w${k} as (select *, ${previous} as p${k} from l${k - 1})`));
+        ? `partition by ${unit} order by ts, seq`
+        : `partition by ${unit}${segment.length > 0 ? `, ${segment.map((n) => `c${n}`).join(' + ')}` : ''} order by ts, seq rows between unbounded preceding and 1 preceding`;
+    // Step 0's time is its entry: one aggregate (identical window functions are computed once).
+    const [entry, time] =
+      spec.order === 'strict'
+        ? [`lag(${reached}) over w`, k === 1 ? `lag(${reached}) over w` : 'lag(ts) over w']
+        : [
+            `max(${reached}) over w`,
+            k === 1 ? `max(${reached}) over w` : `max(case when ${when} then ts end) over w`,
+          ];
+    const previous = k === 1 ? 'l0' : `w${k - 1}${k === 2 ? pruned : ''}`;
+    const carried = k === 1 ? '' : `${reached} as e${k - 1}, `;
     ctes.push(
-      sql`${raw(`l${k}`)} as (select *, case when ${raw(`s${k} and p${k}[1] is not null and ts - p${k}[1]`)} <= ${spec.windowMs} then ${raw(`p${k}[1]`)} end as ${raw(`e${k}`)} from ${raw(`w${k}`)})`,
+      raw(
+        `w${k} as (select ${passedOn(k)}, ${carried}${entry} as pe${k}, ${time} as pt${k} from ${previous} window w as (${window}))`,
+      ),
     );
   }
+  const arrays = spec.steps
+    .slice(1)
+    .map((_, i) => `array[pe${i + 1}, pt${i + 1}] as p${i + 1}`)
+    .join(', ');
+  ctes.push(
+    raw(
+      `l${last} as (select *, case when ${reaches(spec, last)} then pe${last} end as e${last}, ${arrays} from w${last}${last === 1 ? pruned : ''})`,
+    ),
+  );
   return { ctes: join(ctes, ',\n  '), last: `l${last}` };
 }
 
@@ -207,9 +321,7 @@ order by 1`;
   const reached = spec.steps.map((_, k) => `bool_or(e${k} is not null) as r${k}`);
   const firsts = spec.steps
     .slice(1)
-    .map(
-      (_, i) => `min(array[ts, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
-    );
+    .map((_, i) => `min(array[ts, seq, ts - pt${i + 1}]) filter (where e${i + 1} is not null) as f${i + 1}`);
   const counts = spec.steps.map((_, k) => `count(*) filter (where r${k})::int as n${k}`);
   const times = spec.steps
     .slice(1)
@@ -217,9 +329,10 @@ order by 1`;
       `percentile_cont(0.5) within group (order by f${i + 1}[3] / 1000.0) as t${i + 1}`,
       `percentile_cont(0.9) within group (order by f${i + 1}[3] / 1000.0) as p${i + 1}`,
     ]);
+  // Grouped like the passes' partition, so the rows come sorted from them.
   return sql`with ${eventsCte(spec)},
   ${ctes},
-  units as (select unit, bv, ${raw([...reached, ...firsts].join(', '))} from ${raw(last)} group by unit, bv)
+  units as (select ${raw(spec.breakdown ? 'bv' : "'' as bv")}, ${raw([...reached, ...firsts].join(', '))} from ${raw(last)} group by ${raw(unitPartition(spec))})
 select ${raw(key)} as breakdown, ${raw([...counts, ...times].join(', '))}
 from units
 where r0
@@ -242,12 +355,13 @@ function seriesQuery(spec: ResolvedFunnelSpec): Fragment {
   )`;
         })()
       : (() => {
+          // One scan of the last pass (a CTE read twice would be materialized).
           const { ctes, last: table } = levelCtes(spec);
           return sql`${ctes},
   marks as (
-    select unit, bv, ${day('e0')} as day, 0 as k from ${raw(table)} where e0 is not null
-    union all
-    select unit, bv, ${day(`e${last}`)} as day, ${raw(String(last))} as k from ${raw(table)} where ${raw(`e${last}`)} is not null
+    select l.unit, l.bv, ${day('m.ms')} as day, m.k
+    from ${raw(table)} as l cross join lateral (values (0, l.e0), (${raw(String(last))}, ${raw(`l.e${last}`)})) as m(k, ms)
+    where ${raw(`(l.e0 is not null or l.e${last} is not null)`)} and m.ms is not null
   )`;
         })();
   return sql`with ${eventsCte(spec)},
