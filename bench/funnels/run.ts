@@ -1,0 +1,184 @@
+// bench/funnels: a 5-step ordered funnel over 30 days with a 7-day window, counting persons
+// (identity-stitched), on the mobile-game plan: runFunnel (the generated steps and series queries)
+// against the same funnel hand-written as one self-join per step (self-join-funnel.ts), in the
+// same run on the same PostgreSQL. The per-step counts must be equal; prints medians and the
+// ratio. Not a timed test.
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:funnels -w @tributary/bench
+// Sizes: TRIBUTARY_BENCH_FUNNEL_EVENTS (default 5,000,000), _ROUNDS (timed runs of each, default
+// 5, alternating which goes first). _KEEP=1 keeps the database; _DATABASE=<name> runs on a kept
+// one instead of generating the events again (to time or EXPLAIN the queries while changing them).
+import os from 'node:os';
+import { toPlanDocument } from '@tributary/schema';
+import { compileDdl, type FunnelSpec, planToWarehouse } from '@tributary/sql';
+import { connect, runFunnel, type SqlRunner, type Warehouse } from '@tributary/warehouse';
+import { databaseUrl, dropDatabase } from '@tributary/warehouse/testing';
+import pg from 'pg';
+import plan from '../../examples/mobile-game/src/plan.ts';
+import {
+  CREATE_STAGING,
+  DATA_END,
+  EVENTS_PER_PLAYER,
+  GENERATE_PLAYERS,
+  LOAD_PROCESSED,
+} from './generate-events.ts';
+import { SELF_JOIN_FUNNEL } from './self-join-funnel.ts';
+
+const env = (name: string, fallback: number) =>
+  Number(process.env[`TRIBUTARY_BENCH_FUNNEL_${name}`] ?? fallback);
+const EVENTS = env('EVENTS', 5_000_000);
+const ROUNDS = Math.max(1, env('ROUNDS', 5));
+const KEEP = process.env.TRIBUTARY_BENCH_FUNNEL_KEEP === '1';
+const KEPT = process.env.TRIBUTARY_BENCH_FUNNEL_DATABASE;
+const PLAYERS_PER_BATCH = 25_000;
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  console.error(
+    'bench/funnels runs on PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).',
+  );
+  process.exit(2);
+}
+
+const document = toPlanDocument(plan);
+const spec: FunnelSpec<typeof plan> = {
+  steps: [
+    { event: 'app_install' },
+    { event: 'level_up' },
+    { event: 'level_up', where: { level: { gte: 5 } } },
+    { event: 'level_up', where: { level: { gte: 10 } } },
+    { event: 'purchase' },
+  ],
+  window: '7d',
+  from: '2026-03-01',
+  to: '2026-03-30',
+  timeZone: 'UTC',
+};
+const selfJoinParameters = ['2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z', '7 days'];
+
+const started = performance.now();
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const progress = (message: string) => console.log(`  [${seconds(performance.now() - started)} s] ${message}`);
+const count = (n: number) => n.toLocaleString('en');
+
+/** The warehouse with a stopwatch on each query, so runFunnel's two queries are timed apart. */
+function stopwatch(db: Warehouse, laps: number[]): SqlRunner {
+  return {
+    kind: db.kind,
+    exec: (text) => db.exec(text),
+    async query<T>(text: string, params?: readonly unknown[]) {
+      const t = performance.now();
+      const rows = await db.query<T>(text, params);
+      laps.push(performance.now() - t);
+      return rows;
+    },
+  };
+}
+
+/** Generates the events straight into the plan's processed tables (see generate-events.ts). */
+async function load(db: Warehouse): Promise<void> {
+  await db.exec(compileDdl(planToWarehouse(document)));
+  await db.exec(CREATE_STAGING);
+  let staged = 0;
+  let players = 0;
+  while (staged < EVENTS) {
+    const batch = Math.min(PLAYERS_PER_BATCH, Math.ceil((EVENTS - staged) / EVENTS_PER_PLAYER) + 10);
+    await db.query(GENERATE_PLAYERS, [players + 1, batch]);
+    players += batch;
+    const [row] = await db.query<{ n: string }>('select count(*) as n from bench_events');
+    staged = Number(row?.n);
+    progress(`${count(staged)} events of ${count(players)} players generated`);
+  }
+  await db.exec(LOAD_PROCESSED);
+}
+
+const dbName = KEPT ?? `tributary_bench_funnels_${process.pid}`;
+if (!KEPT) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+}
+const db = await connect(databaseUrl(adminUrl, dbName));
+
+try {
+  const [server] = await db.query<{ v: string }>("select current_setting('server_version') as v");
+  console.log(
+    `bench/funnels on PostgreSQL ${server?.v}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg()[0]?.toFixed(1)} (database ${dbName})`,
+  );
+  if (!KEPT) await load(db);
+  const [data] = await db.query<Record<'events' | 'levelUps' | 'links' | 'persons' | 'days', string>>(
+    `select (select count(*) from processed.tracks) as events,
+      (select count(*) from processed.level_up) as "levelUps",
+      (select count(*) from cooked.identities) as links,
+      (select count(distinct coalesce(i.person_key, t.user_key)) from processed.tracks as t
+        left join cooked.identities as i on i.id = t.user_key) as persons,
+      (select extract(day from max("timestamp") - min("timestamp")) + 1 from processed.tracks) as days`,
+  );
+  progress(
+    `${KEPT ? 'kept' : 'loaded and analyzed'}: ${count(Number(data?.events))} events in processed.tracks over ${data?.days} days (to ${DATA_END}), ${count(Number(data?.levelUps))} in processed.level_up, ${count(Number(data?.persons))} persons, ${count(Number(data?.links))} anonymous ids linked to a user id`,
+  );
+
+  const funnelLaps: number[][] = [];
+  const runGenerated = async () => {
+    const laps: number[] = [];
+    const t = performance.now();
+    const result = await runFunnel(stopwatch(db, laps), spec, { document });
+    const ms = performance.now() - t;
+    funnelLaps.push(laps);
+    return { ms, counts: (result.groups[0]?.steps ?? []).map((s) => s.count) };
+  };
+  const runSelfJoin = async () => {
+    const t = performance.now();
+    const [row] = await db.query<Record<string, number>>(SELF_JOIN_FUNNEL, selfJoinParameters);
+    const ms = performance.now() - t;
+    return { ms, counts: [0, 1, 2, 3, 4].map((k) => row?.[`n${k}`] ?? Number.NaN) };
+  };
+
+  // One untimed run of each first (neither meets a cold cache); their counts are compared.
+  const generatedCounts = (await runGenerated()).counts;
+  funnelLaps.length = 0;
+  progress('runFunnel warm-up run done');
+  const selfJoinCounts = (await runSelfJoin()).counts;
+  progress('self-join warm-up run done');
+  const equal = generatedCounts.join() === selfJoinCounts.join();
+  console.log(`\nper-step persons, runFunnel: ${generatedCounts.map(count).join(' → ')}`);
+  console.log(`per-step persons, self-join: ${selfJoinCounts.map(count).join(' → ')}`);
+  console.log(`equal: ${equal ? 'yes' : 'NO'}\n`);
+  if (!equal) process.exitCode = 1;
+
+  const ms = { generated: [] as number[], selfJoin: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order =
+      round % 2 === 0 ? (['generated', 'selfJoin'] as const) : (['selfJoin', 'generated'] as const);
+    for (const side of order) {
+      const run = side === 'generated' ? await runGenerated() : await runSelfJoin();
+      ms[side].push(run.ms);
+      if (run.counts.join() !== generatedCounts.join()) {
+        console.log(`round ${round + 1}: ${side} counted ${run.counts.join(', ')}`);
+        process.exitCode = 1;
+      }
+    }
+    progress(
+      `round ${round + 1}/${ROUNDS}: runFunnel ${seconds(ms.generated.at(-1) ?? 0)} s, self-join ${seconds(ms.selfJoin.at(-1) ?? 0)} s, load average ${os.loadavg()[0]?.toFixed(1)}`,
+    );
+  }
+  const generated = median(ms.generated);
+  const selfJoin = median(ms.selfJoin);
+  const stepsQuery = median(funnelLaps.map((laps) => laps[0] ?? Number.NaN));
+  const seriesQuery = median(funnelLaps.map((laps) => laps[1] ?? Number.NaN));
+  console.log(
+    `\nrunFunnel  ${seconds(generated)} s  (median of ${ROUNDS}: ${ms.generated.map(seconds).join(', ')}; steps query ${seconds(stepsQuery)} s, series query ${seconds(seriesQuery)} s)`,
+  );
+  console.log(
+    `self-join  ${seconds(selfJoin)} s  (median of ${ROUNDS}: ${ms.selfJoin.map(seconds).join(', ')}; per-step counts only)`,
+  );
+  console.log(
+    `ratio      self-join / runFunnel ${(selfJoin / generated).toFixed(2)}× (goal ≥ 5×: ${selfJoin >= 5 * generated ? 'met' : 'MISSED'}); self-join / steps query alone ${(selfJoin / stepsQuery).toFixed(2)}×`,
+  );
+  console.log(`runFunnel  goal < 2 s: ${generated < 2000 ? 'met' : 'MISSED'}`);
+} finally {
+  await db.close();
+  if (KEEP || KEPT) console.log(`kept database ${dbName}`);
+  else await dropDatabase(adminUrl, dbName);
+}
