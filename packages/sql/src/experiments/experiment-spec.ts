@@ -56,7 +56,9 @@ export interface ExperimentDefinition<P = never> {
 }
 
 /** Declares an experiment (the identity function, for types: `defineExperiment<typeof plan>({ … })`). */
-export function defineExperiment<P = never>(definition: ExperimentDefinition<NoInfer<P>>): ExperimentDefinition<P> {
+export function defineExperiment<P = never>(
+  definition: ExperimentDefinition<NoInfer<P>>,
+): ExperimentDefinition<P> {
   return definition;
 }
 

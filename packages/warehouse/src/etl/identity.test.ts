@@ -3,7 +3,13 @@ import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
 import type { Warehouse } from '../warehouse.js';
 import { runEtl } from './run-etl.js';
-import { etlTestDocument, generateDataset, insertRawRows, type RawRow, tableContents } from './testing/index.js';
+import {
+  etlTestDocument,
+  generateDataset,
+  insertRawRows,
+  type RawRow,
+  tableContents,
+} from './testing/index.js';
 
 const TABLES = [...etlTargetTables(etlPlanOf(etlTestDocument)), '"raw"."rejected"'];
 
@@ -83,7 +89,12 @@ describeEachDatabase('identity resolution', (getDb) => {
       install('2024-03-04T11:00:00Z', { userId: 'other' }),
     ]);
     await incremental();
-    expect(await rowsOf(db, `SELECT user_key, install_day::text FROM cooked.persons WHERE time_zone = 'UTC' ORDER BY 1`)).toEqual([
+    expect(
+      await rowsOf(
+        db,
+        `SELECT user_key, install_day::text FROM cooked.persons WHERE time_zone = 'UTC' ORDER BY 1`,
+      ),
+    ).toEqual([
       { user_key: 'a1', install_day: '2024-03-04' },
       { user_key: 'other', install_day: '2024-03-04' },
     ]);
@@ -100,7 +111,9 @@ describeEachDatabase('identity resolution', (getDb) => {
       { id: 'u1', person_key: 'u1', looped: false },
     ]);
     // Per id: two users (a1, u1); per person: one, whose install is a1's first install.
-    expect(await rowsOf(db, `SELECT count(*)::int AS n FROM cooked.users WHERE time_zone = 'UTC'`)).toEqual([{ n: 3 }]);
+    expect(await rowsOf(db, `SELECT count(*)::int AS n FROM cooked.users WHERE time_zone = 'UTC'`)).toEqual([
+      { n: 3 },
+    ]);
     expect(
       await rowsOf(
         db,
@@ -109,7 +122,13 @@ describeEachDatabase('identity resolution', (getDb) => {
       ),
     ).toEqual([
       { user_key: 'other', install_day: '2024-03-04', first_purchase_day: null, revenue: '0', events: 1 },
-      { user_key: 'u1', install_day: '2024-03-04', first_purchase_day: '2024-03-06', revenue: '4.99', events: 4 },
+      {
+        user_key: 'u1',
+        install_day: '2024-03-04',
+        first_purchase_day: '2024-03-06',
+        revenue: '4.99',
+        events: 4,
+      },
     ]);
     expect(
       await rowsOf(
@@ -123,9 +142,9 @@ describeEachDatabase('identity resolution', (getDb) => {
       { day: '2024-03-06', user_key: 'u1', events: 1, revenue: '4.99' },
     ]);
     // The person that was merged away has no rows left.
-    expect(await rowsOf(db, `SELECT count(*)::int AS n FROM cooked.person_days WHERE user_key = 'a1'`)).toEqual([
-      { n: 0 },
-    ]);
+    expect(
+      await rowsOf(db, `SELECT count(*)::int AS n FROM cooked.person_days WHERE user_key = 'a1'`),
+    ).toEqual([{ n: 0 }]);
     await expectFullRunEquals(db);
   });
 
@@ -137,7 +156,12 @@ describeEachDatabase('identity resolution', (getDb) => {
       identify('2024-03-05T08:00:00Z', { anonymousId: 'tablet', userId: 'carol' }),
       level('2024-03-05T09:00:00Z', { anonymousId: 'tablet' }),
     ]);
-    const result = await runEtl({ warehouse: db, document: etlTestDocument, mode: 'incremental', chunkSize: 1 });
+    const result = await runEtl({
+      warehouse: db,
+      document: etlTestDocument,
+      mode: 'incremental',
+      chunkSize: 1,
+    });
     expect(await rowsOf(db, `SELECT id, person_key FROM cooked.identities ORDER BY id`)).toEqual([
       { id: 'alice', person_key: 'alice' },
       { id: 'tablet', person_key: 'alice' },
@@ -160,7 +184,11 @@ describeEachDatabase('identity resolution', (getDb) => {
   it('aliases: chains of 1,000 in several chunks, loops, self-aliases and identifies without a user id', async () => {
     const db = getDb();
     const chain = Array.from({ length: 1000 }, (_, i) =>
-      alias(`2024-03-04T12:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`, `c${i}`, `c${i + 1}`),
+      alias(
+        `2024-03-04T12:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
+        `c${i}`,
+        `c${i + 1}`,
+      ),
     );
     await add(db, [
       level('2024-03-04T10:00:00Z', { userId: 'c0' }),
@@ -174,19 +202,29 @@ describeEachDatabase('identity resolution', (getDb) => {
       identify('2024-03-05T12:00:00Z', { anonymousId: 'lonely' }),
       level('2024-03-05T12:01:00Z', { anonymousId: 'lonely' }),
     ]);
-    const result = await runEtl({ warehouse: db, document: etlTestDocument, mode: 'incremental', chunkSize: 97 });
-    const persons = await rowsOf(db, `SELECT user_key, events::int FROM cooked.persons WHERE time_zone = 'UTC' ORDER BY 1`);
+    const result = await runEtl({
+      warehouse: db,
+      document: etlTestDocument,
+      mode: 'incremental',
+      chunkSize: 97,
+    });
+    const persons = await rowsOf(
+      db,
+      `SELECT user_key, events::int FROM cooked.persons WHERE time_zone = 'UTC' ORDER BY 1`,
+    );
     // c0 and c500 end at c1000; x → y → x is a loop (person x, the smaller id) that z leads into.
     expect(persons).toEqual([
       { user_key: 'c1000', events: 2 },
       { user_key: 'lonely', events: 1 },
       { user_key: 'x', events: 1 },
     ]);
-    expect(await rowsOf(db, `SELECT id, person_key FROM cooked.identities WHERE looped ORDER BY id`)).toEqual([
-      { id: 'x', person_key: 'x' },
-      { id: 'y', person_key: 'x' },
-      { id: 'z', person_key: 'x' },
-    ]);
+    expect(await rowsOf(db, `SELECT id, person_key FROM cooked.identities WHERE looped ORDER BY id`)).toEqual(
+      [
+        { id: 'x', person_key: 'x' },
+        { id: 'y', person_key: 'x' },
+        { id: 'z', person_key: 'x' },
+      ],
+    );
     expect(result.identity).toMatchObject({
       links: 1003,
       conflicts: 0,
@@ -220,7 +258,10 @@ describeEachDatabase('identity resolution', (getDb) => {
     // Nothing lost: the raw rows stay in raw.events, the rejections say why.
     expect(rejected).toMatchObject({ n: 2 });
     // Spam rules aside, every victim counts as themself; the bot's id belongs to the first.
-    const [persons] = await rowsOf(db, `SELECT count(*)::int AS n FROM cooked.persons WHERE time_zone = 'UTC'`);
+    const [persons] = await rowsOf(
+      db,
+      `SELECT count(*)::int AS n FROM cooked.persons WHERE time_zone = 'UTC'`,
+    );
     expect(persons).toEqual({ n: 10_000 });
   });
 

@@ -94,7 +94,8 @@ export function generateDataset(options: DatasetOptions): RawRow[] {
     // previous user (the anonymous id is then linked to two user ids), add a second device, or
     // are renamed by an alias.
     const signInAt = identified && random() < 0.25 ? int(1, 8) : -1;
-    const deviceId = signInAt > 0 && u > 0 && random() < 0.1 ? `anon-${prefix}${u - 1}` : `anon-${prefix}${u}`;
+    const deviceId =
+      signInAt > 0 && u > 0 && random() < 0.1 ? `anon-${prefix}${u - 1}` : `anon-${prefix}${u}`;
     const secondDeviceAt = identified && random() < 0.1 ? int(10, 30) : -1;
     const aliasAt = identified && random() < 0.04 ? int(5, 40) : -1;
     if (signInAt > 0) user = { anonymousId: deviceId };
