@@ -1,7 +1,7 @@
 import { TributaryError } from '@tributary/schema';
 import { connect, type Warehouse } from '@tributary/warehouse';
-import type { CommandIo } from './command.js';
-import type { DatabaseTarget } from './config.js';
+import { type CommandIo, EXIT } from './command.js';
+import { type DatabaseTarget, resolveDatabaseTarget } from './config.js';
 
 /**
  * Opens the command's database and checks it answers. A connection problem is printed with what
@@ -31,5 +31,25 @@ export async function openWarehouse(
           : 'Check TRIBUTARY_DATA_DIR, or set DATABASE_URL to use a PostgreSQL server.\n'),
     );
     return undefined;
+  }
+}
+
+/**
+ * Runs `work` on the database of the command's `--database-url` (else DATABASE_URL, the config,
+ * the embedded data directory) and closes it; exit code 1 when it cannot connect.
+ */
+export async function withWarehouse(
+  command: string,
+  databaseUrl: string | undefined,
+  io: CommandIo,
+  work: (db: Warehouse) => Promise<number>,
+): Promise<number> {
+  const target = resolveDatabaseTarget(databaseUrl, io.env, io.cwd, io.config);
+  const db = await openWarehouse(command, target, io);
+  if (!db) return EXIT.failure;
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
   }
 }

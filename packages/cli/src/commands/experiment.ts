@@ -9,8 +9,7 @@ import {
 } from '@tributary/sql';
 import { runExperiment } from '@tributary/warehouse';
 import { type Command, type CommandIo, EXIT } from '../command.js';
-import { resolveDatabaseTarget } from '../config.js';
-import { openWarehouse } from '../database.js';
+import { withWarehouse } from '../database.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { type OptionSpec, parseArgs } from '../parse-args.js';
@@ -93,24 +92,14 @@ Examples:
       io.stdout(experimentSql(compiled));
       return EXIT.ok;
     }
-    const target = resolveDatabaseTarget(
-      options['database-url'] as string | undefined,
-      io.env,
-      io.cwd,
-      io.config,
-    );
-    const db = await openWarehouse('experiment', target, io);
-    if (!db) return EXIT.failure;
-    try {
+    return withWarehouse('experiment', options['database-url'] as string | undefined, io, async (db) => {
       const readout = await runExperiment(db, definition, window, {
         catalog,
         ...(alpha !== undefined ? { alpha } : {}),
       });
       io.stdout(renderExperiment(readout, format, alpha ?? 0.05));
       return EXIT.ok;
-    } finally {
-      await db.close();
-    }
+    });
   },
 };
 

@@ -11,8 +11,7 @@ import {
 } from '@tributary/sql';
 import { runFunnel } from '@tributary/warehouse';
 import { type Command, EXIT } from '../command.js';
-import { resolveDatabaseTarget } from '../config.js';
-import { openWarehouse } from '../database.js';
+import { withWarehouse } from '../database.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { type OptionSpec, parseArgs } from '../parse-args.js';
@@ -96,20 +95,10 @@ Examples:
       io.stdout(funnelSql(spec, catalog));
       return EXIT.ok;
     }
-    const target = resolveDatabaseTarget(
-      options['database-url'] as string | undefined,
-      io.env,
-      io.cwd,
-      io.config,
-    );
-    const db = await openWarehouse('funnel', target, io);
-    if (!db) return EXIT.failure;
-    try {
+    return withWarehouse('funnel', options['database-url'] as string | undefined, io, async (db) => {
       io.stdout(renderFunnel(await runFunnel(db, spec, { catalog }), format));
       return EXIT.ok;
-    } finally {
-      await db.close();
-    }
+    });
   },
 };
 

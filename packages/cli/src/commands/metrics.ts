@@ -9,9 +9,8 @@ import {
   metricCatalogOf,
 } from '@tributary/sql';
 import { explainMetric, runMetric } from '@tributary/warehouse';
-import { openWarehouse } from '../database.js';
+import { withWarehouse } from '../database.js';
 import { type Command, type CommandIo, EXIT } from '../command.js';
-import { resolveDatabaseTarget } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { loadPlanModule } from '../load-plan.js';
 import { type OptionSpec, parseArgs } from '../parse-args.js';
@@ -96,15 +95,7 @@ Examples:
         io.stdout(`-- ${spec.metric}\n${explainMetric(spec, catalog ? { catalog } : {}).text}\n`);
       return EXIT.ok;
     }
-    const target = resolveDatabaseTarget(
-      options['database-url'] as string | undefined,
-      io.env,
-      io.cwd,
-      io.config,
-    );
-    const db = await openWarehouse('metrics', target, io);
-    if (!db) return EXIT.failure;
-    try {
+    return withWarehouse('metrics', options['database-url'] as string | undefined, io, async (db) => {
       const results: { metric: MetricName; columns: readonly string[]; rows: Record<string, unknown>[] }[] =
         [];
       for (const spec of specs) {
@@ -117,9 +108,7 @@ Examples:
       }
       io.stdout(render(results, format));
       return EXIT.ok;
-    } finally {
-      await db.close();
-    }
+    });
   },
 };
 
