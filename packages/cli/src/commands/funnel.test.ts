@@ -203,14 +203,20 @@ describe('tributary funnel without a database', () => {
       env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
     });
 
-  it('--sql prints both queries with their parameters', async () => {
+  it('--sql prints the statement, its plan and its parameters', async () => {
     const { code, stdout } = await cli(...FUNNEL, ...DAY, '--where', '2:level>=5', '--sql');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^-- steps\nwith\n/);
-    expect(stdout).toContain('\n-- series by entry day\nwith\n');
+    expect(stdout).toMatch(
+      /^-- timeline plan: the steps and the series by entry day \(column part\)\nwith\n/,
+    );
     expect(stdout).toContain('-- $1 = "2026-03-10"\n-- $2 = "UTC"\n');
     expect(stdout).toContain('processed."level_up"');
+    expect(stdout).toContain('processed."app_install"');
     expect(stdout).toMatch(/-- \$\d+ = 5\n/);
+    // Strict order takes the window plan over processed.tracks.
+    const strict = await cli(...FUNNEL, ...DAY, '--order', 'strict', '--sql');
+    expect(strict.stdout).toMatch(/^-- window plan: /);
+    expect(strict.stdout).toContain('processed.tracks');
   });
 
   const usage = async (args: string[], message: string) => {

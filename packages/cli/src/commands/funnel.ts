@@ -113,10 +113,9 @@ function checked<T>(build: () => T): T {
   }
 }
 
-/** Both queries, formatted, each with its parameters. */
+/** The statement, formatted, with its plan and its parameters. */
 function funnelSql(spec: FunnelSpec, catalog: FunnelCatalog): string {
   const compiled = compileFunnel(spec, catalog);
-  const query = (title: string, q: { sql: string; parameters: readonly unknown[] }) =>
-    `-- ${title}\n${formatSql(q.sql)};\n${q.parameters.map((value, i) => `-- $${i + 1} = ${JSON.stringify(value)}\n`).join('')}`;
-  return `${query('steps', compiled.steps)}\n${query('series by entry day', compiled.series)}`;
+  const parameters = compiled.parameters.map((value, i) => `-- $${i + 1} = ${JSON.stringify(value)}\n`);
+  return `-- ${compiled.plan} plan: the steps and the series by entry day (column part)\n${formatSql(compiled.sql)};\n${parameters.join('')}`;
 }

@@ -10,49 +10,118 @@ import type {
   ResolvedFunnelSpec,
   ResolvedFunnelStep,
 } from './funnel-spec.js';
-import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+import { FunnelError, resolveFunnelSpec } from './resolve-funnel-spec.js';
+import {
+  timelineCompletionsCtes,
+  timelineFunnelParts,
+  timelineFunnelSupported,
+  timelineStepTimesCtes,
+} from './timeline-funnel.js';
 
 type Fragment = RawBuilder<unknown>;
 const raw = (text: string): Fragment => sql.raw(text);
 const join = (parts: readonly Fragment[], separator = ', '): Fragment => sql.join(parts, raw(separator));
 
-/** A compiled funnel: the per-step query and the per-entry-day series query. */
+/**
+ * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
+ * search per entry and step; ordered funnels without exclusions, counting persons) or `window`
+ * (one window pass per step over the unit's events; every funnel). Both compute the same
+ * definitions; `auto` (the default) takes the timeline when it applies.
+ */
+export type FunnelPlan = 'timeline' | 'window';
+
+export interface CompileFunnelOptions {
+  /** Default `auto`; `timeline` throws a FunnelError for a funnel it cannot compute. */
+  readonly plan?: FunnelPlan | 'auto';
+}
+
+/** A compiled funnel: one statement returning the steps rows and the series rows (column `part`). */
 export interface CompiledFunnel {
   readonly spec: ResolvedFunnelSpec;
-  /** One row per breakdown value (one row without a breakdown): `n0..nK`, `t1..tK` medians, `p1..pK` p90s (seconds). */
-  readonly steps: { readonly sql: string; readonly parameters: readonly unknown[] };
-  /** One row per entry day (and breakdown value): `day`, `entered`, `converted`. */
-  readonly series: { readonly sql: string; readonly parameters: readonly unknown[] };
+  readonly plan: FunnelPlan;
+  /**
+   * Rows with `part` = `steps`: one per breakdown value (one without a breakdown), `n0..nK`,
+   * `t1..tK` medians and `p1..pK` p90s (seconds); `part` = `series`: one per entry day (and
+   * breakdown value), `day`, `entered`, `converted`.
+   */
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/** The plan a resolved funnel is computed with. */
+export function funnelPlanOf(
+  spec: ResolvedFunnelSpec,
+  requested: CompileFunnelOptions['plan'] = 'auto',
+): FunnelPlan {
+  const supported = timelineFunnelSupported(spec);
+  if (requested === 'timeline' && !supported)
+    throw new FunnelError(
+      'invalid_funnel_option',
+      'plan "timeline" computes ordered funnels without exclusions that count persons (and dimension breakdowns every step 1 table has); use plan "window" or "auto".',
+    );
+  if (requested === 'window') return 'window';
+  return supported ? 'timeline' : 'window';
 }
 
 /**
- * Compiles a funnel spec to two PostgreSQL queries over `processed.tracks` (the step events, with
- * each filtered step's event table) and, for persons, `cooked.identities`. Each unit's events are
- * read once in time order; each step is one window pass that carries, for every event, the latest
- * attempt that has reached the previous step before it (see the metrics README, "Funnels").
+ * Compiles a funnel spec to one PostgreSQL statement over the processed tables and, for persons,
+ * `cooked.identities`: the timeline plan reads each step's event tables, the window plan
+ * `processed.tracks` with the filtered steps' tables (see `FunnelPlan` and the metrics README,
+ * "Funnels").
  *
  * @example
- * compileFunnel({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog).steps.sql
- * // 'with ev as (select coalesce(i.person_key, t.user_key) as unit, … from processed.tracks as t …'
+ * compileFunnel({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog).sql
+ * // 'with ev as (select coalesce(i.person_key, coalesce(l.user_id, l.anonymous_id)) collate "C" as unit, … from processed."install" as l …'
  */
 export function compileFunnel<P = never>(
   spec: FunnelSpec<NoInfer<P>>,
   catalog: FunnelCatalog,
+  options: CompileFunnelOptions = {},
 ): CompiledFunnel {
   const resolved = resolveFunnelSpec(spec, catalog);
-  const kysely = ddlKysely();
-  const steps = stepsQuery(resolved).compile(kysely);
-  const series = seriesQuery(resolved).compile(kysely);
-  return {
-    spec: resolved,
-    steps: { sql: steps.sql, parameters: steps.parameters },
-    series: { sql: series.sql, parameters: series.parameters },
-  };
+  const plan = funnelPlanOf(resolved, options.plan);
+  const compiled = (plan === 'timeline' ? timelineStatement(resolved) : windowStatement(resolved)).compile(
+    ddlKysely(),
+  );
+  return { spec: resolved, plan, sql: compiled.sql, parameters: compiled.parameters };
 }
 
-/** Both queries formatted for people (`tributary funnel --sql`); parameters stay `$n`. */
+/** The statement formatted for people (`tributary funnel --sql`); parameters stay `$n`. */
 export function formatFunnelSql(funnel: CompiledFunnel): string {
-  return `-- steps\n${formatSql(funnel.steps.sql)};\n-- series by entry day\n${formatSql(funnel.series.sql)};\n`;
+  return `-- ${funnel.plan} plan: steps and series by entry day\n${formatSql(funnel.sql)};\n`;
+}
+
+/** The select list of both parts: the steps part's columns, then the series part's. */
+function partColumns(spec: ResolvedFunnelSpec, part: 'steps' | 'series', from: string): string {
+  const k = spec.steps.map((_, i) => i);
+  const steps = [...k.map((i) => `n${i}`), ...k.slice(1).flatMap((i) => [`t${i}`, `p${i}`])];
+  const typed = (name: string) => (name.startsWith('n') ? 'int' : 'float8');
+  const stepColumns =
+    part === 'steps' ? steps.map((c) => `${from}.${c}`) : steps.map((c) => `null::${typed(c)} as ${c}`);
+  const seriesColumns =
+    part === 'series'
+      ? [`${from}.entered`, `${from}.converted`]
+      : ['null::int as entered', 'null::int as converted'];
+  const day = part === 'series' ? `${from}.day` : 'null::date as day';
+  return [`'${part}' as part`, `${from}.breakdown`, day, ...stepColumns, ...seriesColumns].join(', ');
+}
+
+function timelineStatement(spec: ResolvedFunnelSpec): Fragment {
+  const parts = timelineFunnelParts(spec);
+  return sql`with ${parts.ctes},
+  steps_part as (${parts.steps}),
+  series_part as (${parts.series})
+select ${raw(partColumns(spec, 'steps', 's'))} from steps_part as s
+union all
+select ${raw(partColumns(spec, 'series', 'r'))} from series_part as r
+order by 1, 3, 2`;
+}
+
+function windowStatement(spec: ResolvedFunnelSpec): Fragment {
+  return sql`select ${raw(partColumns(spec, 'steps', 's'))} from (${stepsQuery(spec)}) as s
+union all
+select ${raw(partColumns(spec, 'series', 'r'))} from (${seriesQuery(spec)}) as r
+order by 1, 3, 2`;
 }
 
 const TS = quoteIdentifier('timestamp');
@@ -176,7 +245,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
       : sql``;
   // Strict order needs every event of the unit (any event between two steps breaks it).
   const eventFilter = spec.order === 'strict' ? sql`` : sql` and t.event = any(${sql.val(names)})`;
-  const base = sql`select ${unitSql(spec)} as unit, cast(extract(epoch from t.${raw(TS)}) * 1000 as bigint) as ts, t.seq,
+  const base = sql`select ${unitSql(spec)} as unit, cast(floor(extract(epoch from t.${raw(TS)}) * 1000) as bigint) as ts, t.seq,
       t.${raw(TS)} < ${entryUpper} as in_range, ${breakdownValue(spec)} as bv0, ${join(flags)}
     from processed.tracks as t${identities}${join(
       joins.map((f) => filterJoinSql(f, lower, upper)),
@@ -379,7 +448,11 @@ order by day, 2`;
  * and `entry` (epoch ms of the attempt's step 1; for `any` order, of its start). For experiment
  * metrics: `with <this> select …`.
  */
-export function funnelCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
+export function funnelCompletionsCtes(
+  spec: ResolvedFunnelSpec,
+  plan: CompileFunnelOptions['plan'] = 'auto',
+): Fragment {
+  if (funnelPlanOf(spec, plan) === 'timeline') return timelineCompletionsCtes(spec);
   const last = spec.steps.length - 1;
   if (spec.order === 'any')
     return sql`${eventsCte(spec)},
@@ -398,7 +471,11 @@ export function funnelCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
  * from step k−1 of the attempt that reached step k first — the values whose median and p90 are
  * `t<k>` and `p<k>` of the steps query (the same `f<k>` as its `units` CTE).
  */
-export function funnelStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
+export function funnelStepTimesCtes(
+  spec: ResolvedFunnelSpec,
+  plan: CompileFunnelOptions['plan'] = 'auto',
+): Fragment {
+  if (funnelPlanOf(spec, plan) === 'timeline') return timelineStepTimesCtes(spec);
   const { ctes, last } = levelCtes(spec);
   const firsts = spec.steps
     .slice(1)

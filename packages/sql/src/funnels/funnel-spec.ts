@@ -103,6 +103,8 @@ export interface FunnelPropertyColumn {
 export interface FunnelEventTable {
   readonly table: string;
   readonly properties: ReadonlyMap<string, FunnelPropertyColumn>;
+  /** Its context columns (dimension columns it has, for breakdowns read from the event table). */
+  readonly columns?: ReadonlySet<string>;
 }
 
 /** What the compiler needs to know of the plan. */

@@ -1,4 +1,11 @@
-export { type CompiledFunnel, compileFunnel, formatFunnelSql } from './compile-funnel.js';
+export {
+  type CompiledFunnel,
+  type CompileFunnelOptions,
+  compileFunnel,
+  type FunnelPlan,
+  formatFunnelSql,
+  funnelPlanOf,
+} from './compile-funnel.js';
 export {
   assembleFunnelResult,
   type FunnelResult,

@@ -59,7 +59,8 @@ export function funnelCatalogOf(document: PlanDocument): FunnelCatalog {
         if (kind) properties.set(c.from.path[0] as string, { column: c.name, kind });
       }
     }
-    events.set(line.event, [...(events.get(line.event) ?? []), { table: line.table, properties }]);
+    const columns = new Set(line.versions.flatMap((v) => v.context.map((c) => c.name)));
+    events.set(line.event, [...(events.get(line.event) ?? []), { table: line.table, properties, columns }]);
   }
   return {
     reportingTimeZones: plan.reportingTimeZones,

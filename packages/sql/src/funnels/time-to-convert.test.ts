@@ -26,24 +26,27 @@ const spec: FunnelSpec = {
 };
 
 describe('compileFunnelTimeToConvert', () => {
-  it('buckets the per-unit times of the steps query by width_bucket over the bucket starts in ms', () => {
-    const compiled = compileFunnelTimeToConvert(spec, catalog);
-    const steps = compileFunnel(spec, catalog).steps;
-    // The same events and parameters as the steps query; the times are its f<k>[3].
-    expect(compiled?.parameters).toEqual(steps.parameters);
-    expect(compiled?.sql.startsWith(steps.sql.slice(0, steps.sql.indexOf('units as')))).toBe(true);
-    expect(compiled?.sql.slice(compiled.sql.indexOf('units as'))).toBe(
-      `units as (select unit, bv, bool_or(e0 is not null) as r0, min(array[ts, seq, ts - p1[2]]) filter (where e1 is not null) as f1, min(array[ts, seq, ts - p2[2]]) filter (where e2 is not null) as f2 from l2 group by unit, bv),
-  unit_times as (
-    select u.bv, s.k, s.ms from units as u cross join lateral (values (1, u.f1[3]), (2, u.f2[3])) as s(k, ms)
-    where u.r0 and s.ms is not null
-  )
+  for (const plan of ['timeline', 'window'] as const)
+    it(`buckets the per-unit times of the funnel statement by width_bucket over the bucket starts in ms (${plan} plan)`, () => {
+      const compiled = compileFunnelTimeToConvert(spec, catalog, undefined, { plan });
+      const funnel = compileFunnel(spec, catalog, { plan });
+      expect(funnel.plan).toBe(plan);
+      if (plan === 'timeline') {
+        // The timeline plan's histogram reads the funnel statement's units: the same CTEs up to
+        // there, with the same parameters; its times are those behind the medians.
+        const shared = funnel.sql.slice(0, funnel.sql.indexOf('marks as'));
+        expect(compiled?.sql.startsWith(shared)).toBe(true);
+        expect(funnel.parameters.slice(0, compiled?.parameters.length)).toEqual(compiled?.parameters);
+      }
+      expect(compiled?.sql).toContain('unit_times as (');
+      expect(compiled?.sql.slice(compiled.sql.indexOf('\nselect bv as breakdown'))).toBe(
+        `
 select bv as breakdown, k as step, width_bucket(ms, array[60000, 300000, 1800000, 7200000, 43200000, 86400000, 259200000]::bigint[]) as bucket, count(*)::int as units
 from unit_times
 group by 1, 2, 3
 order by 1, 2, 3`,
-    );
-  });
+      );
+    });
 
   it('is null for any order, which has no time between steps', () => {
     expect(compileFunnelTimeToConvert({ ...spec, order: 'any' }, catalog)).toBeNull();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
-import { funnelStepTimesCtes } from './compile-funnel.js';
+import { type CompileFunnelOptions, funnelStepTimesCtes } from './compile-funnel.js';
 import type { FunnelCatalog, FunnelSpec, ResolvedFunnelSpec } from './funnel-spec.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
 
@@ -60,12 +60,13 @@ export function compileFunnelTimeToConvert<P = never>(
   spec: FunnelSpec<NoInfer<P>>,
   catalog: FunnelCatalog,
   buckets: readonly TimeToConvertBucket[] = TIME_TO_CONVERT_BUCKETS,
+  options: CompileFunnelOptions = {},
 ): CompiledTimeToConvert | null {
   const resolved = resolveFunnelSpec(spec, catalog);
   if (resolved.order === 'any') return null;
   // width_bucket counts the thresholds at or below the time: bucket b is [from_b, to_b).
   const thresholds = buckets.slice(1).map((b) => b.fromSeconds * 1000);
-  const compiled = sql`with ${funnelStepTimesCtes(resolved)}
+  const compiled = sql`with ${funnelStepTimesCtes(resolved, options.plan)}
 select bv as breakdown, k as step, width_bucket(ms, array[${sql.raw(thresholds.join(', '))}]::bigint[]) as bucket, count(*)::int as units
 from unit_times
 group by 1, 2, 3

@@ -1,4 +1,10 @@
-import { compileDdl, type FunnelSpec, type FunnelStepInput, planToWarehouse } from '@tributary/sql';
+import {
+  compileDdl,
+  type FunnelSpec,
+  type FunnelStepInput,
+  funnelPlanOf,
+  planToWarehouse,
+} from '@tributary/sql';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { runEtl } from '../etl/run-etl.js';
@@ -91,6 +97,35 @@ const specArb = fc
     };
   });
 
+// Dense logs for ordered funnels (the timeline plan's domain): two units, many events, steps
+// among the frequent events and windows of hours, so that attempts get far and compete.
+const denseEvent = generatedEvent.map((g) => ({ ...g, unit: g.unit % 2 }));
+const denseSpecArb = specArb.chain((spec) =>
+  fc
+    .record({
+      steps: fc.array(
+        fc.oneof(
+          {
+            arbitrary: fc
+              .constantFrom('signup', 'view', 'add_to_cart', 'purchase')
+              .map((e) => ({ event: e })),
+            weight: 3,
+          },
+          { arbitrary: stepArb, weight: 1 },
+        ),
+        { minLength: 2, maxLength: 4 },
+      ),
+      window: fc.constantFrom(['2h', 7_200_000], ['6h', 21_600_000], ['1d', 86_400_000]),
+    })
+    .map(({ steps, window }) => ({
+      ...spec,
+      steps,
+      window: window[0] as '30m',
+      windowMs: window[1] as number,
+      exclusions: [],
+    })),
+);
+
 type GeneratedSpec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
 type GeneratedEvent = typeof generatedEvent extends fc.Arbitrary<infer T> ? T : never;
 
@@ -160,7 +195,23 @@ describeEachDatabase('funnels against the reference', (getDb) => {
       exclusions: generated.exclusions,
       ...(generated.breakdown ? { breakdown: 'platform' } : {}),
     };
-    const result = await runFunnel(db, spec, { document: funnelTestDocument });
+    // Every funnel through the window plan, and through the timeline plan when it applies.
+    const window = await runFunnel(db, spec, { document: funnelTestDocument, plan: 'window' });
+    const plans =
+      funnelPlanOf(window.spec) === 'timeline' ? (['window', 'timeline'] as const) : (['window'] as const);
+    for (const plan of plans) {
+      const result =
+        plan === 'window' ? window : await runFunnel(db, spec, { document: funnelTestDocument, plan });
+      expect(result.compiled.plan).toBe(plan);
+      checkAgainst(reference, result, JSON.stringify({ spec, order, plan }));
+    }
+  }
+
+  function checkAgainst(
+    reference: ReturnType<typeof referenceFunnel>,
+    result: Awaited<ReturnType<typeof runFunnel>>,
+    context: string,
+  ) {
     // A funnel nobody entered has one all-zero group (no breakdown) or none (breakdown): compare the entered ones.
     const actual = result.groups
       .filter((g) => (g.steps[0]?.count ?? 0) > 0)
@@ -171,7 +222,6 @@ describeEachDatabase('funnels against the reference', (getDb) => {
         p90s: g.steps.slice(1).map((s) => s.p90SecondsFromPrevious),
       }));
     const expected = reference.groups.filter((g) => (g.counts[0] ?? 0) > 0);
-    const context = JSON.stringify({ spec, order });
     expect(
       actual.map((g) => ({ ...g, medians: g.medians.map(round), p90s: g.p90s.map(round) })),
       context,
@@ -199,6 +249,21 @@ describeEachDatabase('funnels against the reference', (getDb) => {
         },
       ),
       { numRuns: RUNS, seed: Number(process.env.TRIBUTARY_FUNNEL_SEED ?? 20261206), endOnFailure: true },
+    );
+  }, 600_000);
+
+  it(`matches the reference on ${2 * RUNS} dense event logs of ordered funnels, through both plans`, async () => {
+    const db = getDb();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(denseEvent, { minLength: 10, maxLength: 80 }),
+        denseSpecArb,
+        async (generated, spec) => {
+          const events = await load(db, generated);
+          await compare(db, events, spec, 'ordered');
+        },
+      ),
+      { numRuns: 2 * RUNS, seed: Number(process.env.TRIBUTARY_FUNNEL_SEED ?? 20261206), endOnFailure: true },
     );
   }, 600_000);
 });

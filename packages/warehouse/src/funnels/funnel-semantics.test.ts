@@ -55,8 +55,15 @@ describeEachDatabase('funnel semantics', (getDb) => {
 
   const base = { window: '30m', from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } as const;
   const signupThenView: FunnelSpec = { ...base, steps: [{ event: 'signup' }, { event: 'view' }] };
-  const counts = async (spec: FunnelSpec) =>
-    (await runFunnel(getDb(), spec, { document })).groups.map((g) => g.steps.map((s) => s.count));
+  // Per-step counts by the default plan; the window plan must agree (an ordered funnel without
+  // exclusions takes the timeline plan by default).
+  const counts = async (spec: FunnelSpec) => {
+    const of = async (plan: 'auto' | 'window') =>
+      (await runFunnel(getDb(), spec, { document, plan })).groups.map((g) => g.steps.map((s) => s.count));
+    const auto = await of('auto');
+    expect(await of('window')).toEqual(auto);
+    return auto;
+  };
 
   it('the window is measured from step 1 and includes its end; ties at one millisecond follow arrival order', async () => {
     await load(getDb(), [

@@ -6,7 +6,7 @@ import {
   funnelCatalogOf,
 } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
-import type { RunFunnelOptions } from './run-funnel.js';
+import { queryFunnelStatement, type RunFunnelOptions } from './run-funnel.js';
 
 /**
  * Runs a funnel's time-to-convert histogram: per breakdown value and step after the first, the
@@ -23,8 +23,8 @@ export async function runFunnelTimeToConvert<P = never>(
   options: RunFunnelOptions,
 ): Promise<FunnelTimeToConvert | null> {
   const catalog = 'catalog' in options ? options.catalog : funnelCatalogOf(options.document);
-  const compiled = compileFunnelTimeToConvert(spec, catalog);
+  const compiled = compileFunnelTimeToConvert(spec, catalog, undefined, options);
   if (!compiled) return null;
-  const rows = await warehouse.query(compiled.sql, compiled.parameters);
+  const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
   return assembleTimeToConvert(compiled.spec, rows);
 }

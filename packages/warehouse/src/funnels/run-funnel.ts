@@ -2,6 +2,7 @@ import type { PlanDocument } from '@tributary/schema';
 import {
   assembleFunnelResult,
   type CompiledFunnel,
+  type CompileFunnelOptions,
   compileFunnel,
   type FunnelCatalog,
   type FunnelResult,
@@ -12,15 +13,39 @@ import {
 import type { SqlRunner } from '../warehouse.js';
 
 /** The plan a funnel is checked against: its document, or a catalog made from it (`funnelCatalogOf`). */
-export type RunFunnelOptions = { readonly document: PlanDocument } | { readonly catalog: FunnelCatalog };
+export type RunFunnelOptions = ({ readonly document: PlanDocument } | { readonly catalog: FunnelCatalog }) &
+  CompileFunnelOptions;
 
 const catalogOf = (options: RunFunnelOptions): FunnelCatalog =>
   'catalog' in options ? options.catalog : funnelCatalogOf(options.document);
 
+/** A runner that can open a transaction (a Warehouse), so the statement runs with its own settings. */
+type MaybeTransactional = SqlRunner & {
+  readonly transaction?: <T>(fn: (tx: SqlRunner) => Promise<T>) => Promise<T>;
+};
+
+/**
+ * Runs one funnel statement. In a transaction when the runner has one, with JIT off for it: the
+ * planner's cost estimate of a funnel is far above `jit_above_cost`, and compiling its
+ * expressions costs about a second while the statement itself takes about two.
+ */
+export async function queryFunnelStatement(
+  warehouse: MaybeTransactional,
+  text: string,
+  parameters: readonly unknown[],
+): Promise<Record<string, unknown>[]> {
+  if (!warehouse.transaction) return warehouse.query(text, parameters);
+  return warehouse.transaction(async (tx) => {
+    await tx.exec('SET LOCAL jit = off');
+    return tx.query(text, parameters);
+  });
+}
+
 /**
  * Runs a funnel over the processed tables: per step counts, conversion from the first and the
  * previous step, drop-off, median and p90 time from the previous step, per breakdown value, and
- * the conversion by entry day. `FunnelSpec<typeof plan>` types the steps by the plan.
+ * the conversion by entry day, in one statement. `FunnelSpec<typeof plan>` types the steps by the
+ * plan; `plan` picks how it is computed (see `FunnelPlan`; the default takes the fastest that applies).
  *
  * @example
  * const { groups } = await runFunnel(warehouse, { steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, { document });
@@ -31,13 +56,19 @@ export async function runFunnel<P = never>(
   spec: FunnelSpec<NoInfer<P>>,
   options: RunFunnelOptions,
 ): Promise<FunnelResult & { readonly compiled: CompiledFunnel }> {
-  const compiled = compileFunnel(spec, catalogOf(options));
-  const steps = await warehouse.query(compiled.steps.sql, compiled.steps.parameters);
-  const series = await warehouse.query(compiled.series.sql, compiled.series.parameters);
-  return { ...assembleFunnelResult(compiled.spec, steps, series), compiled };
+  const compiled = compileFunnel(spec, catalogOf(options), options);
+  const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
+  return {
+    ...assembleFunnelResult(
+      compiled.spec,
+      rows.filter((r) => r.part === 'steps'),
+      rows.filter((r) => r.part === 'series'),
+    ),
+    compiled,
+  };
 }
 
 /** The formatted SQL `runFunnel` would run (for `tributary funnel --sql`). */
 export function explainFunnel<P = never>(spec: FunnelSpec<NoInfer<P>>, options: RunFunnelOptions): string {
-  return formatFunnelSql(compileFunnel(spec, catalogOf(options)));
+  return formatFunnelSql(compileFunnel(spec, catalogOf(options), options));
 }

@@ -1,0 +1,245 @@
+import { type RawBuilder, sql } from 'kysely';
+import { quoteIdentifier } from '../identifiers.js';
+import type {
+  FunnelEventTable,
+  ResolvedCondition,
+  ResolvedFunnelSpec,
+  ResolvedFunnelStep,
+} from './funnel-spec.js';
+
+type Fragment = RawBuilder<unknown>;
+const raw = (text: string): Fragment => sql.raw(text);
+const join = (parts: readonly Fragment[], separator = ', '): Fragment => sql.join(parts, raw(separator));
+const TS = quoteIdentifier('timestamp');
+
+/**
+ * Whether the timeline plan computes this funnel: ordered funnels without exclusions, counting
+ * persons (stitched or raw user keys), with no breakdown, a property breakdown, or a dimension
+ * breakdown whose column every step 1 table has. Strict order (it needs every tracked event of the
+ * unit), `any` order, exclusions and sessions take the window-pass plan; both compute the same
+ * definitions (see the metrics README, "Funnels").
+ */
+export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
+  if (spec.order !== 'ordered' || spec.exclusions.length > 0 || spec.countBy !== 'persons') return false;
+  const breakdown = spec.breakdown;
+  if (breakdown?.kind !== 'dimension') return true;
+  const first = spec.steps[0] as ResolvedFunnelStep;
+  return first.tables.length > 0 && first.tables.every((t) => t.columns?.has(breakdown.column) === true);
+}
+
+/** Milliseconds since the epoch of a millisecond-truncated timestamptz (exact). */
+const ms = (at: string) => `cast(extract(epoch from ${at}) * 1000 as bigint)`;
+
+function conditionSql(column: string, c: ResolvedCondition): Fragment {
+  const col = raw(`l.${quoteIdentifier(column)}`);
+  const op = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+  if (c.op === 'in') return sql`${col} = any(${sql.val(c.value)})`;
+  return sql`${col} ${raw(op[c.op])} ${sql.val(c.value)}`;
+}
+
+/** Whether a row of `table` (an event table of step k's event) is a step k event: its conditions. */
+function stepFlag(step: ResolvedFunnelStep, table: FunnelEventTable): Fragment {
+  if (!step.tables.some((t) => t.table === table.table)) return sql`false`;
+  if (step.conditions.length === 0) return sql`true`;
+  return join(
+    step.conditions.map((c) =>
+      conditionSql((table.properties.get(c.property) as { column: string }).column, c),
+    ),
+    ' and ',
+  );
+}
+
+/** The breakdown value of a row of `table` (only read on step 1 events): text, `(none)` when absent. */
+function breakdownValue(spec: ResolvedFunnelSpec, table: FunnelEventTable): string {
+  const b = spec.breakdown;
+  if (!b) return `''`;
+  if (b.kind === 'dimension') return `coalesce(l.${quoteIdentifier(b.column)}::text, '(none)')`;
+  const column = table.properties.get(b.property)?.column;
+  return column === undefined ? `'(none)'` : `coalesce(l.${quoteIdentifier(column)}::text, '(none)')`;
+}
+
+/**
+ * `ev`: the rows of every event table a step reads, in the range: unit, time truncated to the
+ * millisecond (`at`), ingestion `seq`, the breakdown value and one flag per step (`s0` only on days
+ * `from..to`). A row of an event that several steps name carries each step's flag.
+ */
+function eventsCte(spec: ResolvedFunnelSpec): Fragment {
+  const tz = spec.timeZone;
+  const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
+  const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
+  const upper = sql`(${entryUpper} + ${spec.windowMs} * interval '1 millisecond')`;
+  const tables = new Map<string, { event: string; table: FunnelEventTable }>();
+  for (const step of spec.steps)
+    for (const table of step.tables) tables.set(table.table, { event: step.event, table });
+  const selects = [...tables.values()].map(({ event, table }) => {
+    const flags = spec.steps.map((step, k) => {
+      const flag = step.event === event ? stepFlag(step, table) : sql`false`;
+      return k === 0 ? sql`(${flag}) and l.${raw(TS)} < ${entryUpper}` : flag;
+    });
+    const id = 'coalesce(l.user_id, l.anonymous_id)';
+    const [unit, identities] =
+      spec.identity === 'stitch'
+        ? [`coalesce(i.person_key, ${id})`, ` left join cooked.identities as i on i.id = ${id}`]
+        : [id, ''];
+    return sql`select ${raw(unit)} collate "C" as unit, date_trunc('milliseconds', l.${raw(TS)}, 'UTC') as at, l.seq,
+      ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
+    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}
+    where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
+  });
+  if (selects.length === 0) {
+    const flags = spec.steps.map((_, k) => `false as s${k}`).join(', ');
+    return raw(
+      `ev as (select ''::text collate "C" as unit, null::timestamptz as at, 0::bigint as seq, ''::text as bv, ${flags} where false)`,
+    );
+  }
+  return sql`ev as (
+    ${join(selects, '\n    union all\n    ')}
+  )`;
+}
+
+/**
+ * The timeline plan. Each unit's rows are sorted once (unit, time, seq) and aggregated into one
+ * timeline: `t`, the times in that order, and per step the positions of its events (`p<k>`, from
+ * a boolean array by `array_positions`). Positions are distinct and ordered like the events, so
+ * ties at one millisecond need no special case. From every entry (a position of `p0`), the greedy
+ * attempt takes at each step the first event after the previous one,
+ * `p<k>[width_bucket(i, p<k>) + 1]`: a binary search in C per entry and step, and no per-event work
+ * beyond the sort. The earliest events are the best continuation of an ordered attempt, so the
+ * attempt from an entry reaches step k exactly when its greedy step k is within the window.
+ *
+ * The per-unit arrays are built by `array_agg` over rows sorted in a subquery: PostgreSQL feeds an
+ * aggregate its input in that order (an `order by` in each aggregate sorts every unit's rows once
+ * per aggregate on PostgreSQL 15: 3.8 s against 1.9 s on the 5M-event bench). `range_agg` with a
+ * false filter (never called) has no combine function, so no plan splits a unit's arrays between
+ * parallel workers.
+ *
+ * `c`: one row per (unit, breakdown value, entry): `i0` the entry's position, `i<k>` its chain,
+ * `m<k>` the times (ms) of those positions, `d<k>` (k ≥ 2) the time from the last step k−1 event
+ * before `i<k>` to it, `r<k>` whether the attempt reaches step k.
+ */
+function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
+  const steps = spec.steps.map((_, k) => k);
+  const later = steps.slice(1);
+  const w = spec.windowMs;
+  const bv = spec.breakdown !== undefined;
+  const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
+  const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
+  const chain = later
+    .map(
+      (k) =>
+        `\n      cross join lateral (select p.p${k}[width_bucket(c${k - 1}.i${k - 1}, p.p${k}) + 1] as i${k} offset 0) as c${k}`,
+    )
+    .join('');
+  const times = [
+    `${ms('p.t[c0.i0]')} as m0`,
+    ...later.map((k) => `${ms(`p.t[c${k}.i${k}]`)} as m${k}`),
+    ...later
+      .filter((k) => k >= 2)
+      .map(
+        (k) =>
+          `${ms(`p.t[c${k}.i${k}]`)} - ${ms(`p.t[p.p${k - 1}[width_bucket(c${k}.i${k} - 1, p.p${k - 1})]]`)} as d${k}`,
+      ),
+  ].join(', ');
+  const columns = [
+    'p.unit',
+    bv ? 'p.v[c0.i0] as bv' : "''::text as bv",
+    'c0.i0',
+    ...later.map((k) => `c${k}.i${k}`),
+    'm.*',
+  ].join(', ');
+  const reached = later.map((k) => `, x.i${k} is not null and x.m${k} - x.m0 <= ${w} as r${k}`).join('');
+  return sql`${eventsCte(spec)},
+  ${raw(`u as (
+    select unit, array_agg(at) as t${bv ? ', array_agg(bv) as v' : ''}, ${aggregates},
+      range_agg(int4range(0, 1)) filter (where false) as serial_only
+    from (select * from ev order by unit, at, seq) as e
+    group by unit
+    having bool_or(s0)
+  ),
+  p as (select unit, t${bv ? ', v' : ''}, ${positions} from u offset 0),
+  c as (
+    select x.*${reached}
+    from (
+      select ${columns}
+      from p cross join lateral unnest(p.p0) as c0(i0)${chain}
+      cross join lateral (select ${times} offset 0) as m
+    ) as x
+  )`)}`;
+}
+
+/**
+ * `units`: per (unit, breakdown value), for each step k ≥ 1 it reached, its first arrival: `f1` =
+ * [position, −entry position, ms from that entry] (the latest entry before the first arrival), `f<k>`
+ * = [position, ms from the last step k−1 event before it].
+ */
+function unitsCte(spec: ResolvedFunnelSpec): Fragment {
+  const firsts = spec.steps
+    .slice(1)
+    .map((_, i) =>
+      i === 0
+        ? 'min(array[i1, -i0, m1 - m0]) filter (where r1) as f1'
+        : `min(array[i${i + 1}, d${i + 1}]) filter (where r${i + 1}) as f${i + 1}`,
+    );
+  return raw(`units as (select unit, bv, ${firsts.join(', ')} from c group by unit, bv)`);
+}
+
+/** The milliseconds to step k (k ≥ 1) of a `units` row. */
+const timeTo = (k: number) => (k === 1 ? 'f1[3]' : `f${k}[2]`);
+
+/** The timeline plan's steps and series, as the two parts of `compileFunnel`'s one statement. */
+export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
+  readonly ctes: Fragment;
+  readonly steps: Fragment;
+  readonly series: Fragment;
+} {
+  const last = spec.steps.length - 1;
+  const counts = spec.steps.map((_, k) => (k === 0 ? 'count(*)::int as n0' : `count(f${k})::int as n${k}`));
+  const times = spec.steps
+    .slice(1)
+    .flatMap((_, i) => [
+      `percentile_cont(0.5) within group (order by ${timeTo(i + 1)} / 1000.0) as t${i + 1}`,
+      `percentile_cont(0.9) within group (order by ${timeTo(i + 1)} / 1000.0) as p${i + 1}`,
+    ]);
+  // An entry converts on its day when it is the latest entry of the attempts ending at its last
+  // step event: the next entry's attempt ends elsewhere (or nowhere).
+  const ctes = sql`${timelineCtes(spec)},
+  ${unitsCte(spec)},
+  marks as (
+    select unit, bv, (to_timestamp(m0 / 1000.0) at time zone ${spec.timeZone})::date as day,
+      ${raw(`r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last}`)} as converted
+    from c
+  )`;
+  return {
+    ctes,
+    steps: raw(`select bv as breakdown, ${[...counts, ...times].join(', ')} from units group by bv`),
+    series: raw(`select day, bv as breakdown, count(distinct unit)::int as entered,
+      count(distinct unit) filter (where converted)::int as converted
+    from marks group by day, bv`),
+  };
+}
+
+/** `completions (unit, entry)` for experiments: each attempt reaching the last step, by its entry (ms). */
+export function timelineCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
+  const last = spec.steps.length - 1;
+  return sql`${timelineCtes(spec)},
+  ${raw(`completions as (
+    select unit, entry from (
+      select unit, m0 as entry, r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last} as converted
+      from c
+    ) as x where converted
+  )`)}`;
+}
+
+/** `unit_times (bv, k, ms)` for the time-to-convert histogram: per unit and step k ≥ 1 reached, its time from step k − 1. */
+export function timelineStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
+  const values = spec.steps
+    .slice(1)
+    .map((_, i) => `(${i + 1}, u.${timeTo(i + 1)})`)
+    .join(', ');
+  return sql`${timelineCtes(spec)},
+  ${unitsCte(spec)},
+  ${raw(`unit_times as (
+    select u.bv, s.k, s.ms from units as u cross join lateral (values ${values}) as s(k, ms)
+    where s.ms is not null
+  )`)}`;
+}
