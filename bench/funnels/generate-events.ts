@@ -1,6 +1,8 @@
 // Mobile-game events generated in SQL (generate_series, no client round trips), written straight
-// into processed.tracks, processed.level_up and cooked.identities as the ETL would leave them: the
-// ETL itself would take longer than everything else here.
+// into processed.tracks, the event tables of the plan's events (app_install, level_up, purchase)
+// and cooked.identities as the ETL would leave them: the ETL itself would take longer than
+// everything else here. session_start and session_end are tracks rows only (the bench plan has no
+// such events; they stand for the events a funnel does not read).
 //
 // Each player installs at a random time over 46 days from 2026-02-20 and plays 1..40 sessions
 // (skewed to few), 2 to 36 hours apart. A session is session_start, the player's 0..3 level_ups
@@ -72,6 +74,16 @@ insert into processed.level_up (message_id, source, seq, user_id, anonymous_id, 
 select 'm' || seq, 'bench', seq, user_id, anonymous_id, ts, ts, 2, session_id, platform, '1.4.0',
   (array['knight', 'mage', 'rogue', 'ranger'])[1 + seq % 4], level
 from bench_numbered where event = 'level_up' order by seq;
+insert into processed.app_install (message_id, source, seq, user_id, anonymous_id, "timestamp",
+  received_at, event_version, session_id, context_platform, context_app_version, store)
+select 'm' || seq, 'bench', seq, user_id, anonymous_id, ts, ts, 1, session_id, platform, '1.4.0',
+  case when platform = 'ios' then 'app_store' else 'play_store' end
+from bench_numbered where event = 'app_install' order by seq;
+insert into processed.purchase (message_id, source, seq, user_id, anonymous_id, "timestamp",
+  received_at, event_version, session_id, context_platform, context_app_version, currency, price_cents, sku)
+select 'm' || seq, 'bench', seq, user_id, anonymous_id, ts, ts, 1, session_id, platform, '1.4.0',
+  'USD', (array[99, 499, 999, 1999])[1 + seq % 4], 'gems_' || (1 + seq % 4)
+from bench_numbered where event = 'purchase' order by seq;
 insert into cooked.identities (id, person_key)
 select distinct anonymous_id, user_id from bench_numbered where anonymous_id is not null and user_id is not null;
 drop table bench_numbered;

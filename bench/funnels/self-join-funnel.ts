@@ -5,9 +5,10 @@
 // Taking the earliest event at each step is exact for an ordered funnel (an earlier arrival never
 // leaves fewer later events to continue with), and `ts >` is exact because the generated events of
 // one person never share a millisecond (the generated SQL breaks such ties by arrival order).
-// Each event set reads its own table (level_ups straight from processed.level_up, with its
-// level), so the planner has statistics for every join; one CTE of all events filtered per step
-// gets estimates of one row and nested loops (115 s on 500,000 events).
+// Each event set reads its own event table (processed.app_install, processed.level_up with its
+// level, processed.purchase), the tables runFunnel's timeline plan reads, so the planner has
+// statistics for every join; one CTE of all events filtered per step gets estimates of one row and
+// nested loops (115 s on 500,000 events).
 
 /**
  * Per-step persons of install → level_up → level_up (level ≥ 5) → level_up (level ≥ 10) →
@@ -15,10 +16,10 @@
  */
 export const SELF_JOIN_FUNNEL = `
 with installs as (
-  select coalesce(i.person_key, t.user_key) as person, t."timestamp" as ts
-  from processed.tracks as t
-  left join cooked.identities as i on i.id = t.user_key
-  where t.event = 'app_install' and t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz
+  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
+  from processed.app_install as t
+  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
+  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz
 ),
 level_ups as (
   select coalesce(i.person_key, l.user_id, l.anonymous_id) as person, l."timestamp" as ts, l.level
@@ -27,10 +28,10 @@ level_ups as (
   where l."timestamp" >= $1::timestamptz and l."timestamp" < $2::timestamptz + $3::interval
 ),
 purchases as (
-  select coalesce(i.person_key, t.user_key) as person, t."timestamp" as ts
-  from processed.tracks as t
-  left join cooked.identities as i on i.id = t.user_key
-  where t.event = 'purchase' and t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz + $3::interval
+  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
+  from processed.purchase as t
+  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
+  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz + $3::interval
 ),
 step1 as (select person, ts as t1 from installs),
 step2 as (

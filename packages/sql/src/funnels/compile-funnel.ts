@@ -125,6 +125,8 @@ order by 1, 3, 2`;
 }
 
 const TS = quoteIdentifier('timestamp');
+/** A row's place in time, exactly (microseconds): with seq, the order of a unit's events. */
+const EXACT_KEY = 'extract(epoch from at) * 1000000';
 
 function conditionSql(alias: string, column: string, c: ResolvedCondition): Fragment {
   const col = raw(`${alias}.${quoteIdentifier(column)}`);
@@ -245,7 +247,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
       : sql``;
   // Strict order needs every event of the unit (any event between two steps breaks it).
   const eventFilter = spec.order === 'strict' ? sql`` : sql` and t.event = any(${sql.val(names)})`;
-  const base = sql`select ${unitSql(spec)} as unit, cast(floor(extract(epoch from t.${raw(TS)}) * 1000) as bigint) as ts, t.seq,
+  const base = sql`select ${unitSql(spec)} as unit, t.${raw(TS)} as at, cast(floor(extract(epoch from t.${raw(TS)}) * 1000) as bigint) as ts, t.seq,
       t.${raw(TS)} < ${entryUpper} as in_range, ${breakdownValue(spec)} as bv0, ${join(flags)}
     from processed.tracks as t${identities}${join(
       joins.map((f) => filterJoinSql(f, lower, upper)),
@@ -256,7 +258,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   return sql`ev0 as (${base}),
   entered_values as (select distinct unit, bv0 as bv from ev0 where s0 and in_range),
   ev as (
-    select e.unit, e.ts, e.seq, e.in_range, v.bv, e.s0 and e.bv0 = v.bv as s0${raw(
+    select e.unit, e.at, e.ts, e.seq, e.in_range, v.bv, e.s0 and e.bv0 = v.bv as s0${raw(
       [
         ...spec.steps.slice(1).map((_, k) => `, e.s${k + 1}`),
         ...spec.exclusions.map((_, k) => `, e.x${k}`),
@@ -276,7 +278,7 @@ function reaches(spec: ResolvedFunnelSpec, k: number): string {
  * latest-started attempt that reaches step k at this event; `pe<k>` and `pt<k>` are the entry and
  * the step k−1 time of the latest-started attempt that reached step k−1 before it (`p<k>` holds
  * both as an array, for `funnelStepTimesCtes`). The non-null `e<k−1>` of a unit never decrease in
- * (ts, seq) order (each is the latest entry with a chain before its row), so the latest-started
+ * (time, seq) order (each is the latest entry with a chain before its row), so the latest-started
  * attempt before a row is simply the last one: `max(e)` and `max(ts)` over the preceding rows that
  * reached step k−1, two bigint aggregates of one window. Every pass partitions and orders alike,
  * so the rows are sorted once. Exclusions cut the unit's rows into segments (`c<n>`): an attempt
@@ -292,13 +294,13 @@ function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
   const counted = [...new Set(segments.flat())];
   const counters = counted.map(
     (n) =>
-      `, count(*) filter (where x${n}) over (partition by ${unit} order by ts, seq rows unbounded preceding) as c${n}`,
+      `, count(*) filter (where x${n}) over (partition by ${unit} order by at, seq rows unbounded preceding) as c${n}`,
   );
   const flagsFrom = (k: number) => spec.steps.slice(k).map((_, i) => `s${k + i}`);
   // Each pass hands on only what the later passes and the queries read: narrower rows to buffer.
   const passedOn = (k: number) =>
     [
-      'unit, bv, ts, seq',
+      'unit, bv, at, ts, seq',
       ...flagsFrom(k),
       ...counted.map((n) => `c${n}`),
       'e0',
@@ -308,7 +310,7 @@ function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
     ].join(', ');
   const ctes: Fragment[] = [
     raw(
-      `l0 as (select ${['unit, bv, ts, seq', ...flagsFrom(1)].join(', ')}, case when s0 and in_range then ts end as e0${counters.join('')} from ev)`,
+      `l0 as (select ${['unit, bv, at, ts, seq', ...flagsFrom(1)].join(', ')}, case when s0 and in_range then ts end as e0${counters.join('')} from ev)`,
     ),
   ];
   // After the first pass, an ordered funnel drops the rows that are not an entry and come more
@@ -327,8 +329,8 @@ function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
     const reached = k === 1 ? 'e0' : `case when ${when} then pe${k - 1} end`;
     const window =
       spec.order === 'strict'
-        ? `partition by ${unit} order by ts, seq`
-        : `partition by ${unit}${segment.length > 0 ? `, ${segment.map((n) => `c${n}`).join(' + ')}` : ''} order by ts, seq rows between unbounded preceding and 1 preceding`;
+        ? `partition by ${unit} order by at, seq`
+        : `partition by ${unit}${segment.length > 0 ? `, ${segment.map((n) => `c${n}`).join(' + ')}` : ''} order by at, seq rows between unbounded preceding and 1 preceding`;
     // Step 0's time is its entry: one aggregate (identical window functions are computed once).
     const [entry, time] =
       spec.order === 'strict'
@@ -390,7 +392,10 @@ order by 1`;
   const reached = spec.steps.map((_, k) => `bool_or(e${k} is not null) as r${k}`);
   const firsts = spec.steps
     .slice(1)
-    .map((_, i) => `min(array[ts, seq, ts - pt${i + 1}]) filter (where e${i + 1} is not null) as f${i + 1}`);
+    .map(
+      (_, i) =>
+        `min(array[${EXACT_KEY}, seq, ts - pt${i + 1}]) filter (where e${i + 1} is not null) as f${i + 1}`,
+    );
   const counts = spec.steps.map((_, k) => `count(*) filter (where r${k})::int as n${k}`);
   const times = spec.steps
     .slice(1)
@@ -480,7 +485,8 @@ export function funnelStepTimesCtes(
   const firsts = spec.steps
     .slice(1)
     .map(
-      (_, i) => `min(array[ts, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
+      (_, i) =>
+        `min(array[${EXACT_KEY}, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
     );
   const times = spec.steps
     .slice(1)

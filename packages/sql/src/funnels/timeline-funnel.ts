@@ -27,8 +27,8 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
   return first.tables.length > 0 && first.tables.every((t) => t.columns?.has(breakdown.column) === true);
 }
 
-/** Milliseconds since the epoch of a millisecond-truncated timestamptz (exact). */
-const ms = (at: string) => `cast(extract(epoch from ${at}) * 1000 as bigint)`;
+/** Whole milliseconds since the epoch (floored), as the window plan computes them. */
+const ms = (at: string) => `cast(floor(extract(epoch from ${at}) * 1000) as bigint)`;
 
 function conditionSql(column: string, c: ResolvedCondition): Fragment {
   const col = raw(`l.${quoteIdentifier(column)}`);
@@ -59,8 +59,7 @@ function breakdownValue(spec: ResolvedFunnelSpec, table: FunnelEventTable): stri
 }
 
 /**
- * `ev`: the rows of every event table a step reads, in the range: unit, time truncated to the
- * millisecond (`at`), ingestion `seq`, the breakdown value and one flag per step (`s0` only on days
+ * `ev`: the rows of every event table a step reads, in the range: unit, time (`at`), ingestion `seq`, the breakdown value and one flag per step (`s0` only on days
  * `from..to`). A row of an event that several steps name carries each step's flag.
  */
 function eventsCte(spec: ResolvedFunnelSpec): Fragment {
@@ -81,7 +80,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
       spec.identity === 'stitch'
         ? [`coalesce(i.person_key, ${id})`, ` left join cooked.identities as i on i.id = ${id}`]
         : [id, ''];
-    return sql`select ${raw(unit)} collate "C" as unit, date_trunc('milliseconds', l.${raw(TS)}, 'UTC') as at, l.seq,
+    return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
     from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
@@ -124,30 +123,21 @@ function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
   const bv = spec.breakdown !== undefined;
   const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
   const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
-  const chain = later
-    .map(
-      (k) =>
-        `\n      cross join lateral (select p.p${k}[width_bucket(c${k - 1}.i${k - 1}, p.p${k}) + 1] as i${k} offset 0) as c${k}`,
-    )
-    .join('');
+  // One level per step, each behind `offset 0` so that a level's expression is computed once,
+  // not copied into every later one.
+  const chain = later.map(
+    (k) =>
+      `c${k} as (select c${k - 1}.*, p${k}[width_bucket(i${k - 1}, p${k}) + 1] as i${k} from c${k - 1} offset 0)`,
+  );
+  const last = steps.length - 1;
   const times = [
-    `${ms('p.t[c0.i0]')} as m0`,
-    ...later.map((k) => `${ms(`p.t[c${k}.i${k}]`)} as m${k}`),
+    `${ms('t[i0]')} as m0`,
+    ...later.map((k) => `${ms(`t[i${k}]`)} as m${k}`),
     ...later
       .filter((k) => k >= 2)
-      .map(
-        (k) =>
-          `${ms(`p.t[c${k}.i${k}]`)} - ${ms(`p.t[p.p${k - 1}[width_bucket(c${k}.i${k} - 1, p.p${k - 1})]]`)} as d${k}`,
-      ),
-  ].join(', ');
-  const columns = [
-    'p.unit',
-    bv ? 'p.v[c0.i0] as bv' : "''::text as bv",
-    'c0.i0',
-    ...later.map((k) => `c${k}.i${k}`),
-    'm.*',
-  ].join(', ');
-  const reached = later.map((k) => `, x.i${k} is not null and x.m${k} - x.m0 <= ${w} as r${k}`).join('');
+      .map((k) => `${ms(`t[i${k}]`)} - ${ms(`t[p${k - 1}[width_bucket(i${k} - 1, p${k - 1})]]`)} as d${k}`),
+  ];
+  const reached = later.map((k) => `i${k} is not null and m${k} - m0 <= ${w} as r${k}`);
   return sql`${eventsCte(spec)},
   ${raw(`u as (
     select unit, array_agg(at) as t${bv ? ', array_agg(bv) as v' : ''}, ${aggregates},
@@ -157,14 +147,14 @@ function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
     having bool_or(s0)
   ),
   p as (select unit, t${bv ? ', v' : ''}, ${positions} from u offset 0),
-  c as (
-    select x.*${reached}
-    from (
-      select ${columns}
-      from p cross join lateral unnest(p.p0) as c0(i0)${chain}
-      cross join lateral (select ${times} offset 0) as m
-    ) as x
-  )`)}`;
+  c0 as (
+    select p.*, ${bv ? 'p.v[x.i0]' : "''::text"} as bv, x.i0
+    from p cross join lateral unnest(p.p0) as x(i0)
+    offset 0
+  ),
+  ${chain.join(',\n  ')},
+  cm as (select unit, bv, ${['i0', ...later.map((k) => `i${k}`)].join(', ')}, ${times.join(', ')} from c${last} offset 0),
+  c as (select cm.*, ${reached.join(', ')} from cm)`)}`;
 }
 
 /**
