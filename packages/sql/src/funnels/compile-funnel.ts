@@ -125,8 +125,11 @@ order by 1, 3, 2`;
 }
 
 const TS = quoteIdentifier('timestamp');
-/** A row's place in time, exactly (microseconds): with seq, the order of a unit's events. */
-const EXACT_KEY = 'extract(epoch from at) * 1000000';
+/**
+ * A row's place in time, exactly: its millisecond and the microsecond within it (bigints, cheap to
+ * compare, unlike a numeric); with seq, the order of a unit's events.
+ */
+const EXACT_KEY = "ts, date_part('microseconds', at)::bigint % 1000";
 
 function conditionSql(alias: string, column: string, c: ResolvedCondition): Fragment {
   const col = raw(`${alias}.${quoteIdentifier(column)}`);
@@ -400,8 +403,8 @@ order by 1`;
   const times = spec.steps
     .slice(1)
     .flatMap((_, i) => [
-      `percentile_cont(0.5) within group (order by f${i + 1}[3] / 1000.0) as t${i + 1}`,
-      `percentile_cont(0.9) within group (order by f${i + 1}[3] / 1000.0) as p${i + 1}`,
+      `percentile_cont(0.5) within group (order by f${i + 1}[4] / 1000.0) as t${i + 1}`,
+      `percentile_cont(0.9) within group (order by f${i + 1}[4] / 1000.0) as p${i + 1}`,
     ]);
   // Grouped like the passes' partition, so the rows come sorted from them.
   return sql`with ${eventsCte(spec)},
@@ -474,7 +477,7 @@ export function funnelCompletionsCtes(
  * order; `any` order has no time between steps): `with <this> select … from unit_times`, one row
  * `(bv, k, ms)` per unit (and breakdown value) and step k ≥ 1 it reached, `ms` the milliseconds
  * from step k−1 of the attempt that reached step k first — the values whose median and p90 are
- * `t<k>` and `p<k>` of the steps query (the same `f<k>` as its `units` CTE).
+ * `t<k>` and `p<k>` of the funnel statement (the same `f<k>` as its `units` CTE).
  */
 export function funnelStepTimesCtes(
   spec: ResolvedFunnelSpec,
@@ -490,7 +493,7 @@ export function funnelStepTimesCtes(
     );
   const times = spec.steps
     .slice(1)
-    .map((_, i) => `(${i + 1}, u.f${i + 1}[3])`)
+    .map((_, i) => `(${i + 1}, u.f${i + 1}[4])`)
     .join(', ');
   return sql`${eventsCte(spec)},
   ${ctes},

@@ -19,6 +19,8 @@ interface Msg {
   readonly platform?: string;
   readonly sessionId?: string;
   readonly properties?: Record<string, unknown>;
+  /** The timestamp as sent, when it has microseconds (`at` is then ignored). */
+  readonly timestamp?: string;
 }
 
 describeEachDatabase('funnel semantics', (getDb) => {
@@ -39,7 +41,7 @@ describeEachDatabase('funnel semantics', (getDb) => {
       ...(m.event ? { event: m.event } : {}),
       ...(m.user ? { userId: m.user } : {}),
       ...(m.anonymousId ? { anonymousId: m.anonymousId } : {}),
-      timestamp: new Date(m.at).toISOString(),
+      timestamp: m.timestamp ?? new Date(m.at).toISOString(),
       ...(m.type === 'identify' ? {} : { properties: m.properties ?? {} }),
       context: { platform: m.platform ?? 'ios', ...(m.sessionId ? { sessionId: m.sessionId } : {}) },
     }));
@@ -87,6 +89,28 @@ describeEachDatabase('funnel semantics', (getDb) => {
       medianSecondsFromPrevious: 900, // 1,800 s and 0 s
       p90SecondsFromPrevious: 1620,
     });
+  });
+
+  it('events order by their exact time (microseconds) before arrival; durations are whole milliseconds, floored', async () => {
+    await load(getDb(), [
+      // The signup is 0.4 ms after the view: arrival order does not reorder them.
+      { user: 'micro-before', event: 'signup', at: 0, timestamp: '2026-03-10T00:00:00.000700Z' },
+      { user: 'micro-before', event: 'view', at: 0, timestamp: '2026-03-10T00:00:00.000300Z' },
+      // The view arrived first but happened 0.4 ms after the signup.
+      { user: 'micro-after', event: 'view', at: 0, timestamp: '2026-03-10T00:00:00.000700Z' },
+      { user: 'micro-after', event: 'signup', at: 0, timestamp: '2026-03-10T00:00:00.000300Z' },
+      // 30 min and 0.1 ms apart, but whole milliseconds apart 30 min: inside the window.
+      { user: 'floor-edge', event: 'signup', at: 0, timestamp: '2026-03-10T00:00:00.000900Z' },
+      { user: 'floor-edge', event: 'view', at: 0, timestamp: '2026-03-10T00:30:00.000999Z' },
+    ]);
+    for (const plan of ['timeline', 'window'] as const) {
+      const result = await runFunnel(getDb(), signupThenView, { document, plan });
+      expect(result.compiled.plan).toBe(plan);
+      expect(result.groups[0]?.steps.map((s) => [s.count, s.medianSecondsFromPrevious])).toEqual([
+        [3, null],
+        [2, 900], // 0 s and 1,800 s
+      ]);
+    }
   });
 
   it('re-entry: the latest step 1 before a step counts, so a second attempt converts', async () => {
