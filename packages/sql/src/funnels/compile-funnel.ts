@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
 import { formatSql } from '../format-sql.js';
 import { quoteIdentifier } from '../identifiers.js';
@@ -10,6 +10,7 @@ import type {
   ResolvedFunnelSpec,
   ResolvedFunnelStep,
 } from './funnel-spec.js';
+import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 import { FunnelError, resolveFunnelSpec } from './resolve-funnel-spec.js';
 import {
   timelineCompletionsCtes,
@@ -17,10 +18,6 @@ import {
   timelineFunnelSupported,
   timelineStepTimesCtes,
 } from './timeline-funnel.js';
-
-type Fragment = RawBuilder<unknown>;
-const raw = (text: string): Fragment => sql.raw(text);
-const join = (parts: readonly Fragment[], separator = ', '): Fragment => sql.join(parts, raw(separator));
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
@@ -124,19 +121,11 @@ select ${raw(partColumns(spec, 'series', 'r'))} from (${seriesQuery(spec)}) as r
 order by 1, 3, 2`;
 }
 
-const TS = quoteIdentifier('timestamp');
 /**
  * A row's place in time, exactly: its millisecond and the microsecond within it (bigints, cheap to
  * compare, unlike a numeric); with seq, the order of a unit's events.
  */
 const EXACT_KEY = "ts, date_part('microseconds', at)::bigint % 1000";
-
-function conditionSql(alias: string, column: string, c: ResolvedCondition): Fragment {
-  const col = raw(`${alias}.${quoteIdentifier(column)}`);
-  const op = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-  if (c.op === 'in') return sql`${col} = any(${sql.val(c.value)})`;
-  return sql`${col} ${raw(op[c.op])} ${sql.val(c.value)}`;
-}
 
 /** A left join of one event table that step filters read: `c<k>` says whether the row passes step k's conditions. */
 interface FilterJoin {
@@ -157,15 +146,6 @@ function filterJoins(spec: ResolvedFunnelSpec): FilterJoin[] {
     }
   });
   return [...byTable.values()].map((entry, n) => ({ alias: `f${n}`, ...entry }));
-}
-
-function conditionsSql(table: FunnelEventTable, conditions: readonly ResolvedCondition[]): Fragment {
-  return join(
-    conditions.map((c) =>
-      conditionSql('l', (table.properties.get(c.property) as { column: string }).column, c),
-    ),
-    ' and ',
-  );
 }
 
 /**

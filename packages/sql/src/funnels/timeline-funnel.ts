@@ -1,16 +1,7 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { quoteIdentifier } from '../identifiers.js';
-import type {
-  FunnelEventTable,
-  ResolvedCondition,
-  ResolvedFunnelSpec,
-  ResolvedFunnelStep,
-} from './funnel-spec.js';
-
-type Fragment = RawBuilder<unknown>;
-const raw = (text: string): Fragment => sql.raw(text);
-const join = (parts: readonly Fragment[], separator = ', '): Fragment => sql.join(parts, raw(separator));
-const TS = quoteIdentifier('timestamp');
+import type { FunnelEventTable, ResolvedFunnelSpec, ResolvedFunnelStep } from './funnel-spec.js';
+import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
  * Whether the timeline plan computes this funnel: ordered funnels without exclusions, counting
@@ -30,23 +21,11 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
 /** Whole milliseconds since the epoch (floored), as the window plan computes them. */
 const ms = (at: string) => `cast(floor(extract(epoch from ${at}) * 1000) as bigint)`;
 
-function conditionSql(column: string, c: ResolvedCondition): Fragment {
-  const col = raw(`l.${quoteIdentifier(column)}`);
-  const op = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-  if (c.op === 'in') return sql`${col} = any(${sql.val(c.value)})`;
-  return sql`${col} ${raw(op[c.op])} ${sql.val(c.value)}`;
-}
-
 /** Whether a row of `table` (an event table of step k's event) is a step k event: its conditions. */
 function stepFlag(step: ResolvedFunnelStep, table: FunnelEventTable): Fragment {
   if (!step.tables.some((t) => t.table === table.table)) return sql`false`;
   if (step.conditions.length === 0) return sql`true`;
-  return join(
-    step.conditions.map((c) =>
-      conditionSql((table.properties.get(c.property) as { column: string }).column, c),
-    ),
-    ' and ',
-  );
+  return conditionsSql(table, step.conditions);
 }
 
 /** The breakdown value of a row of `table` (only read on step 1 events): text, `(none)` when absent. */
@@ -59,8 +38,9 @@ function breakdownValue(spec: ResolvedFunnelSpec, table: FunnelEventTable): stri
 }
 
 /**
- * `ev`: the rows of every event table a step reads, in the range: unit, time (`at`), ingestion `seq`, the breakdown value and one flag per step (`s0` only on days
- * `from..to`). A row of an event that several steps name carries each step's flag.
+ * `ev`: the rows of every event table a step reads, in the range: unit, time (`at`), ingestion
+ * `seq`, the breakdown value and one flag per step (`s0` only on days `from..to`). A row of an
+ * event that several steps name carries each step's flag.
  */
 function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   const tz = spec.timeZone;
@@ -173,6 +153,14 @@ function unitsCte(spec: ResolvedFunnelSpec): Fragment {
   return raw(`units as (select unit, bv, ${firsts.join(', ')} from c group by unit, bv)`);
 }
 
+/**
+ * Whether an entry's attempt is the one its last-step event counts for (the latest entry of the
+ * attempts ending at that event): it reaches the last step and the unit's next entry (of its
+ * breakdown value) ends elsewhere, or nowhere.
+ */
+const converted = (last: number) =>
+  `r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last}`;
+
 /** The milliseconds to step k (k ≥ 1) of a `units` row. */
 const timeTo = (k: number) => (k === 1 ? 'f1[3]' : `f${k}[2]`);
 
@@ -190,13 +178,11 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
       `percentile_cont(0.5) within group (order by ${timeTo(i + 1)} / 1000.0) as t${i + 1}`,
       `percentile_cont(0.9) within group (order by ${timeTo(i + 1)} / 1000.0) as p${i + 1}`,
     ]);
-  // An entry converts on its day when it is the latest entry of the attempts ending at its last
-  // step event: the next entry's attempt ends elsewhere (or nowhere).
   const ctes = sql`${timelineCtes(spec)},
   ${unitsCte(spec)},
   marks as (
     select unit, bv, (to_timestamp(m0 / 1000.0) at time zone ${spec.timeZone})::date as day,
-      ${raw(`r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last}`)} as converted
+      ${raw(converted(last))} as converted
     from c
   )`;
   return {
@@ -214,7 +200,7 @@ export function timelineCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
   return sql`${timelineCtes(spec)},
   ${raw(`completions as (
     select unit, entry from (
-      select unit, m0 as entry, r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last} as converted
+      select unit, m0 as entry, ${converted(last)} as converted
       from c
     ) as x where converted
   )`)}`;
