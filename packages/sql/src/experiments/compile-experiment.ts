@@ -234,20 +234,32 @@ function resolveMetric(
   };
 }
 
-const unitOf = (ctx: Context, alias: string, userKey = `${alias}.user_key`): Fragment =>
-  ctx.identity === 'stitch'
-    ? raw(`coalesce((select i.person_key from cooked.identities as i where i.id = ${userKey}), ${userKey})`)
-    : raw(userKey);
+/**
+ * The counted unit of the rows `alias` (`unit`) and the join that maps their ids to persons
+ * (`join`, after the rows' table): a hash join, not a lookup per row.
+ */
+function unitOf(
+  ctx: Context,
+  alias: string,
+  userKey = `${alias}.user_key`,
+): { unit: Fragment; join: Fragment } {
+  if (ctx.identity !== 'stitch') return { unit: raw(userKey), join: raw('') };
+  const i = `${alias}_person`;
+  return {
+    unit: raw(`coalesce(${i}.person_key, ${userKey})`),
+    join: raw(` left join cooked.identities as ${i} on ${i}.id = ${userKey}`),
+  };
+}
 
 function assignedCtes(ctx: Context): Fragment {
   const tz = ctx.timeZone;
   const lower = sql`(cast(${ctx.from} as date)::timestamp at time zone ${tz})`;
   const upper = sql`((cast(${ctx.to} as date) + 1)::timestamp at time zone ${tz})`;
   const exposures = ctx.exposureTables.map(
-    (table) => sql`select ${unitOf(ctx, 't')} as unit, t.${raw(TS)} as ts, t.seq, l.${raw(
+    (table) => sql`select ${unitOf(ctx, 't').unit} as unit, t.${raw(TS)} as ts, t.seq, l.${raw(
       quoteIdentifier((table.properties.get(ctx.variantProperty) as { column: string }).column),
     )}::text as variant
-    from processed.tracks as t
+    from processed.tracks as t${unitOf(ctx, 't').join}
     join processed.${raw(quoteIdentifier(table.table))} as l on l.message_id = t.message_id and l.seq = t.seq
     where t.event = ${ctx.definition.exposureEvent}
       and l.${raw(quoteIdentifier((table.properties.get(ctx.experimentProperty) as { column: string }).column))} = ${ctx.definition.key}
@@ -294,21 +306,21 @@ ${sums}`;
       return windowed(
         def.withinDays,
         raw('max'),
-        sql`select ${unitOf(ctx, 't')} as unit, t.${raw(TS)} as ts, 1 as v from processed.tracks as t
+        sql`select ${unitOf(ctx, 't').unit} as unit, t.${raw(TS)} as ts, 1 as v from processed.tracks as t${unitOf(ctx, 't').join}
           where t.event = ${def.event} and ${range(def.withinDays)}`,
       );
     case 'revenue':
       return windowed(
         def.withinDays,
         raw('sum'),
-        sql`select ${unitOf(ctx, 't')} as unit, t.${raw(TS)} as ts, t.revenue as v from processed.tracks as t
+        sql`select ${unitOf(ctx, 't').unit} as unit, t.${raw(TS)} as ts, t.revenue as v from processed.tracks as t${unitOf(ctx, 't').join}
           where t.revenue is not null and ${range(def.withinDays)}`,
       );
     case 'sessions':
       return windowed(
         def.withinDays,
         raw('sum'),
-        sql`select ${unitOf(ctx, 's', 's.user_key')} as unit, s.started_at as ts, 1 as v from cooked.sessions as s
+        sql`select ${unitOf(ctx, 's').unit} as unit, s.started_at as ts, 1 as v from cooked.sessions as s${unitOf(ctx, 's').join}
           where s.started_at >= ${lower} - ${span(def.withinDays)} and s.started_at < ${upper} + ${span(def.withinDays)}`,
       );
     case 'retention': {
