@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ const engines = [
 describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
   it('migrates, collects simulated traffic over HTTP, runs the ETL, prints metrics and writes the report', async () => {
     const workDir = mkdtempSync(join(tmpdir(), 'tributary-demo-'));
+    // A migrations folder left by an earlier run (here a file that is not SQL) is not applied.
+    mkdirSync(join(workDir, 'migrations'));
+    writeFileSync(join(workDir, 'migrations', '0001_stale.sql'), 'this is not sql;\n');
     const lines: string[] = [];
     const result = await runDemo({
       users: 120,
@@ -29,6 +32,7 @@ describe.each(engines)('the demo end to end on $name', ({ databaseUrl }) => {
       now: Date.UTC(2026, 2, 20, 12),
     });
     const output = lines.join('\n');
+    expect(output).toContain('generated 0001_mobile_game.sql');
     for (const step of [
       'Database and migrations',
       'Collector',

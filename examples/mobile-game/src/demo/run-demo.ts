@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, startCollectorServer } from '@tributary/collector';
 import { toPlanDocument } from '@tributary/schema';
@@ -81,6 +81,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     const db = database.warehouse;
     const migrationsDir = join(options.workDir, 'migrations');
+    // The database is new each run, so are its migrations: files left by an earlier run (of an
+    // older plan or an older Tributary) would be applied before the plan's own.
+    rmSync(migrationsDir, { recursive: true, force: true });
     const generated = await generateMigration({ document, dir: migrationsDir, name: 'mobile_game' });
     if (generated.fileName) log(`  generated ${generated.fileName}`);
     const migrated = await migrate({ db, dir: migrationsDir });
