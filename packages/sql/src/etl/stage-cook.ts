@@ -349,13 +349,14 @@ JOIN (SELECT c.session_key ${C} AS session_key, c.user_key FROM cooked.sessions 
     cook('users', usersSql(plan, 'etl_all'), ['timeZones']),
     ...identityAllStatements(plan, dayTableWriters(plan)),
     cook(
-      'fresh planner statistics for the rebuilt tables (metric queries plan on them at once)',
-      `ANALYZE processed.tracks, ${[
-        ...COOKED_TABLES,
-        ...(plan.identityMode === 'stitch' ? IDENTITY_TABLES : []),
-      ]
-        .map((t) => `cooked.${t}`)
-        .join(', ')}`,
+      'fresh planner statistics for the rebuilt tables and the event tables (metric and funnel queries plan on them at once; an embedded database has no autovacuum)',
+      `ANALYZE ${[
+        'processed.tracks',
+        ...[...new Set(plan.lines.map((l) => l.table))].map((t) => `processed.${quoteIdentifier(t)}`),
+        ...[...COOKED_TABLES, ...(plan.identityMode === 'stitch' ? IDENTITY_TABLES : [])].map(
+          (t) => `cooked.${t}`,
+        ),
+      ].join(', ')}`,
     ),
   ];
 }

@@ -3790,8 +3790,9 @@ GROUP BY
   u.time_zone,
   m.person_key;
 
--- [cook] fresh planner statistics for the rebuilt tables (metric queries plan on them at once)
+-- [cook] fresh planner statistics for the rebuilt tables and the event tables (metric and funnel queries plan on them at once; an embedded database has no autovacuum)
 ANALYZE processed.tracks,
+processed."purchase",
 cooked.user_days,
 cooked.user_day_dimensions,
 cooked.users,
