@@ -239,7 +239,9 @@ export async function runEtl(options: RunEtlOptions): Promise<EtlRunResult> {
     report();
   }
   await abandonAhead();
-  if (await cookAllIfBehind(warehouse, program, () => report('all'))) report('done');
+  const cookedAll = await cookAllIfBehind(warehouse, program, () => report('all'));
+  if (cookedAll) report('done');
+  else if (chunk > 0 && warehouse.kind === 'pglite') await analyzeChangedTables(warehouse);
   const durationMs = now() - started;
   await run(warehouse, finishRunQuery(runId, durationMs));
   const identity =
@@ -310,6 +312,24 @@ async function cookAllIfBehind(
     await run(tx, writeWatermarkQuery(watermark.toString(), COOK_WATERMARK));
     return true;
   });
+}
+
+/**
+ * An embedded database has no autovacuum: after chunks cooked one by one (a cook of everything
+ * analyzes its tables), the processed and cooked tables changed by more than autovacuum's default
+ * analyze threshold (50 rows + 10%) get fresh planner statistics, so metric and funnel queries do
+ * not plan on the sizes of the first run. (PostgreSQL's autovacuum does this on a server.)
+ */
+async function analyzeChangedTables(warehouse: Warehouse): Promise<void> {
+  const stale = await warehouse.query<{ name: string }>(
+    `SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name
+     FROM pg_stat_user_tables AS s
+     JOIN pg_class AS c ON c.oid = s.relid
+     WHERE s.schemaname IN ('processed', 'cooked')
+       AND s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
+     ORDER BY 1`,
+  );
+  if (stale.length > 0) await warehouse.exec(`ANALYZE ${stale.map((t) => t.name).join(', ')}`);
 }
 
 /**
