@@ -268,6 +268,9 @@ JOIN cooked.user_days AS d ON d.time_zone = z.time_zone AND d.user_key = m.user_
       ['timeZones'],
     ),
     analyzeStatement('cook', 'etl_person_affected', ['time_zone', 'user_key', 'day']),
+    // Each (person, day) reads its ids' events of that day through processed.tracks (user_key,
+    // timestamp), fenced by OFFSET 0: a join would hash every track row, so a chunk's cost would
+    // grow with the whole history.
     cook(
       'every event of those person-days, with its session key',
       `CREATE TEMPORARY TABLE etl_person_day_events ON COMMIT DROP AS
@@ -275,9 +278,13 @@ SELECT a.time_zone ${C} AS time_zone, a.day, a.user_key ${C} AS user_key, p.${TS
   ${sessionKeySql()} AS session_key${dimensionColumns.map((c) => `,\n  p.${c}`).join('')}
 FROM etl_person_affected AS a
 JOIN etl_person_members AS m ON m.person_key = a.user_key
-JOIN processed.tracks AS p ON p.user_key = m.user_key
-  AND p.${TS} >= a.day::timestamp AT TIME ZONE a.time_zone
-  AND p.${TS} < (a.day + 1)::timestamp AT TIME ZONE a.time_zone`,
+CROSS JOIN LATERAL (
+  SELECT p.* FROM processed.tracks AS p
+  WHERE p.user_key = m.user_key
+    AND p.${TS} >= a.day::timestamp AT TIME ZONE a.time_zone
+    AND p.${TS} < (a.day + 1)::timestamp AT TIME ZONE a.time_zone
+  OFFSET 0
+) AS p`,
     ),
     ...personTables.map((t) =>
       cook(

@@ -2608,9 +2608,18 @@ SELECT
 FROM
   etl_person_affected AS a
   JOIN etl_person_members AS m ON m.person_key = a.user_key
-  JOIN processed.tracks AS p ON p.user_key = m.user_key
-  AND p."timestamp" >= a.day::timestamp AT time zone a.time_zone
-  AND p."timestamp" < (a.day + 1)::timestamp AT time zone a.time_zone;
+  CROSS JOIN LATERAL (
+    SELECT
+      p.*
+    FROM
+      processed.tracks AS p
+    WHERE
+      p.user_key = m.user_key
+      AND p."timestamp" >= a.day::timestamp AT time zone a.time_zone
+      AND p."timestamp" < (a.day + 1)::timestamp AT time zone a.time_zone
+    OFFSET
+      0
+  ) AS p;
 
 -- [cook] drop the re-cooked rows of cooked.person_days
 DELETE FROM cooked.person_days AS d
