@@ -61,3 +61,51 @@ select (select count(distinct person) from step1)::int as n0,
   (select count(distinct person) from step3)::int as n2,
   (select count(distinct person) from step4)::int as n3,
   (select count(distinct person) from step5)::int as n4`;
+
+/**
+ * The second funnel, with a frequent step 1: level_up → level_up (level ≥ 5) → level_up (level ≥
+ * 10) → level_up (level ≥ 15) → purchase. Every level-up in the range is an entry (about 1.7M), so
+ * each step joins every entry with the person's events in its window. Same parameters.
+ */
+export const SELF_JOIN_PROGRESSION = `
+with level_ups as (
+  select coalesce(i.person_key, l.user_id, l.anonymous_id) as person, l."timestamp" as ts, l.level
+  from processed.level_up as l
+  left join cooked.identities as i on i.id = coalesce(l.user_id, l.anonymous_id)
+  where l."timestamp" >= $1::timestamptz and l."timestamp" < $2::timestamptz + $3::interval
+),
+purchases as (
+  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
+  from processed.purchase as t
+  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
+  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz + $3::interval
+),
+step1 as (select person, ts as t1 from level_ups where ts < $2::timestamptz),
+step2 as (
+  select s.person, s.t1, min(e.ts) as t2
+  from step1 as s join level_ups as e on e.person = s.person and e.level >= 5
+    and e.ts > s.t1 and e.ts <= s.t1 + $3::interval
+  group by s.person, s.t1
+),
+step3 as (
+  select s.person, s.t1, min(e.ts) as t3
+  from step2 as s join level_ups as e on e.person = s.person and e.level >= 10
+    and e.ts > s.t2 and e.ts <= s.t1 + $3::interval
+  group by s.person, s.t1
+),
+step4 as (
+  select s.person, s.t1, min(e.ts) as t4
+  from step3 as s join level_ups as e on e.person = s.person and e.level >= 15
+    and e.ts > s.t3 and e.ts <= s.t1 + $3::interval
+  group by s.person, s.t1
+),
+step5 as (
+  select s.person, s.t1, min(e.ts) as t5
+  from step4 as s join purchases as e on e.person = s.person and e.ts > s.t4 and e.ts <= s.t1 + $3::interval
+  group by s.person, s.t1
+)
+select (select count(distinct person) from step1)::int as n0,
+  (select count(distinct person) from step2)::int as n1,
+  (select count(distinct person) from step3)::int as n2,
+  (select count(distinct person) from step4)::int as n3,
+  (select count(distinct person) from step5)::int as n4`;
