@@ -10,52 +10,25 @@
 // statistics for every join; one CTE of all events filtered per step gets estimates of one row and
 // nested loops (115 s on 500,000 events).
 
+/** The person of an event table's row `t`, and its events in the range and window. */
+const events = (table: string, columns = '', upper = '$2::timestamptz + $3::interval') => `
+  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts${columns}
+  from processed.${table} as t
+  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
+  where t."timestamp" >= $1::timestamptz and t."timestamp" < ${upper}`;
+
 /**
- * Per-step persons of install → level_up → level_up (level ≥ 5) → level_up (level ≥ 10) →
- * purchase. Parameters: $1 first instant of the range, $2 end of the range (exclusive), $3 window.
+ * Step k (k ≥ 2) by hand: each entry that reached step k − 1 at t<k−1>, joined with the person's
+ * events of `from` (filtered by `where`) after it and within the window of the entry; the earliest.
  */
-export const SELF_JOIN_FUNNEL = `
-with installs as (
-  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
-  from processed.app_install as t
-  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
-  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz
-),
-level_ups as (
-  select coalesce(i.person_key, l.user_id, l.anonymous_id) as person, l."timestamp" as ts, l.level
-  from processed.level_up as l
-  left join cooked.identities as i on i.id = coalesce(l.user_id, l.anonymous_id)
-  where l."timestamp" >= $1::timestamptz and l."timestamp" < $2::timestamptz + $3::interval
-),
-purchases as (
-  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
-  from processed.purchase as t
-  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
-  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz + $3::interval
-),
-step1 as (select person, ts as t1 from installs),
-step2 as (
-  select s.person, s.t1, min(e.ts) as t2
-  from step1 as s join level_ups as e on e.person = s.person and e.ts > s.t1 and e.ts <= s.t1 + $3::interval
+const step = (k: number, from: string, where = '') => `step${k} as (
+  select s.person, s.t1, min(e.ts) as t${k}
+  from step${k - 1} as s join ${from} as e on e.person = s.person${where}
+    and e.ts > s.t${k - 1} and e.ts <= s.t1 + $3::interval
   group by s.person, s.t1
-),
-step3 as (
-  select s.person, s.t1, min(e.ts) as t3
-  from step2 as s join level_ups as e on e.person = s.person and e.level >= 5
-    and e.ts > s.t2 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-),
-step4 as (
-  select s.person, s.t1, min(e.ts) as t4
-  from step3 as s join level_ups as e on e.person = s.person and e.level >= 10
-    and e.ts > s.t3 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-),
-step5 as (
-  select s.person, s.t1, min(e.ts) as t5
-  from step4 as s join purchases as e on e.person = s.person and e.ts > s.t4 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-)
+)`;
+
+const counts = `
 select (select count(distinct person) from step1)::int as n0,
   (select count(distinct person) from step2)::int as n1,
   (select count(distinct person) from step3)::int as n2,
@@ -63,49 +36,34 @@ select (select count(distinct person) from step1)::int as n0,
   (select count(distinct person) from step5)::int as n4`;
 
 /**
+ * Per-step persons of install → level_up → level_up (level ≥ 5) → level_up (level ≥ 10) →
+ * purchase. Parameters: $1 first instant of the range, $2 end of the range (exclusive), $3 window.
+ */
+export const SELF_JOIN_FUNNEL = `
+with installs as (${events('app_install', '', '$2::timestamptz')}
+),
+level_ups as (${events('level_up', ', t.level')}
+),
+purchases as (${events('purchase')}
+),
+step1 as (select person, ts as t1 from installs),
+${step(2, 'level_ups')},
+${step(3, 'level_ups', ' and e.level >= 5')},
+${step(4, 'level_ups', ' and e.level >= 10')},
+${step(5, 'purchases')}${counts}`;
+
+/**
  * The second funnel, with a frequent step 1: level_up → level_up (level ≥ 5) → level_up (level ≥
- * 10) → level_up (level ≥ 15) → purchase. Every level-up in the range is an entry (about 1.7M), so
+ * 10) → level_up (level ≥ 15) → purchase. Every level-up in the range is an entry (about 1.5M), so
  * each step joins every entry with the person's events in its window. Same parameters.
  */
 export const SELF_JOIN_PROGRESSION = `
-with level_ups as (
-  select coalesce(i.person_key, l.user_id, l.anonymous_id) as person, l."timestamp" as ts, l.level
-  from processed.level_up as l
-  left join cooked.identities as i on i.id = coalesce(l.user_id, l.anonymous_id)
-  where l."timestamp" >= $1::timestamptz and l."timestamp" < $2::timestamptz + $3::interval
+with level_ups as (${events('level_up', ', t.level')}
 ),
-purchases as (
-  select coalesce(i.person_key, t.user_id, t.anonymous_id) as person, t."timestamp" as ts
-  from processed.purchase as t
-  left join cooked.identities as i on i.id = coalesce(t.user_id, t.anonymous_id)
-  where t."timestamp" >= $1::timestamptz and t."timestamp" < $2::timestamptz + $3::interval
+purchases as (${events('purchase')}
 ),
 step1 as (select person, ts as t1 from level_ups where ts < $2::timestamptz),
-step2 as (
-  select s.person, s.t1, min(e.ts) as t2
-  from step1 as s join level_ups as e on e.person = s.person and e.level >= 5
-    and e.ts > s.t1 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-),
-step3 as (
-  select s.person, s.t1, min(e.ts) as t3
-  from step2 as s join level_ups as e on e.person = s.person and e.level >= 10
-    and e.ts > s.t2 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-),
-step4 as (
-  select s.person, s.t1, min(e.ts) as t4
-  from step3 as s join level_ups as e on e.person = s.person and e.level >= 15
-    and e.ts > s.t3 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-),
-step5 as (
-  select s.person, s.t1, min(e.ts) as t5
-  from step4 as s join purchases as e on e.person = s.person and e.ts > s.t4 and e.ts <= s.t1 + $3::interval
-  group by s.person, s.t1
-)
-select (select count(distinct person) from step1)::int as n0,
-  (select count(distinct person) from step2)::int as n1,
-  (select count(distinct person) from step3)::int as n2,
-  (select count(distinct person) from step4)::int as n3,
-  (select count(distinct person) from step5)::int as n4`;
+${step(2, 'level_ups', ' and e.level >= 5')},
+${step(3, 'level_ups', ' and e.level >= 10')},
+${step(4, 'level_ups', ' and e.level >= 15')},
+${step(5, 'purchases')}${counts}`;
