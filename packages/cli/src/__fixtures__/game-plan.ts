@@ -1,15 +1,5 @@
-import { makeEvent, makePlan, normalizeObjectSchema, type Plan, toPlanDocument } from '@tributary/schema';
-
-const event = (name: string, properties: Record<string, unknown>, required: string[] = []) =>
-  makeEvent({
-    name,
-    version: 1,
-    priority: 'normal',
-    properties: normalizeObjectSchema(
-      { type: 'object', properties, required, additionalProperties: false },
-      `cli game plan ${name}`,
-    ),
-  });
+import { makePlan, normalizeObjectSchema, type Plan, toPlanDocument } from '@tributary/schema';
+import { planEvent as event } from '@tributary/warehouse/testing';
 
 /** A small game plan for the funnel and experiment commands: installs, levels, purchases, exposures. */
 export const gamePlan: Plan = makePlan({

@@ -1,28 +1,13 @@
-import {
-  makeEvent,
-  makePlan,
-  normalizeObjectSchema,
-  type PlanDocument,
-  toPlanDocument,
-} from '@tributary/schema';
+import { makePlan, normalizeObjectSchema, type PlanDocument, toPlanDocument } from '@tributary/schema';
 import { compileDdl, type ExperimentDefinition, ExperimentError, planToWarehouse } from '@tributary/sql';
 import { sampleRatioMismatch, twoProportionZTest, welchTTest } from '@tributary/stats';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runEtl } from '../etl/run-etl.js';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
+import { loadMessages, type TestMessage } from '../testing/load-messages.js';
 import type { Warehouse } from '../warehouse.js';
 import { runExperiment } from './run-experiment.js';
-
-const event = (name: string, properties: Record<string, unknown>, required: string[] = []) =>
-  makeEvent({
-    name,
-    version: 1,
-    priority: 'normal',
-    properties: normalizeObjectSchema(
-      { type: 'object', properties, required, additionalProperties: false },
-      `experiment test ${name}`,
-    ),
-  });
+import { planEvent as event } from '../testing/plan-event.js';
 
 const document: PlanDocument = toPlanDocument(
   makePlan({
@@ -69,17 +54,9 @@ const starterPack: ExperimentDefinition = {
 };
 const window = { from: '2026-04-01', to: '2026-04-07' } as const;
 
-interface Msg {
-  readonly user?: string;
-  readonly anonymousId?: string;
-  readonly type?: string;
-  readonly event?: string;
-  readonly at: number;
-  readonly properties?: Record<string, unknown>;
-}
+type Msg = TestMessage;
 
 describeEachDatabase('experiment readouts', (getDb) => {
-  let batch = 0;
   beforeAll(async () => {
     await getDb().exec(compileDdl(planToWarehouse(document)));
   });
@@ -88,27 +65,7 @@ describeEachDatabase('experiment readouts', (getDb) => {
     await runEtl({ warehouse: getDb(), document, mode: 'full' });
   });
 
-  async function load(db: Warehouse, messages: readonly Msg[]) {
-    batch += 1;
-    const payloads = messages.map((m, i) => ({
-      type: m.type ?? 'track',
-      messageId: `x${batch}-${i}`,
-      ...(m.event ? { event: m.event } : {}),
-      ...(m.user ? { userId: m.user } : {}),
-      ...(m.anonymousId ? { anonymousId: m.anonymousId } : {}),
-      timestamp: new Date(m.at).toISOString(),
-      ...(m.type === 'identify' ? {} : { properties: m.properties ?? {} }),
-    }));
-    for (let i = 0; i < payloads.length; i += 5000)
-      await db.query(
-        `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
-         SELECT x.p ->> 'messageId', now(), 'test', x.p ->> 'type', x.p ->> 'event', x.p
-         FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(p, n) ORDER BY x.n`,
-        [payloads.slice(i, i + 5000).map((p) => JSON.stringify(p))],
-      );
-    const result = await runEtl({ warehouse: db, document, mode: 'full' });
-    expect(result.rejected).toBe(0);
-  }
+  const load = (db: Warehouse, messages: readonly Msg[]) => loadMessages(db, document, messages);
   const exposure = (who: Msg, variant: string, at: number, key = 'starter-pack'): Msg => ({
     ...who,
     event: 'experiment_viewed',

@@ -1,7 +1,7 @@
 import { compileDdl, type FunnelSpec, FunnelError, planToWarehouse } from '@tributary/sql';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runEtl } from '../etl/run-etl.js';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
+import { loadMessages, type TestMessage } from '../testing/load-messages.js';
 import type { Warehouse } from '../warehouse.js';
 import { runFunnel } from './run-funnel.js';
 import { funnelTestDocument as document } from './test-support/funnel-test-plan.js';
@@ -10,21 +10,10 @@ import { funnelTestDocument as document } from './test-support/funnel-test-plan.
 const T0 = Date.parse('2026-03-10T10:00:00Z');
 const MIN = 60_000;
 
-interface Msg {
-  readonly user?: string;
-  readonly anonymousId?: string;
-  readonly type?: string;
-  readonly event?: string;
-  readonly at: number;
-  readonly platform?: string;
-  readonly sessionId?: string;
-  readonly properties?: Record<string, unknown>;
-  /** The timestamp as sent, when it has microseconds (`at` is then ignored). */
-  readonly timestamp?: string;
-}
+/** Messages without a platform are sent from iOS. */
+type Msg = TestMessage;
 
 describeEachDatabase('funnel semantics', (getDb) => {
-  let batch = 0;
   beforeAll(async () => {
     await getDb().exec(compileDdl(planToWarehouse(document)));
   });
@@ -33,27 +22,12 @@ describeEachDatabase('funnel semantics', (getDb) => {
   });
 
   /** Loads messages in the given (arrival) order and runs the ETL. */
-  async function load(db: Warehouse, messages: readonly Msg[]): Promise<void> {
-    batch += 1;
-    const payloads = messages.map((m, i) => ({
-      type: m.type ?? 'track',
-      messageId: `s${batch}-${i}`,
-      ...(m.event ? { event: m.event } : {}),
-      ...(m.user ? { userId: m.user } : {}),
-      ...(m.anonymousId ? { anonymousId: m.anonymousId } : {}),
-      timestamp: m.timestamp ?? new Date(m.at).toISOString(),
-      ...(m.type === 'identify' ? {} : { properties: m.properties ?? {} }),
-      context: { platform: m.platform ?? 'ios', ...(m.sessionId ? { sessionId: m.sessionId } : {}) },
-    }));
-    await db.query(
-      `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
-       SELECT x.p ->> 'messageId', now(), 'test', x.p ->> 'type', x.p ->> 'event', x.p
-       FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(p, n) ORDER BY x.n`,
-      [payloads.map((p) => JSON.stringify(p))],
+  const load = (db: Warehouse, messages: readonly Msg[]) =>
+    loadMessages(
+      db,
+      document,
+      messages.map((m) => ({ platform: 'ios', ...m })),
     );
-    const result = await runEtl({ warehouse: db, document, mode: 'full' });
-    expect(result.rejected).toBe(0);
-  }
 
   const base = { window: '30m', from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } as const;
   const signupThenView: FunnelSpec = { ...base, steps: [{ event: 'signup' }, { event: 'view' }] };

@@ -1,7 +1,7 @@
 import { compileDdl, type FunnelSpec, planToWarehouse, TIME_TO_CONVERT_BUCKETS } from '@tributary/sql';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
-import { runEtl } from '../etl/run-etl.js';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
+import { loadMessages, type TestMessage } from '../testing/load-messages.js';
 import type { Warehouse } from '../warehouse.js';
 import { runFunnel } from './run-funnel.js';
 import { runFunnelTimeToConvert } from './run-funnel-time-to-convert.js';
@@ -15,15 +15,9 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-interface Msg {
-  readonly user: string;
-  readonly event: string;
-  readonly at: number;
-  readonly platform?: string;
-}
+type Msg = TestMessage;
 
 describeEachDatabase('funnel time to convert', (getDb) => {
-  let batch = 0;
   beforeAll(async () => {
     await getDb().exec(compileDdl(planToWarehouse(document)));
   });
@@ -31,26 +25,12 @@ describeEachDatabase('funnel time to convert', (getDb) => {
     await getDb().exec('TRUNCATE raw.events, raw.rejected');
   });
 
-  async function load(db: Warehouse, messages: readonly Msg[]): Promise<void> {
-    batch += 1;
-    const payloads = messages.map((m, i) => ({
-      type: 'track',
-      messageId: `t${batch}-${i}`,
-      event: m.event,
-      userId: m.user,
-      timestamp: new Date(m.at).toISOString(),
-      properties: {},
-      context: { platform: m.platform ?? 'ios' },
-    }));
-    await db.query(
-      `INSERT INTO raw.events (message_id, received_at, source, type, event, payload)
-       SELECT x.p ->> 'messageId', now(), 'test', x.p ->> 'type', x.p ->> 'event', x.p
-       FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(p, n) ORDER BY x.n`,
-      [payloads.map((p) => JSON.stringify(p))],
+  const load = (db: Warehouse, messages: readonly Msg[]) =>
+    loadMessages(
+      db,
+      document,
+      messages.map((m) => ({ platform: 'ios', ...m })),
     );
-    const result = await runEtl({ warehouse: db, document, mode: 'full' });
-    expect(result.rejected).toBe(0);
-  }
   const pair = (user: string, afterMs: number): Msg[] => [
     { user, event: 'signup', at: T0 },
     { user, event: 'view', at: T0 + afterMs },

@@ -14,3 +14,4 @@ export {
   TEST_TIME_ZONES,
   tableContents,
 } from '../etl/testing/index.js';
+export { planEvent } from './plan-event.js';

@@ -1,21 +1,5 @@
-import {
-  makeEvent,
-  makePlan,
-  normalizeObjectSchema,
-  type PlanDocument,
-  toPlanDocument,
-} from '@tributary/schema';
-
-const event = (name: string, properties: Record<string, unknown>, required: string[] = []) =>
-  makeEvent({
-    name,
-    version: 1,
-    priority: 'normal',
-    properties: normalizeObjectSchema(
-      { type: 'object', properties, required, additionalProperties: false },
-      `funnel test ${name}`,
-    ),
-  });
+import { makePlan, normalizeObjectSchema, type PlanDocument, toPlanDocument } from '@tributary/schema';
+import { planEvent as event } from '../../testing/plan-event.js';
 
 /** A small shop plan for the funnel tests: five events, one dimension, two reporting zones. */
 export const funnelTestDocument: PlanDocument = toPlanDocument(

@@ -1,24 +1,8 @@
-import {
-  makeEvent,
-  makePlan,
-  normalizeObjectSchema,
-  type PlanDocument,
-  toPlanDocument,
-} from '@tributary/schema';
+import { makePlan, normalizeObjectSchema, type PlanDocument, toPlanDocument } from '@tributary/schema';
 import { compileDdl, planToWarehouse } from '@tributary/sql';
 import { runEtl } from '../../etl/run-etl.js';
 import type { Warehouse } from '../../warehouse.js';
-
-const event = (name: string, properties: Record<string, unknown>, required: string[] = []) =>
-  makeEvent({
-    name,
-    version: 1,
-    priority: 'normal',
-    properties: normalizeObjectSchema(
-      { type: 'object', properties, required, additionalProperties: false },
-      `report analysis test ${name}`,
-    ),
-  });
+import { planEvent as event } from '../../testing/plan-event.js';
 
 /** A small game plan with an exposure event, for the report's funnel and experiment sections. */
 export const analysisTestDocument: PlanDocument = toPlanDocument(
