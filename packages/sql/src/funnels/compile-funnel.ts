@@ -18,6 +18,11 @@ import {
   timelineFunnelSupported,
   timelineStepTimesCtes,
 } from './timeline-funnel.js';
+import {
+  histogramSql,
+  TIME_TO_CONVERT_BUCKETS,
+  type TimeToConvertBucket,
+} from './time-to-convert-buckets.js';
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
@@ -30,16 +35,24 @@ export type FunnelPlan = 'timeline' | 'window';
 export interface CompileFunnelOptions {
   /** Default `auto`; `timeline` throws a FunnelError for a funnel it cannot compute. */
   readonly plan?: FunnelPlan | 'auto';
+  /**
+   * Also return the time-to-convert histogram from the same statement (rows `part` = `ttc`), with
+   * these buckets (`true`: `TIME_TO_CONVERT_BUCKETS`). Ignored for `any` order (no time between steps).
+   */
+  readonly timeToConvert?: boolean | readonly TimeToConvertBucket[];
 }
 
 /** A compiled funnel: one statement returning the steps rows and the series rows (column `part`). */
 export interface CompiledFunnel {
   readonly spec: ResolvedFunnelSpec;
   readonly plan: FunnelPlan;
+  /** The histogram's buckets when the statement returns it (`timeToConvert` option), else null. */
+  readonly timeToConvert: readonly TimeToConvertBucket[] | null;
   /**
    * Rows with `part` = `steps`: one per breakdown value (one without a breakdown), `n0..nK`,
    * `t1..tK` medians and `p1..pK` p90s (seconds); `part` = `series`: one per entry day (and
-   * breakdown value), `day`, `entered`, `converted`.
+   * breakdown value), `day`, `entered`, `converted`; `part` = `ttc` (with `timeToConvert`): one
+   * per breakdown value, step (1-based, ≥ 2) and non-empty bucket (0-based), `step`, `bucket`, `units`.
    */
   readonly sql: string;
   readonly parameters: readonly unknown[];
@@ -77,48 +90,84 @@ export function compileFunnel<P = never>(
 ): CompiledFunnel {
   const resolved = resolveFunnelSpec(spec, catalog);
   const plan = funnelPlanOf(resolved, options.plan);
-  const compiled = (plan === 'timeline' ? timelineStatement(resolved) : windowStatement(resolved)).compile(
-    ddlKysely(),
-  );
-  return { spec: resolved, plan, sql: compiled.sql, parameters: compiled.parameters };
+  const requested = options.timeToConvert;
+  const buckets =
+    requested === undefined || requested === false || resolved.order === 'any'
+      ? null
+      : requested === true
+        ? TIME_TO_CONVERT_BUCKETS
+        : requested;
+  const statement =
+    plan === 'timeline' ? timelineStatement(resolved, buckets) : windowStatement(resolved, buckets);
+  const compiled = statement.compile(ddlKysely());
+  return { spec: resolved, plan, timeToConvert: buckets, sql: compiled.sql, parameters: compiled.parameters };
 }
 
 /** The statement formatted for people (`tributary funnel --sql`); parameters stay `$n`. */
 export function formatFunnelSql(funnel: CompiledFunnel): string {
-  return `-- ${funnel.plan} plan: steps and series by entry day\n${formatSql(funnel.sql)};\n`;
+  const parts = funnel.timeToConvert
+    ? 'steps, series by entry day and time-to-convert histogram'
+    : 'steps and series by entry day';
+  return `-- ${funnel.plan} plan: ${parts}\n${formatSql(funnel.sql)};\n`;
 }
 
-/** The select list of both parts: the steps part's columns, then the series part's. */
-function partColumns(spec: ResolvedFunnelSpec, part: 'steps' | 'series', from: string): string {
+type Part = 'steps' | 'series' | 'ttc';
+
+/** The select list of every part: the steps part's columns, then the series part's, then the histogram's. */
+function partColumns(spec: ResolvedFunnelSpec, part: Part, from: string): string {
   const k = spec.steps.map((_, i) => i);
   const steps = [...k.map((i) => `n${i}`), ...k.slice(1).flatMap((i) => [`t${i}`, `p${i}`])];
   const typed = (name: string) => (name.startsWith('n') ? 'int' : 'float8');
-  const stepColumns =
-    part === 'steps' ? steps.map((c) => `${from}.${c}`) : steps.map((c) => `null::${typed(c)} as ${c}`);
-  const seriesColumns =
-    part === 'series'
-      ? [`${from}.entered`, `${from}.converted`]
-      : ['null::int as entered', 'null::int as converted'];
+  const own = (names: readonly string[], of: Part, type: (name: string) => string) =>
+    names.map((c) => (part === of ? `${from}.${c}` : `null::${type(c)} as ${c}`));
   const day = part === 'series' ? `${from}.day` : 'null::date as day';
-  return [`'${part}' as part`, `${from}.breakdown`, day, ...stepColumns, ...seriesColumns].join(', ');
+  return [
+    `'${part}' as part`,
+    `${from}.breakdown`,
+    day,
+    ...own(steps, 'steps', typed),
+    ...own(['entered', 'converted'], 'series', () => 'int'),
+    ...own(['step', 'bucket', 'units'], 'ttc', () => 'int'),
+  ].join(', ');
 }
 
-function timelineStatement(spec: ResolvedFunnelSpec): Fragment {
+/** The statement's rows: each part's select, in one `union all`. */
+function partsSelect(spec: ResolvedFunnelSpec, parts: readonly (readonly [Part, Fragment])[]): Fragment {
+  return sql`${join(
+    parts.map(([part, source]) => sql`select ${raw(partColumns(spec, part, 'x'))} from ${source} as x`),
+    '\nunion all\n',
+  )}
+order by 1, 3, 2`;
+}
+
+function timelineStatement(
+  spec: ResolvedFunnelSpec,
+  buckets: readonly TimeToConvertBucket[] | null,
+): Fragment {
   const parts = timelineFunnelParts(spec);
+  const histogram = buckets
+    ? sql`,\n  ttc_part as (${histogramSql(sql`(${parts.stepTimes}) as t`, buckets)})`
+    : sql``;
   return sql`with ${parts.ctes},
   steps_part as (${parts.steps}),
-  series_part as (${parts.series})
-select ${raw(partColumns(spec, 'steps', 's'))} from steps_part as s
-union all
-select ${raw(partColumns(spec, 'series', 'r'))} from series_part as r
-order by 1, 3, 2`;
+  series_part as (${parts.series})${histogram}
+${partsSelect(spec, [
+  ['steps', raw('steps_part')],
+  ['series', raw('series_part')],
+  ...(buckets ? ([['ttc', raw('ttc_part')]] as const) : []),
+])}`;
 }
 
-function windowStatement(spec: ResolvedFunnelSpec): Fragment {
-  return sql`select ${raw(partColumns(spec, 'steps', 's'))} from (${stepsQuery(spec)}) as s
-union all
-select ${raw(partColumns(spec, 'series', 'r'))} from (${seriesQuery(spec)}) as r
-order by 1, 3, 2`;
+function windowStatement(spec: ResolvedFunnelSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
+  const series = ['series', sql`(${seriesQuery(spec)})`] as const;
+  if (!buckets || spec.order === 'any')
+    return partsSelect(spec, [['steps', sql`(${stepsQuery(spec)})`], series]);
+  // The steps and the histogram read one `units`: the passes run once for both.
+  const parts = orderedStepsParts(spec);
+  return sql`with ${parts.ctes},
+  steps_part as (${parts.steps}),
+  ttc_part as (${histogramSql(sql`(${parts.stepTimes}) as t`, buckets)})
+${partsSelect(spec, [['steps', raw('steps_part')], series, ['ttc', raw('ttc_part')]])}`;
 }
 
 /**
@@ -371,6 +420,23 @@ from units
 group by ${raw(key)}
 order by 1`;
   }
+  const parts = orderedStepsParts(spec);
+  return sql`with ${parts.ctes}
+${parts.steps}
+order by 1`;
+}
+
+/**
+ * Ordered and strict funnels: `units` (per unit and breakdown value: `r<k>` whether it reached
+ * step k, `f<k>` its first arrival at step k ≥ 1 with the time from step k − 1 in `f<k>[4]`), the
+ * steps select over it, and its step times as rows `(bv, k, ms)` (the times of `t<k>`, `p<k>`).
+ */
+function orderedStepsParts(spec: ResolvedFunnelSpec): {
+  readonly ctes: Fragment;
+  readonly steps: Fragment;
+  readonly stepTimes: Fragment;
+} {
+  const key = 'bv';
   const { ctes, last } = levelCtes(spec);
   const reached = spec.steps.map((_, k) => `bool_or(e${k} is not null) as r${k}`);
   const firsts = spec.steps
@@ -386,15 +452,22 @@ order by 1`;
       `percentile_cont(0.5) within group (order by f${i + 1}[4] / 1000.0) as t${i + 1}`,
       `percentile_cont(0.9) within group (order by f${i + 1}[4] / 1000.0) as p${i + 1}`,
     ]);
+  const values = spec.steps
+    .slice(1)
+    .map((_, i) => `(${i + 1}, u.f${i + 1}[4])`)
+    .join(', ');
   // Grouped like the passes' partition, so the rows come sorted from them.
-  return sql`with ${eventsCte(spec)},
+  return {
+    ctes: sql`${eventsCte(spec)},
   ${ctes},
-  units as (select ${raw(spec.breakdown ? 'bv' : "'' as bv")}, ${raw([...reached, ...firsts].join(', '))} from ${raw(last)} group by ${raw(unitPartition(spec))})
-select ${raw(key)} as breakdown, ${raw([...counts, ...times].join(', '))}
+  units as (select ${raw(spec.breakdown ? 'bv' : "'' as bv")}, ${raw([...reached, ...firsts].join(', '))} from ${raw(last)} group by ${raw(unitPartition(spec))})`,
+    steps: raw(`select ${key} as breakdown, ${[...counts, ...times].join(', ')}
 from units
 where r0
-group by ${raw(key)}
-order by 1`;
+group by ${key}`),
+    stepTimes: raw(`select u.bv, s.k, s.ms from units as u cross join lateral (values ${values}) as s(k, ms)
+    where u.r0 and s.ms is not null`),
+  };
 }
 
 function seriesQuery(spec: ResolvedFunnelSpec): Fragment {

@@ -2,26 +2,15 @@ import { sql } from 'kysely';
 import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
 import { type CompileFunnelOptions, funnelStepTimesCtes } from './compile-funnel.js';
 import type { FunnelCatalog, FunnelSpec, ResolvedFunnelSpec } from './funnel-spec.js';
+import { raw } from './funnel-sql.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+import {
+  histogramSql,
+  TIME_TO_CONVERT_BUCKETS,
+  type TimeToConvertBucket,
+} from './time-to-convert-buckets.js';
 
-/** A histogram bucket of times to convert: `[fromSeconds, toSeconds)`, the last one open (`toSeconds` null). */
-export interface TimeToConvertBucket {
-  readonly label: string;
-  readonly fromSeconds: number;
-  readonly toSeconds: number | null;
-}
-
-/** Roughly log-spaced buckets, from under a minute to over three days. */
-export const TIME_TO_CONVERT_BUCKETS: readonly TimeToConvertBucket[] = [
-  { label: '<1m', fromSeconds: 0, toSeconds: 60 },
-  { label: '1–5m', fromSeconds: 60, toSeconds: 300 },
-  { label: '5–30m', fromSeconds: 300, toSeconds: 1_800 },
-  { label: '30m–2h', fromSeconds: 1_800, toSeconds: 7_200 },
-  { label: '2–12h', fromSeconds: 7_200, toSeconds: 43_200 },
-  { label: '12h–1d', fromSeconds: 43_200, toSeconds: 86_400 },
-  { label: '1–3d', fromSeconds: 86_400, toSeconds: 259_200 },
-  { label: '>3d', fromSeconds: 259_200, toSeconds: null },
-];
+export { TIME_TO_CONVERT_BUCKETS, type TimeToConvertBucket };
 
 /** The histogram query: rows `{ breakdown, step, bucket, units }` (step 1-based, bucket 0-based). */
 export interface CompiledTimeToConvert {
@@ -64,12 +53,8 @@ export function compileFunnelTimeToConvert<P = never>(
 ): CompiledTimeToConvert | null {
   const resolved = resolveFunnelSpec(spec, catalog);
   if (resolved.order === 'any') return null;
-  // width_bucket counts the thresholds at or below the time: bucket b is [from_b, to_b).
-  const thresholds = buckets.slice(1).map((b) => b.fromSeconds * 1000);
   const compiled = sql`with ${funnelStepTimesCtes(resolved, options.plan)}
-select bv as breakdown, k as step, width_bucket(ms, array[${sql.raw(thresholds.join(', '))}]::bigint[]) as bucket, count(*)::int as units
-from unit_times
-group by 1, 2, 3
+${histogramSql(raw('unit_times'), buckets)}
 order by 1, 2, 3`.compile(ddlKysely());
   return { spec: resolved, sql: compiled.sql, parameters: compiled.parameters };
 }

@@ -169,6 +169,8 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
   readonly ctes: Fragment;
   readonly steps: Fragment;
   readonly series: Fragment;
+  /** Rows `(bv, k, ms)`: each unit's time to each step k ≥ 1 it reached (the times of `t<k>`, `p<k>`). */
+  readonly stepTimes: Fragment;
 } {
   const last = spec.steps.length - 1;
   const counts = spec.steps.map((_, k) => (k === 0 ? 'count(*)::int as n0' : `count(f${k})::int as n${k}`));
@@ -191,6 +193,7 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
     series: raw(`select day, bv as breakdown, count(distinct unit)::int as entered,
       count(distinct unit) filter (where converted)::int as converted
     from marks group by day, bv`),
+    stepTimes: raw(unitTimes(spec)),
   };
 }
 
@@ -206,16 +209,19 @@ export function timelineCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
   )`)}`;
 }
 
-/** `unit_times (bv, k, ms)` for the time-to-convert histogram: per unit and step k ≥ 1 reached, its time from step k − 1. */
-export function timelineStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
+/** Rows `(bv, k, ms)` of `units`: per unit and step k ≥ 1 reached, its time from step k − 1. */
+function unitTimes(spec: ResolvedFunnelSpec): string {
   const values = spec.steps
     .slice(1)
     .map((_, i) => `(${i + 1}, u.${timeTo(i + 1)})`)
     .join(', ');
+  return `select u.bv, s.k, s.ms from units as u cross join lateral (values ${values}) as s(k, ms)
+    where s.ms is not null`;
+}
+
+/** `unit_times (bv, k, ms)` for the time-to-convert histogram: per unit and step k ≥ 1 reached, its time from step k − 1. */
+export function timelineStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
   return sql`${timelineCtes(spec)},
   ${unitsCte(spec)},
-  ${raw(`unit_times as (
-    select u.bv, s.k, s.ms from units as u cross join lateral (values ${values}) as s(k, ms)
-    where s.ms is not null
-  )`)}`;
+  ${raw(`unit_times as (${unitTimes(spec)})`)}`;
 }

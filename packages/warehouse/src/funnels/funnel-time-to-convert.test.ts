@@ -36,6 +36,22 @@ describeEachDatabase('funnel time to convert', (getDb) => {
     { user, event: 'view', at: T0 + afterMs },
   ];
   const base = { window: '7d', from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } as const;
+  /**
+   * The histogram of `runFunnelTimeToConvert`, checked against the one `runFunnel` returns from its
+   * own statement (`timeToConvert`), through each plan that computes the funnel.
+   */
+  const histogramOf = async (spec: FunnelSpec) => {
+    const histogram = await runFunnelTimeToConvert(getDb(), spec, { document });
+    for (const plan of ['auto', 'window'] as const) {
+      const funnel = await runFunnel(getDb(), spec, { document, plan, timeToConvert: true });
+      expect(funnel.timeToConvert, `runFunnel (${funnel.compiled.plan} plan)`).toEqual(histogram);
+      const plain = await runFunnel(getDb(), spec, { document, plan });
+      expect(plain.timeToConvert).toBeNull();
+      expect(funnel.groups).toEqual(plain.groups);
+      expect(funnel.series).toEqual(plain.series);
+    }
+    return histogram;
+  };
 
   it('counts each converted unit once, in the bucket [from, to) of its time from the previous step', async () => {
     await load(getDb(), [
@@ -58,7 +74,7 @@ describeEachDatabase('funnel time to convert', (getDb) => {
       { user: 'never', event: 'signup', at: T0 },
     ]);
     const spec: FunnelSpec = { ...base, steps: [{ event: 'signup' }, { event: 'view' }] };
-    const histogram = await runFunnelTimeToConvert(getDb(), spec, { document });
+    const histogram = await histogramOf(spec);
     expect(histogram?.buckets).toEqual(TIME_TO_CONVERT_BUCKETS);
     expect(histogram?.buckets.map((b) => b.label)).toEqual([
       '<1m',
@@ -96,7 +112,7 @@ describeEachDatabase('funnel time to convert', (getDb) => {
       steps: [{ event: 'view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
       breakdown: 'platform',
     };
-    const histogram = await runFunnelTimeToConvert(getDb(), spec, { document });
+    const histogram = await histogramOf(spec);
     expect(histogram?.groups).toEqual([
       {
         breakdown: 'android',
@@ -113,19 +129,16 @@ describeEachDatabase('funnel time to convert', (getDb) => {
         ],
       },
     ]);
-    expect(await runFunnelTimeToConvert(getDb(), { ...spec, order: 'strict' }, { document })).toEqual(
-      histogram,
-    );
-    expect(await runFunnelTimeToConvert(getDb(), { ...spec, order: 'any' }, { document })).toBeNull();
+    expect(await histogramOf({ ...spec, order: 'strict' })).toEqual(histogram);
+    expect(await histogramOf({ ...spec, order: 'any' })).toBeNull();
   });
 
   it('has one empty group when nobody converted', async () => {
     await load(getDb(), [{ user: 'alone', event: 'signup', at: T0 }]);
-    const histogram = await runFunnelTimeToConvert(
-      getDb(),
-      { ...base, steps: [{ event: 'signup' }, { event: 'view' }, { event: 'purchase' }] },
-      { document },
-    );
+    const histogram = await histogramOf({
+      ...base,
+      steps: [{ event: 'signup' }, { event: 'view' }, { event: 'purchase' }],
+    });
     expect(histogram?.groups).toEqual([
       {
         breakdown: null,

@@ -1,12 +1,14 @@
 import type { PlanDocument } from '@tributary/schema';
 import {
   assembleFunnelResult,
+  assembleTimeToConvert,
   type CompiledFunnel,
   type CompileFunnelOptions,
   compileFunnel,
   type FunnelCatalog,
   type FunnelResult,
   type FunnelSpec,
+  type FunnelTimeToConvert,
   formatFunnelSql,
   funnelCatalogOf,
 } from '@tributary/sql';
@@ -46,6 +48,9 @@ export async function queryFunnelStatement(
  * previous step, drop-off, median and p90 time from the previous step, per breakdown value, and
  * the conversion by entry day, in one statement. `FunnelSpec<typeof plan>` types the steps by the
  * plan; `plan` picks how it is computed (see `FunnelPlan`; the default takes the fastest that applies).
+ * With `timeToConvert`, the same statement also returns the time-to-convert histogram (as
+ * `runFunnelTimeToConvert` computes it): `timeToConvert` of the result, null without the option
+ * and for `any` order.
  *
  * @example
  * const { groups } = await runFunnel(warehouse, { steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, { document });
@@ -55,15 +60,17 @@ export async function runFunnel<P = never>(
   warehouse: SqlRunner,
   spec: FunnelSpec<NoInfer<P>>,
   options: RunFunnelOptions,
-): Promise<FunnelResult & { readonly compiled: CompiledFunnel }> {
+): Promise<
+  FunnelResult & { readonly compiled: CompiledFunnel; readonly timeToConvert: FunnelTimeToConvert | null }
+> {
   const compiled = compileFunnel(spec, catalogOf(options), options);
   const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
+  const part = (name: string) => rows.filter((r) => r.part === name);
   return {
-    ...assembleFunnelResult(
-      compiled.spec,
-      rows.filter((r) => r.part === 'steps'),
-      rows.filter((r) => r.part === 'series'),
-    ),
+    ...assembleFunnelResult(compiled.spec, part('steps'), part('series')),
+    timeToConvert: compiled.timeToConvert
+      ? assembleTimeToConvert(compiled.spec, part('ttc'), compiled.timeToConvert)
+      : null,
     compiled,
   };
 }

@@ -8,13 +8,12 @@ import type {
   FunnelStepResult,
 } from '@tributary/sql';
 import { runFunnel } from '../funnels/run-funnel.js';
-import { runFunnelTimeToConvert } from '../funnels/run-funnel-time-to-convert.js';
 import type { SqlRunner } from '../warehouse.js';
 
 /** A funnel to show: a spec without its range (the report's days and zone are used), and a title. */
 export type ReportFunnelSpec = { readonly title?: string } & Omit<FunnelSpec, 'from' | 'to' | 'timeZone'>;
 
-/** One funnel of the report, as computed by `runFunnel` and `runFunnelTimeToConvert`. */
+/** One funnel of the report, as `runFunnel` computes it with its time-to-convert histogram. */
 export interface ReportFunnel {
   readonly title: string;
   /** Step labels: the event and its filter, e.g. `level_up (level ≥ 5)`. */
@@ -65,8 +64,9 @@ export async function collectFunnelData(
   const out: ReportFunnel[] = [];
   for (const { title, ...rest } of specs) {
     const spec: FunnelSpec = { ...rest, ...range };
-    const result = await runFunnel(warehouse, spec, { document });
-    const histogram = await runFunnelTimeToConvert(warehouse, spec, { document });
+    // One statement: the steps, the series and the histogram from the same sorted events.
+    const result = await runFunnel(warehouse, spec, { document, timeToConvert: true });
+    const histogram = result.timeToConvert;
     const labels = spec.steps.map(funnelStepLabel);
     const zeros = () => result.spec.steps.slice(1).map(() => histogram?.buckets.map(() => 0) ?? []);
     const breakdown = result.spec.breakdown;
