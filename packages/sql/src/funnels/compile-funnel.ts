@@ -26,7 +26,7 @@ import {
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
- * search per entry and step; ordered funnels without exclusions, counting persons) or `window`
+ * search per entry and step; ordered funnels without exclusions) or `window`
  * (one window pass per step over the unit's events; every funnel). Both compute the same
  * definitions; `auto` (the default) takes the timeline when it applies.
  */
@@ -67,7 +67,7 @@ export function funnelPlanOf(
   if (requested === 'timeline' && !supported)
     throw new FunnelError(
       'invalid_funnel_option',
-      'plan "timeline" computes ordered funnels without exclusions that count persons (and dimension breakdowns every step 1 table has); use plan "window" or "auto".',
+      'plan "timeline" computes ordered funnels without exclusions (and dimension breakdowns every step 1 table has); use plan "window" or "auto".',
     );
   if (requested === 'window') return 'window';
   return supported ? 'timeline' : 'window';

@@ -5,13 +5,13 @@ import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
  * Whether the timeline plan computes this funnel: ordered funnels without exclusions, counting
- * persons (stitched or raw user keys), with no breakdown, a property breakdown, or a dimension
- * breakdown whose column every step 1 table has. Strict order (it needs every tracked event of the
- * unit), `any` order, exclusions and sessions take the window-pass plan; both compute the same
+ * persons (stitched or raw user keys) or sessions, with no breakdown, a property breakdown, or a
+ * dimension breakdown whose column every step 1 table has. Strict order (it needs every tracked
+ * event of the unit), `any` order and exclusions take the window-pass plan; both compute the same
  * definitions (see the metrics README, "Funnels").
  */
 export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
-  if (spec.order !== 'ordered' || spec.exclusions.length > 0 || spec.countBy !== 'persons') return false;
+  if (spec.order !== 'ordered' || spec.exclusions.length > 0) return false;
   const breakdown = spec.breakdown;
   if (breakdown?.kind !== 'dimension') return true;
   const first = spec.steps[0] as ResolvedFunnelStep;
@@ -38,6 +38,26 @@ function breakdownValue(spec: ResolvedFunnelSpec, table: FunnelEventTable): stri
 }
 
 /**
+ * A row's unit and the join it needs: its session key (the tracker's session id, else the id's
+ * inactivity session it falls in, as the window plan reads them from `processed.tracks`), else its
+ * person (stitched through `cooked.identities`) or user key.
+ */
+function unitOf(spec: ResolvedFunnelSpec): [unit: string, join: string] {
+  const id = 'coalesce(l.user_id, l.anonymous_id)';
+  if (spec.countBy === 'sessions')
+    return [
+      `coalesce(l.session_id, (
+      select c.session_key from cooked.sessions as c
+      where c.user_key = ${id} and c.session_number is not null and c.started_at <= l.${TS}
+      order by c.started_at desc limit 1))`,
+      '',
+    ];
+  return spec.identity === 'stitch'
+    ? [`coalesce(i.person_key, ${id})`, ` left join cooked.identities as i on i.id = ${id}`]
+    : [id, ''];
+}
+
+/**
  * `ev`: the rows of every event table a step reads, in the range: unit, time (`at`), ingestion
  * `seq`, the breakdown value and one flag per step (`s0` only on days `from..to`). A row of an
  * event that several steps name carries each step's flag.
@@ -55,11 +75,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
       const flag = step.event === event ? stepFlag(step, table) : sql`false`;
       return k === 0 ? sql`(${flag}) and l.${raw(TS)} < ${entryUpper}` : flag;
     });
-    const id = 'coalesce(l.user_id, l.anonymous_id)';
-    const [unit, identities] =
-      spec.identity === 'stitch'
-        ? [`coalesce(i.person_key, ${id})`, ` left join cooked.identities as i on i.id = ${id}`]
-        : [id, ''];
+    const [unit, identities] = unitOf(spec);
     return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
     from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}

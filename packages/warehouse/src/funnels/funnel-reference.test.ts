@@ -21,7 +21,7 @@ import {
 
 // Property-based: random event sequences (ties at the same millisecond, arrival order unlike event
 // order, a DST switch) and random funnels in every order mode, with windows, exclusions, property
-// filters and breakdowns; the SQL must equal the brute-force reference. Runs per engine from
+// filters and breakdowns, counting persons or sessions; the SQL must equal the brute-force reference. Runs per engine from
 // TRIBUTARY_FUNNEL_RUNS (default 25).
 const RUNS = Number(process.env.TRIBUTARY_FUNNEL_RUNS ?? 25);
 
@@ -31,6 +31,8 @@ const PLATFORMS = ['ios', 'android', 'web'] as const;
 
 const generatedEvent = fc.record({
   unit: fc.integer({ min: 0, max: 3 }),
+  // The tracker's session id: two per user, interleaved in time.
+  session: fc.integer({ min: 0, max: 1 }),
   event: fc.oneof(
     { arbitrary: fc.constantFrom('signup', 'view', 'add_to_cart', 'purchase'), weight: 4 },
     { arbitrary: fc.constant('noise'), weight: 1 },
@@ -65,6 +67,7 @@ const specArb = fc
     days: fc.integer({ min: 0, max: 1 }),
     timeZone: fc.constantFrom('UTC', 'America/New_York'),
     breakdown: fc.boolean(),
+    countBy: fc.constantFrom('persons', 'persons', 'sessions'),
     exclusion: fc.option(
       fc.record({
         event: fc.constantFrom(...EVENTS),
@@ -74,7 +77,7 @@ const specArb = fc
       { nil: undefined },
     ),
   })
-  .map(({ steps, window, fromDay, days, timeZone, breakdown, exclusion }) => {
+  .map(({ steps, window, fromDay, days, timeZone, breakdown, countBy, exclusion }) => {
     const day = (n: number) => new Date(BASE + n * 86_400_000).toISOString().slice(0, 10);
     const between: [number, number] | undefined = exclusion
       ? [Math.min(exclusion.i, steps.length - 2), Math.min(exclusion.i + exclusion.span, steps.length - 1)]
@@ -93,6 +96,7 @@ const specArb = fc
       to: day(fromDay + days),
       timeZone,
       breakdown,
+      countBy,
       exclusions,
     };
   });
@@ -126,6 +130,8 @@ const denseSpecArb = specArb.chain((spec) =>
     })),
 );
 
+/** A loaded event as the reference reads it, with its session id. */
+type LoadedEvent = ReferenceEvent & { readonly session: string };
 type GeneratedSpec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
 type GeneratedEvent = typeof generatedEvent extends fc.Arbitrary<infer T> ? T : never;
 
@@ -140,7 +146,7 @@ describeEachDatabase('funnels against the reference', (getDb) => {
     batch += 1;
     await db.exec('TRUNCATE raw.events, raw.rejected');
     const rows = generated.map((g, i) => ({ ...g, i })).sort((a, b) => a.arrival - b.arrival || a.i - b.i);
-    const events: ReferenceEvent[] = [];
+    const events: LoadedEvent[] = [];
     const messages = rows.map((g, index) => {
       const ts = BASE + (g.burst + g.offset) * 900_000;
       const props: Record<string, string | number> =
@@ -151,7 +157,16 @@ describeEachDatabase('funnels against the reference', (getDb) => {
             : g.event === 'purchase'
               ? { amount: g.price }
               : {};
-      events.push({ unit: `u${g.unit}`, ts, seq: index, event: g.event, props, platform: g.platform });
+      const session = `u${g.unit}-s${g.session}`;
+      events.push({
+        unit: `u${g.unit}`,
+        session,
+        ts,
+        seq: index,
+        event: g.event,
+        props,
+        platform: g.platform,
+      });
       return {
         type: 'track',
         messageId: `b${batch}-${index}`,
@@ -159,7 +174,7 @@ describeEachDatabase('funnels against the reference', (getDb) => {
         userId: `u${g.unit}`,
         timestamp: new Date(ts).toISOString(),
         properties: props,
-        context: { platform: g.platform },
+        context: { platform: g.platform, sessionId: session },
       };
     });
     if (messages.length > 0)
@@ -176,11 +191,13 @@ describeEachDatabase('funnels against the reference', (getDb) => {
 
   async function compare(
     db: Warehouse,
-    events: readonly ReferenceEvent[],
+    events: readonly LoadedEvent[],
     generated: GeneratedSpec,
     order: ReferenceFunnelSpec['order'],
   ) {
-    const reference = referenceFunnel(events, {
+    // A session is the unit of its events when the funnel counts sessions.
+    const units = generated.countBy === 'sessions' ? events.map((e) => ({ ...e, unit: e.session })) : events;
+    const reference = referenceFunnel(units, {
       ...generated,
       order,
       breakdownByPlatform: generated.breakdown,
@@ -193,6 +210,7 @@ describeEachDatabase('funnels against the reference', (getDb) => {
       timeZone: generated.timeZone,
       order,
       exclusions: generated.exclusions,
+      countBy: generated.countBy,
       ...(generated.breakdown ? { breakdown: 'platform' } : {}),
     };
     // Every funnel through the window plan, and through the timeline plan when it applies.

@@ -178,6 +178,21 @@ describeEachDatabase('funnel semantics', (getDb) => {
     expect(await counts(signupThenView)).toEqual([[1, 1]]);
   });
 
+  it('sessions without a tracker session id are the inactivity sessions the ETL cut', async () => {
+    const HOUR = 60 * MIN;
+    await load(getDb(), [
+      { user: 'quiet', event: 'signup', at: T0 },
+      { user: 'quiet', event: 'view', at: T0 + MIN },
+      // Two hours later (past the 30-minute inactivity gap): a second session, which only signs up.
+      { user: 'quiet', event: 'signup', at: T0 + 2 * HOUR },
+      { user: 'quiet', event: 'noise', at: T0 + 2 * HOUR + 20 * MIN },
+      // Within the funnel's window of that signup, but in a third session.
+      { user: 'quiet', event: 'view', at: T0 + 2 * HOUR + 55 * MIN },
+    ]);
+    expect(await counts({ ...signupThenView, window: '1h', countBy: 'sessions' })).toEqual([[2, 1]]);
+    expect(await counts({ ...signupThenView, window: '1h' })).toEqual([[1, 1]]);
+  });
+
   describe('bad specs name the value and what is accepted', () => {
     const bad = (spec: Partial<FunnelSpec>) =>
       runFunnel(getDb(), { ...signupThenView, ...spec } as FunnelSpec, { document });
