@@ -18,9 +18,6 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
   return first.tables.length > 0 && first.tables.every((t) => t.columns?.has(breakdown.column) === true);
 }
 
-/** Whole milliseconds since the epoch (floored), as the window plan computes them. */
-const ms = (at: string) => `cast(floor(extract(epoch from ${at}) * 1000) as bigint)`;
-
 /** Whether a row of `table` (an event table of step k's event) is a step k event: its conditions. */
 function stepFlag(step: ResolvedFunnelStep, table: FunnelEventTable): Fragment {
   if (!step.tables.some((t) => t.table === table.table)) return sql`false`;
@@ -76,7 +73,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
       return k === 0 ? sql`(${flag}) and l.${raw(TS)} < ${entryUpper}` : flag;
     });
     const [unit, identities] = unitOf(spec);
-    return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, l.seq,
+    return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, date_trunc('milliseconds', l.${raw(TS)}) as tm, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
     from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
@@ -84,7 +81,7 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   if (selects.length === 0) {
     const flags = spec.steps.map((_, k) => `false as s${k}`).join(', ');
     return raw(
-      `ev as (select ''::text collate "C" as unit, null::timestamptz as at, 0::bigint as seq, ''::text as bv, ${flags} where false)`,
+      `ev as (select ''::text collate "C" as unit, null::timestamptz as at, null::timestamptz as tm, 0::bigint as seq, ''::text as bv, ${flags} where false)`,
     );
   }
   return sql`ev as (
@@ -94,13 +91,14 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
 
 /**
  * The timeline plan. Each unit's rows are sorted once (unit, time, seq) and aggregated into one
- * timeline: `t`, the times in that order, and per step the positions of its events (`p<k>`, from
- * a boolean array by `array_positions`). Positions are distinct and ordered like the events, so
- * ties at one millisecond need no special case. From every entry (a position of `p0`), the greedy
- * attempt takes at each step the first event after the previous one,
- * `p<k>[width_bucket(i, p<k>) + 1]`: a binary search in C per entry and step, and no per-event work
- * beyond the sort. The earliest events are the best continuation of an ordered attempt, so the
- * attempt from an entry reaches step k exactly when its greedy step k is within the window.
+ * timeline: `t`, the times in that order (floored to the millisecond, as every duration is), and
+ * per step the positions of its events (`p<k>`, from a boolean array by `array_positions`).
+ * Positions are distinct and ordered like the events, so ties at one millisecond need no special
+ * case. From every entry (a position of `p0`), the greedy attempt takes at each step the first
+ * event after the previous one, `p<k>[width_bucket(i, p<k>) + 1]`: a binary search in C per entry
+ * and step, and no per-event work beyond the sort. The earliest events are the best continuation
+ * of an ordered attempt, so the attempt from an entry reaches step k exactly when its greedy step k
+ * is within the window.
  *
  * The per-unit arrays are built by `array_agg` over rows sorted in a subquery: PostgreSQL feeds an
  * aggregate its input in that order (an `order by` in each aggregate sorts every unit's rows once
@@ -108,14 +106,19 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
  * false filter (never called) has no combine function, so no plan splits a unit's arrays between
  * parallel workers.
  *
- * `c`: one row per (unit, breakdown value, entry): `i0` the entry's position, `i<k>` its chain,
- * `m<k>` the times (ms) of those positions, `d<k>` (k ≥ 2) the time from the last step k−1 event
- * before `i<k>` to it, `r<k>` whether the attempt reaches step k.
+ * `e`: one row per (unit, breakdown value, entry), in entry order: `i0` the entry's position,
+ * `i<k>` its chain, `r<k>` whether the attempt reaches step k, `g<k>` the time to step k (from the
+ * entry for k = 1, else from the last step k−1 event before `i<k>`), `day` the entry's local day,
+ * and from the unit's next entry (of its breakdown value): `l1` whether it takes another step 1
+ * event, `converted` whether this attempt is the one its last-step event counts for (the latest
+ * entry of the attempts ending there), `first_of_day` whether it is the unit's first entry that
+ * day. No duration is computed as a number per entry: times and windows stay timestamps and
+ * intervals, exact and cheap; the medians read the intervals of the units' first arrivals.
  */
 function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
   const steps = spec.steps.map((_, k) => k);
   const later = steps.slice(1);
-  const w = spec.windowMs;
+  const last = steps.length - 1;
   const bv = spec.breakdown !== undefined;
   const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
   const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
@@ -125,18 +128,14 @@ function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
     (k) =>
       `c${k} as (select c${k - 1}.*, p${k}[width_bucket(i${k - 1}, p${k}) + 1] as i${k} from c${k - 1} offset 0)`,
   );
-  const last = steps.length - 1;
-  const times = [
-    `${ms('t[i0]')} as m0`,
-    ...later.map((k) => `${ms(`t[i${k}]`)} as m${k}`),
-    ...later
-      .filter((k) => k >= 2)
-      .map((k) => `${ms(`t[i${k}]`)} - ${ms(`t[p${k - 1}[width_bucket(i${k} - 1, p${k - 1})]]`)} as d${k}`),
-  ];
-  const reached = later.map((k) => `i${k} is not null and m${k} - m0 <= ${w} as r${k}`);
+  const reached = later.map((k) => `t[i${k}] <= lim as r${k}`);
+  const gaps = later.map((k) =>
+    k === 1 ? 't[i1] - t0 as g1' : `t[i${k}] - t[p${k - 1}[width_bucket(i${k} - 1, p${k - 1})]] as g${k}`,
+  );
+  const positionsOf = ['i0', ...later.map((k) => `i${k}`)].join(', ');
   return sql`${eventsCte(spec)},
   ${raw(`u as (
-    select unit, array_agg(at) as t${bv ? ', array_agg(bv) as v' : ''}, ${aggregates},
+    select unit, array_agg(tm) as t${bv ? ', array_agg(bv) as v' : ''}, ${aggregates},
       range_agg(int4range(0, 1)) filter (where false) as serial_only
     from (select * from ev order by unit, at, seq) as e
     group by unit
@@ -144,41 +143,50 @@ function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
   ),
   p as (select unit, t${bv ? ', v' : ''}, ${positions} from u offset 0),
   c0 as (
-    select p.*, ${bv ? 'p.v[x.i0]' : "''::text"} as bv, x.i0
+    select p.*, ${bv ? 'p.v[x.i0]' : "''::text"} as bv, x.i0, p.t[x.i0] as t0,
+      p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
     from p cross join lateral unnest(p.p0) as x(i0)
     offset 0
   ),
-  ${chain.join(',\n  ')},
-  cm as (select unit, bv, ${['i0', ...later.map((k) => `i${k}`)].join(', ')}, ${times.join(', ')} from c${last} offset 0),
-  c as (select cm.*, ${reached.join(', ')} from cm)`)}`;
+  ${raw(chain.join(',\n  '))},
+  c as (
+    select unit, bv, ${raw(positionsOf)}, t0, (t0 at time zone ${spec.timeZone})::date as day,
+      ${raw([...reached, ...gaps].join(', '))}
+    from c${raw(String(last))} offset 0
+  ),
+  e as (
+    select c.*, (lead(i1) over w) is distinct from i1 as l1,
+      r${raw(String(last))} and (lead(i${raw(String(last))}) over w) is distinct from i${raw(String(last))} as converted,
+      day is distinct from lag(day) over w as first_of_day
+    from c
+    window w as (partition by unit, bv order by i0)
+  )`;
 }
 
 /**
- * `units`: per (unit, breakdown value), for each step k ≥ 1 it reached, its first arrival: `f1` =
- * [position, −entry position, ms from that entry] (the latest entry before the first arrival), `f<k>`
- * = [position, ms from the last step k−1 event before it].
+ * `units`: per (unit, breakdown value), for each step k ≥ 1 it reached, `g<k>` the time to its
+ * first arrival (an interval; null when it did not reach it); its entry days (`days`) and the
+ * days of its converting entries (`converted_days`). Rows come in entry order, so the first
+ * reaching row's `g<k>` is the first arrival's: the earliest reaching entry takes the earliest
+ * step k event (chains never go back), and for step 2 the latest entry before it (the last of the
+ * entries that take the same step 1 event, `l1`).
  */
 function unitsCte(spec: ResolvedFunnelSpec): Fragment {
   const firsts = spec.steps
     .slice(1)
-    .map((_, i) =>
-      i === 0
-        ? 'min(array[i1, -i0, m1 - m0]) filter (where r1) as f1'
-        : `min(array[i${i + 1}, d${i + 1}]) filter (where r${i + 1}) as f${i + 1}`,
+    .map(
+      (_, i) => `(array_agg(g${i + 1}) filter (where r${i + 1}${i === 0 ? ' and l1' : ''}))[1] as g${i + 1}`,
     );
-  return raw(`units as (select unit, bv, ${firsts.join(', ')} from c group by unit, bv)`);
+  return raw(`units as (
+    select unit, bv, ${firsts.join(', ')},
+      array_agg(day) filter (where first_of_day) as days,
+      array_agg(day) filter (where converted) as converted_days
+    from e group by unit, bv
+  )`);
 }
 
-/**
- * Whether an entry's attempt is the one its last-step event counts for (the latest entry of the
- * attempts ending at that event): it reaches the last step and the unit's next entry (of its
- * breakdown value) ends elsewhere, or nowhere.
- */
-const converted = (last: number) =>
-  `r${last} and (lead(i${last}) over (partition by unit, bv order by i0)) is distinct from i${last}`;
-
-/** The milliseconds to step k (k ≥ 1) of a `units` row. */
-const timeTo = (k: number) => (k === 1 ? 'f1[3]' : `f${k}[2]`);
+/** Whole milliseconds of an interval of `units` (whole milliseconds already: the times are floored). */
+const millis = (interval: string) => `cast(extract(epoch from ${interval}) * 1000 as bigint)`;
 
 /** The timeline plan's steps and series, as the two parts of `compileFunnel`'s one statement. */
 export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
@@ -188,48 +196,41 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
   /** Rows `(bv, k, ms)`: each unit's time to each step k ≥ 1 it reached (the times of `t<k>`, `p<k>`). */
   readonly stepTimes: Fragment;
 } {
-  const last = spec.steps.length - 1;
-  const counts = spec.steps.map((_, k) => (k === 0 ? 'count(*)::int as n0' : `count(f${k})::int as n${k}`));
+  const counts = spec.steps.map((_, k) => (k === 0 ? 'count(*)::int as n0' : `count(g${k})::int as n${k}`));
   const times = spec.steps
     .slice(1)
     .flatMap((_, i) => [
-      `percentile_cont(0.5) within group (order by ${timeTo(i + 1)} / 1000.0) as t${i + 1}`,
-      `percentile_cont(0.9) within group (order by ${timeTo(i + 1)} / 1000.0) as p${i + 1}`,
+      `percentile_cont(0.5) within group (order by extract(epoch from g${i + 1})) as t${i + 1}`,
+      `percentile_cont(0.9) within group (order by extract(epoch from g${i + 1})) as p${i + 1}`,
     ]);
-  const ctes = sql`${timelineCtes(spec)},
-  ${unitsCte(spec)},
-  marks as (
-    select unit, bv, (to_timestamp(m0 / 1000.0) at time zone ${spec.timeZone})::date as day,
-      ${raw(converted(last))} as converted
-    from c
-  )`;
   return {
-    ctes,
+    ctes: sql`${timelineCtes(spec)},
+  ${unitsCte(spec)}`,
     steps: raw(`select bv as breakdown, ${[...counts, ...times].join(', ')} from units group by bv`),
-    series: raw(`select day, bv as breakdown, count(distinct unit)::int as entered,
-      count(distinct unit) filter (where converted)::int as converted
-    from marks group by day, bv`),
+    // Each unit's entry days are distinct (first_of_day); a unit converting twice on one day counts once.
+    series: raw(`select day, bv as breakdown, (count(*) filter (where entry))::int as entered,
+      count(distinct unit) filter (where not entry)::int as converted
+    from (
+      select u.unit, u.bv, d.day, true as entry from units as u cross join lateral unnest(u.days) as d(day)
+      union all
+      select u.unit, u.bv, d.day, false from units as u cross join lateral unnest(u.converted_days) as d(day)
+    ) as m
+    group by day, bv`),
     stepTimes: raw(unitTimes(spec)),
   };
 }
 
 /** `completions (unit, entry)` for experiments: each attempt reaching the last step, by its entry (ms). */
 export function timelineCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
-  const last = spec.steps.length - 1;
   return sql`${timelineCtes(spec)},
-  ${raw(`completions as (
-    select unit, entry from (
-      select unit, m0 as entry, ${converted(last)} as converted
-      from c
-    ) as x where converted
-  )`)}`;
+  ${raw(`completions as (select unit, ${millis("t0 - timestamptz 'epoch'")} as entry from e where converted)`)}`;
 }
 
 /** Rows `(bv, k, ms)` of `units`: per unit and step k ≥ 1 reached, its time from step k − 1. */
 function unitTimes(spec: ResolvedFunnelSpec): string {
   const values = spec.steps
     .slice(1)
-    .map((_, i) => `(${i + 1}, u.${timeTo(i + 1)})`)
+    .map((_, i) => `(${i + 1}, ${millis(`u.g${i + 1}`)})`)
     .join(', ');
   return `select u.bv, s.k, s.ms from units as u cross join lateral (values ${values}) as s(k, ms)
     where s.ms is not null`;
