@@ -26,7 +26,7 @@ import {
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
- * search per entry and step; ordered funnels without exclusions) or `window`
+ * search per entry and step; ordered and strict funnels without exclusions) or `window`
  * (one window pass per step over the unit's events; every funnel). Both compute the same
  * definitions; `auto` (the default) takes the timeline when it applies.
  */
@@ -67,7 +67,7 @@ export function funnelPlanOf(
   if (requested === 'timeline' && !supported)
     throw new FunnelError(
       'invalid_funnel_option',
-      'plan "timeline" computes ordered funnels without exclusions (and dimension breakdowns every step 1 table has); use plan "window" or "auto".',
+      'plan "timeline" computes ordered and strict funnels without exclusions (an ordered one with a dimension breakdown when every step 1 table has its column); use plan "window" or "auto".',
     );
   if (requested === 'window') return 'window';
   return supported ? 'timeline' : 'window';
@@ -144,7 +144,7 @@ function timelineStatement(
   spec: ResolvedFunnelSpec,
   buckets: readonly TimeToConvertBucket[] | null,
 ): Fragment {
-  const parts = timelineFunnelParts(spec);
+  const parts = timelineFunnelParts(spec, tracksFor(spec));
   const histogram = buckets
     ? sql`,\n  ttc_part as (${histogramSql(sql`(${parts.stepTimes}) as t`, buckets)})`
     : sql``;
@@ -255,6 +255,15 @@ function unitSql(spec: ResolvedFunnelSpec): Fragment {
  */
 function unitPartition(spec: ResolvedFunnelSpec): string {
   return `unit collate "C"${spec.breakdown ? ', bv' : ''}`;
+}
+
+/**
+ * The rows the timeline plan reads for a strict funnel: every tracked event of the unit (an event
+ * between two steps breaks the attempt), as the window plan reads them; none for ordered funnels
+ * (the timeline plan reads the steps' event tables).
+ */
+function tracksFor(spec: ResolvedFunnelSpec): Fragment | undefined {
+  return spec.order === 'strict' ? eventsCte(spec) : undefined;
 }
 
 /**
@@ -513,7 +522,7 @@ export function funnelCompletionsCtes(
   spec: ResolvedFunnelSpec,
   plan: CompileFunnelOptions['plan'] = 'auto',
 ): Fragment {
-  if (funnelPlanOf(spec, plan) === 'timeline') return timelineCompletionsCtes(spec);
+  if (funnelPlanOf(spec, plan) === 'timeline') return timelineCompletionsCtes(spec, tracksFor(spec));
   const last = spec.steps.length - 1;
   if (spec.order === 'any')
     return sql`${eventsCte(spec)},
@@ -536,7 +545,7 @@ export function funnelStepTimesCtes(
   spec: ResolvedFunnelSpec,
   plan: CompileFunnelOptions['plan'] = 'auto',
 ): Fragment {
-  if (funnelPlanOf(spec, plan) === 'timeline') return timelineStepTimesCtes(spec);
+  if (funnelPlanOf(spec, plan) === 'timeline') return timelineStepTimesCtes(spec, tracksFor(spec));
   const { ctes, last } = levelCtes(spec);
   const firsts = spec.steps
     .slice(1)

@@ -4,14 +4,16 @@ import type { FunnelEventTable, ResolvedFunnelSpec, ResolvedFunnelStep } from '.
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
- * Whether the timeline plan computes this funnel: ordered funnels without exclusions, counting
- * persons (stitched or raw user keys) or sessions, with no breakdown, a property breakdown, or a
- * dimension breakdown whose column every step 1 table has. Strict order (it needs every tracked
- * event of the unit), `any` order and exclusions take the window-pass plan; both compute the same
- * definitions (see the metrics README, "Funnels").
+ * Whether the timeline plan computes this funnel: ordered and strict funnels without exclusions,
+ * counting persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event
+ * tables, so a dimension breakdown needs its column in every step 1 table; strict funnels read
+ * every tracked event (the window plan's rows, breakdowns included). `any` order and exclusions
+ * take the window-pass plan; both compute the same definitions (see the metrics README, "Funnels").
  */
 export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
-  if (spec.order !== 'ordered' || spec.exclusions.length > 0) return false;
+  if (spec.order === 'any' || spec.exclusions.length > 0) return false;
+  // Strict order reads every tracked event (the window plan's rows), breakdowns included.
+  if (spec.order === 'strict') return true;
   const breakdown = spec.breakdown;
   if (breakdown?.kind !== 'dimension') return true;
   const first = spec.steps[0] as ResolvedFunnelStep;
@@ -115,35 +117,50 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
  * day. No duration is computed as a number per entry: times and windows stay timestamps and
  * intervals, exact and cheap; the medians read the intervals of the units' first arrivals.
  */
-function timelineCtes(spec: ResolvedFunnelSpec): Fragment {
+function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
   const steps = spec.steps.map((_, k) => k);
   const later = steps.slice(1);
   const last = steps.length - 1;
   const bv = spec.breakdown !== undefined;
+  // From the window plan's rows (strict order), a unit's timeline is per breakdown value.
+  const byValue = tracks !== undefined;
+  const key = byValue ? 'unit, bv' : 'unit';
+  const source = tracks
+    ? sql`${tracks},
+  tev as (
+    select unit, bv, at, date_trunc('milliseconds', at) as tm, seq, s0 and in_range as s0${raw(later.map((k) => `, s${k}`).join(''))}
+    from ev
+  )`
+    : eventsCte(spec);
   const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
   const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
   // One level per step, each behind `offset 0` so that a level's expression is computed once,
   // not copied into every later one.
+  // Strict order: the step's event must be the very next event of the unit.
+  const next = (k: number) =>
+    spec.order === 'strict'
+      ? `case when p${k}[width_bucket(i${k - 1}, p${k}) + 1] = i${k - 1} + 1 then i${k - 1} + 1 end`
+      : `p${k}[width_bucket(i${k - 1}, p${k}) + 1]`;
   const chain = later.map(
-    (k) =>
-      `c${k} as (select c${k - 1}.*, p${k}[width_bucket(i${k - 1}, p${k}) + 1] as i${k} from c${k - 1} offset 0)`,
+    (k) => `c${k} as (select c${k - 1}.*, ${next(k)} as i${k} from c${k - 1} offset 0)`,
   );
   const reached = later.map((k) => `t[i${k}] <= lim as r${k}`);
   const gaps = later.map((k) =>
     k === 1 ? 't[i1] - t0 as g1' : `t[i${k}] - t[p${k - 1}[width_bucket(i${k} - 1, p${k - 1})]] as g${k}`,
   );
   const positionsOf = ['i0', ...later.map((k) => `i${k}`)].join(', ');
-  return sql`${eventsCte(spec)},
+  const values = !byValue && bv;
+  return sql`${source},
   ${raw(`u as (
-    select unit, array_agg(tm) as t${bv ? ', array_agg(bv) as v' : ''}, ${aggregates},
+    select ${key}, array_agg(tm) as t${values ? ', array_agg(bv) as v' : ''}, ${aggregates},
       range_agg(int4range(0, 1)) filter (where false) as serial_only
-    from (select * from ev order by unit, at, seq) as e
-    group by unit
+    from (select * from ${byValue ? 'tev' : 'ev'} order by ${key}, at, seq) as e
+    group by ${key}
     having bool_or(s0)
   ),
-  p as (select unit, t${bv ? ', v' : ''}, ${positions} from u offset 0),
+  p as (select ${key}, t${values ? ', v' : ''}, ${positions} from u offset 0),
   c0 as (
-    select p.*, ${bv ? 'p.v[x.i0]' : "''::text"} as bv, x.i0, p.t[x.i0] as t0,
+    select p.*, ${byValue ? '' : `${values ? 'p.v[x.i0]' : "''::text"} as bv, `}x.i0, p.t[x.i0] as t0,
       p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
     from p cross join lateral unnest(p.p0) as x(i0)
     offset 0
@@ -189,7 +206,10 @@ function unitsCte(spec: ResolvedFunnelSpec): Fragment {
 const millis = (interval: string) => `cast(extract(epoch from ${interval}) * 1000 as bigint)`;
 
 /** The timeline plan's steps and series, as the two parts of `compileFunnel`'s one statement. */
-export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
+export function timelineFunnelParts(
+  spec: ResolvedFunnelSpec,
+  tracks?: Fragment,
+): {
   readonly ctes: Fragment;
   readonly steps: Fragment;
   readonly series: Fragment;
@@ -204,7 +224,7 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
       `percentile_cont(0.9) within group (order by extract(epoch from g${i + 1})) as p${i + 1}`,
     ]);
   return {
-    ctes: sql`${timelineCtes(spec)},
+    ctes: sql`${timelineCtes(spec, tracks)},
   ${unitsCte(spec)}`,
     steps: raw(`select bv as breakdown, ${[...counts, ...times].join(', ')} from units group by bv`),
     // Each unit's entry days are distinct (first_of_day); a unit converting twice on one day counts once.
@@ -221,8 +241,8 @@ export function timelineFunnelParts(spec: ResolvedFunnelSpec): {
 }
 
 /** `completions (unit, entry)` for experiments: each attempt reaching the last step, by its entry (ms). */
-export function timelineCompletionsCtes(spec: ResolvedFunnelSpec): Fragment {
-  return sql`${timelineCtes(spec)},
+export function timelineCompletionsCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+  return sql`${timelineCtes(spec, tracks)},
   ${raw(`completions as (select unit, ${millis("t0 - timestamptz 'epoch'")} as entry from e where converted)`)}`;
 }
 
@@ -237,8 +257,8 @@ function unitTimes(spec: ResolvedFunnelSpec): string {
 }
 
 /** `unit_times (bv, k, ms)` for the time-to-convert histogram: per unit and step k ≥ 1 reached, its time from step k − 1. */
-export function timelineStepTimesCtes(spec: ResolvedFunnelSpec): Fragment {
-  return sql`${timelineCtes(spec)},
+export function timelineStepTimesCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+  return sql`${timelineCtes(spec, tracks)},
   ${unitsCte(spec)},
   ${raw(`unit_times as (${unitTimes(spec)})`)}`;
 }
