@@ -213,10 +213,13 @@ describe('tributary funnel without a database', () => {
     expect(stdout).toContain('processed."level_up"');
     expect(stdout).toContain('processed."app_install"');
     expect(stdout).toMatch(/-- \$\d+ = 5\n/);
-    // Strict order takes the window plan over processed.tracks.
+    // Strict order reads every tracked event (processed.tracks) into the timeline; exclusions
+    // take the window plan.
     const strict = await cli(...FUNNEL, ...DAY, '--order', 'strict', '--sql');
-    expect(strict.stdout).toMatch(/^-- window plan: /);
+    expect(strict.stdout).toMatch(/^-- timeline plan: /);
     expect(strict.stdout).toContain('processed.tracks');
+    const excluded = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:1:2', '--sql');
+    expect(excluded.stdout).toMatch(/^-- window plan: /);
   });
 
   const usage = async (args: string[], message: string) => {
