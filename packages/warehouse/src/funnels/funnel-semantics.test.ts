@@ -31,8 +31,8 @@ describeEachDatabase('funnel semantics', (getDb) => {
 
   const base = { window: '30m', from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } as const;
   const signupThenView: FunnelSpec = { ...base, steps: [{ event: 'signup' }, { event: 'view' }] };
-  // Per-step counts by the default plan; the window plan must agree (an ordered funnel without
-  // exclusions takes the timeline plan by default).
+  // Per-step counts by the default plan; the window plan must agree (an ordered or strict funnel
+  // without exclusions takes the timeline plan by default).
   const counts = async (spec: FunnelSpec) => {
     const of = async (plan: 'auto' | 'window') =>
       (await runFunnel(getDb(), spec, { document, plan })).groups.map((g) => g.steps.map((s) => s.count));
