@@ -26,7 +26,7 @@ import {
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
- * search per entry and step; ordered and strict funnels without exclusions) or `window`
+ * search per entry and step; funnels without exclusions) or `window`
  * (one window pass per step over the unit's events; every funnel). Both compute the same
  * definitions; `auto` (the default) takes the timeline when it applies.
  */
@@ -67,7 +67,7 @@ export function funnelPlanOf(
   if (requested === 'timeline' && !supported)
     throw new FunnelError(
       'invalid_funnel_option',
-      'plan "timeline" computes ordered and strict funnels without exclusions (an ordered one with a dimension breakdown when every step 1 table has its column); use plan "window" or "auto".',
+      'plan "timeline" computes funnels without exclusions (an ordered one with a dimension breakdown when every step 1 table has its column); use plan "window" or "auto".',
     );
   if (requested === 'window') return 'window';
   return supported ? 'timeline' : 'window';
@@ -258,12 +258,12 @@ function unitPartition(spec: ResolvedFunnelSpec): string {
 }
 
 /**
- * The rows the timeline plan reads for a strict funnel: every tracked event of the unit (an event
- * between two steps breaks the attempt), as the window plan reads them; none for ordered funnels
- * (the timeline plan reads the steps' event tables).
+ * The rows the timeline plan reads for strict and any-order funnels, as the window plan reads them
+ * (for strict order every tracked event of the unit: an event between two steps breaks the
+ * attempt); none for ordered funnels (the timeline plan reads the steps' event tables).
  */
 function tracksFor(spec: ResolvedFunnelSpec): Fragment | undefined {
-  return spec.order === 'strict' ? eventsCte(spec) : undefined;
+  return spec.order === 'ordered' ? undefined : eventsCte(spec);
 }
 
 /**

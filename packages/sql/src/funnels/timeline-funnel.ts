@@ -4,16 +4,17 @@ import type { FunnelEventTable, ResolvedFunnelSpec, ResolvedFunnelStep } from '.
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
- * Whether the timeline plan computes this funnel: ordered and strict funnels without exclusions,
- * counting persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event
- * tables, so a dimension breakdown needs its column in every step 1 table; strict funnels read
- * every tracked event (the window plan's rows, breakdowns included). `any` order and exclusions
- * take the window-pass plan; both compute the same definitions (see the metrics README, "Funnels").
+ * Whether the timeline plan computes this funnel: every funnel without exclusions, counting
+ * persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event tables,
+ * so a dimension breakdown needs its column in every step 1 table; strict and any-order funnels
+ * read the window plan's rows (every tracked event for strict), breakdowns included. Exclusions
+ * take the window-pass plan (the earliest continuation is no longer the best one across an
+ * excluded event); both compute the same definitions (see the metrics README, "Funnels").
  */
 export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
-  if (spec.order === 'any' || spec.exclusions.length > 0) return false;
-  // Strict order reads every tracked event (the window plan's rows), breakdowns included.
-  if (spec.order === 'strict') return true;
+  if (spec.exclusions.length > 0) return false;
+  // Strict and any order read the window plan's rows (every tracked event for strict), breakdowns included.
+  if (spec.order !== 'ordered') return true;
   const breakdown = spec.breakdown;
   if (breakdown?.kind !== 'dimension') return true;
   const first = spec.steps[0] as ResolvedFunnelStep;
@@ -118,6 +119,10 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
  * intervals, exact and cheap; the medians read the intervals of the units' first arrivals.
  */
 function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+  if (spec.order === 'any') {
+    if (!tracks) throw new Error('an any-order timeline reads the window plan rows');
+    return anyOrderTimelineCtes(spec, tracks);
+  }
   const steps = spec.steps.map((_, k) => k);
   const later = steps.slice(1);
   const last = steps.length - 1;
@@ -181,6 +186,50 @@ function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
 }
 
 /**
+ * Any order on the timeline: each unit's (and breakdown value's) in-range step events are the
+ * attempts' starts (`ps`); from a start at time T, step k counts when the first step k event at
+ * or after T's millisecond (`width_bucket` over the times, then over the step's positions) is at
+ * most the window after it, as the window plan's `range between current row and W following`
+ * counts it. `e` carries, per start, `reached` (the distinct steps within the window), its day and
+ * whether it completes every step (`converted`).
+ */
+function anyOrderTimelineCtes(spec: ResolvedFunnelSpec, tracks: Fragment): Fragment {
+  const steps = spec.steps.map((_, k) => k);
+  const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
+  const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
+  const anyStep = steps.map((k) => `s${k}`).join(' or ');
+  const counted = steps
+    .map((k) => `coalesce(t[p${k}[width_bucket(lo, p${k}) + 1]] <= lim, false)::int`)
+    .join(' + ');
+  return sql`${tracks},
+  ${raw(`u as (
+    select unit, bv, array_agg(date_trunc('milliseconds', at)) as t, ${aggregates},
+      array_agg((${anyStep}) and in_range) as b_start,
+      range_agg(int4range(0, 1)) filter (where false) as serial_only
+    from (select * from ev order by unit, bv, at, seq) as e
+    group by unit, bv
+    having bool_or((${anyStep}) and in_range)
+  ),
+  p as (select unit, bv, t, ${positions}, array_positions(b_start, true) as ps from u offset 0),
+  c0 as (
+    select p.*, x.i0, p.t[x.i0] as t0, width_bucket(p.t[x.i0] - interval '1 microsecond', p.t) as lo,
+      p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
+    from p cross join lateral unnest(p.ps) as x(i0)
+    offset 0
+  ),
+  c as (
+    select unit, bv, i0, t0, (t0 at time zone ${spec.timeZone})::date as day, ${raw(counted)} as reached
+    from c0 offset 0
+  ),
+  e as (
+    select c.*, reached = ${raw(String(steps.length))} as converted,
+      day is distinct from lag(day) over w as first_of_day
+    from c
+    window w as (partition by unit, bv order by i0)
+  )`;
+}
+
+/**
  * `units`: per (unit, breakdown value), for each step k ≥ 1 it reached, `g<k>` the time to its
  * first arrival (an interval; null when it did not reach it); its entry days (`days`) and the
  * days of its converting entries (`converted_days`). Rows come in entry order, so the first
@@ -189,11 +238,16 @@ function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
  * entries that take the same step 1 event, `l1`).
  */
 function unitsCte(spec: ResolvedFunnelSpec): Fragment {
-  const firsts = spec.steps
-    .slice(1)
-    .map(
-      (_, i) => `(array_agg(g${i + 1}) filter (where r${i + 1}${i === 0 ? ' and l1' : ''}))[1] as g${i + 1}`,
-    );
+  // Any order: the most distinct steps any start reached.
+  const firsts =
+    spec.order === 'any'
+      ? ['max(reached) as reached']
+      : spec.steps
+          .slice(1)
+          .map(
+            (_, i) =>
+              `(array_agg(g${i + 1}) filter (where r${i + 1}${i === 0 ? ' and l1' : ''}))[1] as g${i + 1}`,
+          );
   return raw(`units as (
     select unit, bv, ${firsts.join(', ')},
       array_agg(day) filter (where first_of_day) as days,
@@ -216,13 +270,25 @@ export function timelineFunnelParts(
   /** Rows `(bv, k, ms)`: each unit's time to each step k ≥ 1 it reached (the times of `t<k>`, `p<k>`). */
   readonly stepTimes: Fragment;
 } {
-  const counts = spec.steps.map((_, k) => (k === 0 ? 'count(*)::int as n0' : `count(g${k})::int as n${k}`));
+  const any = spec.order === 'any';
+  // Any order: step k counts the units that completed at least k steps; no time between steps.
+  const counts = spec.steps.map((_, k) =>
+    any
+      ? `(count(*) filter (where reached >= ${k + 1}))::int as n${k}`
+      : k === 0
+        ? 'count(*)::int as n0'
+        : `count(g${k})::int as n${k}`,
+  );
   const times = spec.steps
     .slice(1)
-    .flatMap((_, i) => [
-      `percentile_cont(0.5) within group (order by extract(epoch from g${i + 1})) as t${i + 1}`,
-      `percentile_cont(0.9) within group (order by extract(epoch from g${i + 1})) as p${i + 1}`,
-    ]);
+    .flatMap((_, i) =>
+      any
+        ? [`null::float8 as t${i + 1}`, `null::float8 as p${i + 1}`]
+        : [
+            `percentile_cont(0.5) within group (order by extract(epoch from g${i + 1})) as t${i + 1}`,
+            `percentile_cont(0.9) within group (order by extract(epoch from g${i + 1})) as p${i + 1}`,
+          ],
+    );
   return {
     ctes: sql`${timelineCtes(spec, tracks)},
   ${unitsCte(spec)}`,
@@ -236,7 +302,7 @@ export function timelineFunnelParts(
       select u.unit, u.bv, d.day, false from units as u cross join lateral unnest(u.converted_days) as d(day)
     ) as m
     group by day, bv`),
-    stepTimes: raw(unitTimes(spec)),
+    stepTimes: raw(any ? 'select bv, 0 as k, 0::bigint as ms from units where false' : unitTimes(spec)),
   };
 }
 

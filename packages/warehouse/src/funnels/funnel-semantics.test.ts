@@ -113,6 +113,17 @@ describeEachDatabase('funnel semantics', (getDb) => {
     expect(await counts({ ...signupThenView, order: 'any' })).toEqual([[2, 2]]);
   });
 
+  it('any order: the window from a start includes its end', async () => {
+    await load(getDb(), [
+      // The signup exactly one window after the view: both steps within [start, start + window].
+      { user: 'edge', event: 'view', at: T0 },
+      { user: 'edge', event: 'signup', at: T0 + 30 * MIN },
+      { user: 'late', event: 'view', at: T0 },
+      { user: 'late', event: 'signup', at: T0 + 30 * MIN + 1 },
+    ]);
+    expect(await counts({ ...signupThenView, order: 'any' })).toEqual([[2, 1]]);
+  });
+
   it('an exclusion between two steps stops the attempt; a new attempt after it may convert', async () => {
     await load(getDb(), [
       { user: 'excluded', event: 'signup', at: T0 },
