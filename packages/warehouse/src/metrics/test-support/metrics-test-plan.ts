@@ -1,23 +1,5 @@
-import {
-  type EventDefinition,
-  makeEvent,
-  makePlan,
-  normalizeObjectSchema,
-  type PlanDocument,
-  toPlanDocument,
-} from '@tributary/schema';
-
-function event(name: string, properties: Record<string, unknown>, required: string[]): EventDefinition {
-  return makeEvent({
-    name,
-    version: 1,
-    priority: 'normal',
-    properties: normalizeObjectSchema(
-      { type: 'object', properties, required, additionalProperties: false },
-      `metrics test event ${name}`,
-    ),
-  });
-}
+import { makePlan, normalizeObjectSchema, type PlanDocument, toPlanDocument } from '@tributary/schema';
+import { planEvent as event } from '../../testing/plan-event.js';
 
 /** The plan of the synthetic metrics data set: install and revenue roles, two dimensions, two zones. */
 export function metricsTestDocument(timeZones: readonly string[]): PlanDocument {
