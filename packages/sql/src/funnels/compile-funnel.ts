@@ -317,8 +317,7 @@ function reaches(spec: ResolvedFunnelSpec, k: number): string {
 /**
  * Ordered and strict funnels, one window pass per step: `e<k>` is the entry time (ms) of the
  * latest-started attempt that reaches step k at this event; `pe<k>` and `pt<k>` are the entry and
- * the step k−1 time of the latest-started attempt that reached step k−1 before it (`p<k>` holds
- * both as an array, for `funnelStepTimesCtes`). The non-null `e<k−1>` of a unit never decrease in
+ * the step k−1 time of the latest-started attempt that reached step k−1 before it. The non-null `e<k−1>` of a unit never decrease in
  * (time, seq) order (each is the latest entry with a chain before its row), so the latest-started
  * attempt before a row is simply the last one: `max(e)` and `max(ts)` over the preceding rows that
  * reached step k−1, two bigint aggregates of one window. Every pass partitions and orders alike,
@@ -388,13 +387,9 @@ function levelCtes(spec: ResolvedFunnelSpec): { ctes: Fragment; last: string } {
       ),
     );
   }
-  const arrays = spec.steps
-    .slice(1)
-    .map((_, i) => `array[pe${i + 1}, pt${i + 1}] as p${i + 1}`)
-    .join(', ');
   ctes.push(
     raw(
-      `l${last} as (select *, case when ${reaches(spec, last)} then pe${last} end as e${last}, ${arrays} from w${last}${last === 1 ? pruned : ''})`,
+      `l${last} as (select *, case when ${reaches(spec, last)} then pe${last} end as e${last} from w${last}${last === 1 ? pruned : ''})`,
     ),
   );
   return { ctes: join(ctes, ',\n  '), last: `l${last}` };
@@ -546,22 +541,8 @@ export function funnelStepTimesCtes(
   plan: CompileFunnelOptions['plan'] = 'auto',
 ): Fragment {
   if (funnelPlanOf(spec, plan) === 'timeline') return timelineStepTimesCtes(spec, tracksFor(spec));
-  const { ctes, last } = levelCtes(spec);
-  const firsts = spec.steps
-    .slice(1)
-    .map(
-      (_, i) =>
-        `min(array[${EXACT_KEY}, seq, ts - p${i + 1}[2]]) filter (where e${i + 1} is not null) as f${i + 1}`,
-    );
-  const times = spec.steps
-    .slice(1)
-    .map((_, i) => `(${i + 1}, u.f${i + 1}[4])`)
-    .join(', ');
-  return sql`${eventsCte(spec)},
-  ${ctes},
-  units as (select unit, bv, bool_or(e0 is not null) as r0, ${raw(firsts.join(', '))} from ${raw(last)} group by unit, bv),
-  unit_times as (
-    select u.bv, s.k, s.ms from units as u cross join lateral (values ${raw(times)}) as s(k, ms)
-    where u.r0 and s.ms is not null
-  )`;
+  // The funnel statement's own `units`, so the histogram's times are those of its medians.
+  const parts = orderedStepsParts(spec);
+  return sql`${parts.ctes},
+  unit_times as (${parts.stepTimes})`;
 }
