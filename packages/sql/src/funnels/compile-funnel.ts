@@ -145,23 +145,23 @@ function timelineStatement(
   buckets: readonly TimeToConvertBucket[] | null,
 ): Fragment {
   const parts = timelineFunnelParts(spec, tracksFor(spec));
-  const histogram = buckets
-    ? sql`,\n  ttc_part as (${histogramSql(sql`(${parts.stepTimes}) as t`, buckets)})`
-    : sql``;
+  // No buckets in any order (compileFunnel): it has no time between steps, and no stepTimes.
+  const times = buckets && parts.stepTimes;
+  const histogram = times ? sql`,\n  ttc_part as (${histogramSql(sql`(${times}) as t`, buckets)})` : sql``;
   return sql`with ${parts.ctes},
   steps_part as (${parts.steps}),
   series_part as (${parts.series})${histogram}
 ${partsSelect(spec, [
   ['steps', raw('steps_part')],
   ['series', raw('series_part')],
-  ...(buckets ? ([['ttc', raw('ttc_part')]] as const) : []),
+  ...(times ? ([['ttc', raw('ttc_part')]] as const) : []),
 ])}`;
 }
 
 function windowStatement(spec: ResolvedFunnelSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
   const series = ['series', sql`(${seriesQuery(spec)})`] as const;
-  if (!buckets || spec.order === 'any')
-    return partsSelect(spec, [['steps', sql`(${stepsQuery(spec)})`], series]);
+  // compileFunnel gives no buckets in any order (no time between steps).
+  if (!buckets) return partsSelect(spec, [['steps', sql`(${stepsQuery(spec)})`], series]);
   // The steps and the histogram read one `units`: the passes run once for both.
   const parts = orderedStepsParts(spec);
   return sql`with ${parts.ctes},

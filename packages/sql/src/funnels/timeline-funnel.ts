@@ -93,6 +93,39 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
 }
 
 /**
+ * `u` and `p`: each unit's timeline (per `key`, the unit or the unit and breakdown value), from the
+ * rows of `from` sorted by (key, time, seq): `t` the times (`time`, floored to the millisecond), `v`
+ * the breakdown values when `values`, and for each flag `[name, condition]` the positions of its
+ * rows, `p<name>` (from the boolean array `b<name>`, by `array_positions`). Only units with a row
+ * where `entry` holds are kept.
+ *
+ * The arrays come from `array_agg` over rows sorted in a subquery: PostgreSQL feeds an aggregate
+ * its input in that order (an `order by` in each aggregate sorts every unit's rows once per
+ * aggregate on PostgreSQL 15: 3.8 s against 1.9 s on the 5M-event bench). `range_agg` with a false
+ * filter (never called) has no combine function, so no plan splits a unit's arrays between
+ * parallel workers.
+ */
+function timelineArrays(o: {
+  readonly key: string;
+  readonly from: string;
+  readonly time: string;
+  readonly values: boolean;
+  readonly flags: readonly (readonly [name: string, condition: string])[];
+  readonly entry: string;
+}): string {
+  const aggregates = o.flags.map(([name, condition]) => `array_agg(${condition}) as b${name}`).join(', ');
+  const positions = o.flags.map(([name]) => `array_positions(b${name}, true) as p${name}`).join(', ');
+  return `u as (
+    select ${o.key}, array_agg(${o.time}) as t${o.values ? ', array_agg(bv) as v' : ''}, ${aggregates},
+      range_agg(int4range(0, 1)) filter (where false) as serial_only
+    from (select * from ${o.from} order by ${o.key}, at, seq) as e
+    group by ${o.key}
+    having bool_or(${o.entry})
+  ),
+  p as (select ${o.key}, t${o.values ? ', v' : ''}, ${positions} from u offset 0)`;
+}
+
+/**
  * The timeline plan. Each unit's rows are sorted once (unit, time, seq) and aggregated into one
  * timeline: `t`, the times in that order (floored to the millisecond, as every duration is), and
  * per step the positions of its events (`p<k>`, from a boolean array by `array_positions`).
@@ -102,12 +135,6 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
  * and step, and no per-event work beyond the sort. The earliest events are the best continuation
  * of an ordered attempt, so the attempt from an entry reaches step k exactly when its greedy step k
  * is within the window.
- *
- * The per-unit arrays are built by `array_agg` over rows sorted in a subquery: PostgreSQL feeds an
- * aggregate its input in that order (an `order by` in each aggregate sorts every unit's rows once
- * per aggregate on PostgreSQL 15: 3.8 s against 1.9 s on the 5M-event bench). `range_agg` with a
- * false filter (never called) has no combine function, so no plan splits a unit's arrays between
- * parallel workers.
  *
  * `e`: one row per (unit, breakdown value, entry), in entry order: `i0` the entry's position,
  * `i<k>` its chain, `r<k>` whether the attempt reaches step k, `g<k>` the time to step k (from the
@@ -137,15 +164,13 @@ function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
     from ev
   )`
     : eventsCte(spec);
-  const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
-  const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
-  // One level per step, each behind `offset 0` so that a level's expression is computed once,
-  // not copied into every later one.
   // Strict order: the step's event must be the very next event of the unit.
   const next = (k: number) =>
     spec.order === 'strict'
       ? `case when p${k}[width_bucket(i${k - 1}, p${k}) + 1] = i${k - 1} + 1 then i${k - 1} + 1 end`
       : `p${k}[width_bucket(i${k - 1}, p${k}) + 1]`;
+  // One level per step, each behind `offset 0` so that a level's expression is computed once,
+  // not copied into every later one.
   const chain = later.map(
     (k) => `c${k} as (select c${k - 1}.*, ${next(k)} as i${k} from c${k - 1} offset 0)`,
   );
@@ -156,14 +181,14 @@ function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
   const positionsOf = ['i0', ...later.map((k) => `i${k}`)].join(', ');
   const values = !byValue && bv;
   return sql`${source},
-  ${raw(`u as (
-    select ${key}, array_agg(tm) as t${values ? ', array_agg(bv) as v' : ''}, ${aggregates},
-      range_agg(int4range(0, 1)) filter (where false) as serial_only
-    from (select * from ${byValue ? 'tev' : 'ev'} order by ${key}, at, seq) as e
-    group by ${key}
-    having bool_or(s0)
-  ),
-  p as (select ${key}, t${values ? ', v' : ''}, ${positions} from u offset 0),
+  ${raw(`${timelineArrays({
+    key,
+    from: byValue ? 'tev' : 'ev',
+    time: 'tm',
+    values,
+    flags: steps.map((k) => [String(k), `s${k}`] as const),
+    entry: 's0',
+  })},
   c0 as (
     select p.*, ${byValue ? '' : `${values ? 'p.v[x.i0]' : "''::text"} as bv, `}x.i0, p.t[x.i0] as t0,
       p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
@@ -195,22 +220,20 @@ function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
  */
 function anyOrderTimelineCtes(spec: ResolvedFunnelSpec, tracks: Fragment): Fragment {
   const steps = spec.steps.map((_, k) => k);
-  const aggregates = steps.map((k) => `array_agg(s${k}) as b${k}`).join(', ');
-  const positions = steps.map((k) => `array_positions(b${k}, true) as p${k}`).join(', ');
   const anyStep = steps.map((k) => `s${k}`).join(' or ');
   const counted = steps
     .map((k) => `coalesce(t[p${k}[width_bucket(lo, p${k}) + 1]] <= lim, false)::int`)
     .join(' + ');
+  const start = `(${anyStep}) and in_range`;
   return sql`${tracks},
-  ${raw(`u as (
-    select unit, bv, array_agg(date_trunc('milliseconds', at)) as t, ${aggregates},
-      array_agg((${anyStep}) and in_range) as b_start,
-      range_agg(int4range(0, 1)) filter (where false) as serial_only
-    from (select * from ev order by unit, bv, at, seq) as e
-    group by unit, bv
-    having bool_or((${anyStep}) and in_range)
-  ),
-  p as (select unit, bv, t, ${positions}, array_positions(b_start, true) as ps from u offset 0),
+  ${raw(`${timelineArrays({
+    key: 'unit, bv',
+    from: 'ev',
+    time: "date_trunc('milliseconds', at)",
+    values: false,
+    flags: [...steps.map((k) => [String(k), `s${k}`] as const), ['s', start]],
+    entry: start,
+  })},
   c0 as (
     select p.*, x.i0, p.t[x.i0] as t0, width_bucket(p.t[x.i0] - interval '1 microsecond', p.t) as lo,
       p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
@@ -267,8 +290,11 @@ export function timelineFunnelParts(
   readonly ctes: Fragment;
   readonly steps: Fragment;
   readonly series: Fragment;
-  /** Rows `(bv, k, ms)`: each unit's time to each step k ≥ 1 it reached (the times of `t<k>`, `p<k>`). */
-  readonly stepTimes: Fragment;
+  /**
+   * Rows `(bv, k, ms)`: each unit's time to each step k ≥ 1 it reached (the times of `t<k>`,
+   * `p<k>`); null in any order, which has no time between steps.
+   */
+  readonly stepTimes: Fragment | null;
 } {
   const any = spec.order === 'any';
   // Any order: step k counts the units that completed at least k steps; no time between steps.
@@ -302,7 +328,7 @@ export function timelineFunnelParts(
       select u.unit, u.bv, d.day, false from units as u cross join lateral unnest(u.converted_days) as d(day)
     ) as m
     group by day, bv`),
-    stepTimes: raw(any ? 'select bv, 0 as k, 0::bigint as ms from units where false' : unitTimes(spec)),
+    stepTimes: any ? null : raw(unitTimes(spec)),
   };
 }
 
