@@ -206,8 +206,9 @@ describe('tributary funnel without a database', () => {
   it('--sql prints the statement, its plan and its parameters', async () => {
     const { code, stdout } = await cli(...FUNNEL, ...DAY, '--where', '2:level>=5', '--sql');
     expect(code).toBe(0);
+    // Later steps read tables step 1 does not: a run may prune their rows (by row estimates).
     expect(stdout).toMatch(
-      /^-- timeline plan: the steps and the series by entry day \(column part\)\nwith\n/,
+      /^-- timeline plan: the steps and the series by entry day \(column part\)\n-- when run: rows of later steps outside each unit's entries plus the window are dropped first if .*\nwith\n/,
     );
     expect(stdout).toContain('-- $1 = "2026-03-10"\n-- $2 = "UTC"\n');
     expect(stdout).toContain('processed."level_up"');
@@ -216,7 +217,7 @@ describe('tributary funnel without a database', () => {
     // Strict order reads every tracked event (processed.tracks) into the timeline; exclusions
     // take the window plan.
     const strict = await cli(...FUNNEL, ...DAY, '--order', 'strict', '--sql');
-    expect(strict.stdout).toMatch(/^-- timeline plan: /);
+    expect(strict.stdout).toMatch(/^-- timeline plan: [^\n]*\nwith\n/);
     expect(strict.stdout).toContain('processed.tracks');
     const excluded = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:1:2', '--sql');
     expect(excluded.stdout).toMatch(/^-- window plan: /);

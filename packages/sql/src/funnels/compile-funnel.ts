@@ -13,6 +13,8 @@ import type {
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 import { FunnelError, resolveFunnelSpec } from './resolve-funnel-spec.js';
 import {
+  funnelPrunesToEntries,
+  type TimelineSpec,
   timelineCompletionsCtes,
   timelineFunnelParts,
   timelineFunnelSupported,
@@ -40,6 +42,13 @@ export interface CompileFunnelOptions {
    * these buckets (`true`: `TIME_TO_CONVERT_BUCKETS`). Ignored for `any` order (no time between steps).
    */
   readonly timeToConvert?: boolean | readonly TimeToConvertBucket[];
+  /**
+   * Estimated rows of the processed event tables (table name → rows, e.g. `pg_class.reltuples`;
+   * `runFunnel` reads them): with them, an ordered funnel on the timeline plan drops the later
+   * steps' rows outside each unit's entries plus the window before its sort, when step 1's
+   * tables are small next to the others (see `funnelPrunesToEntries`). Without, no pruning.
+   */
+  readonly tableRows?: Readonly<Record<string, number>>;
 }
 
 /** A compiled funnel: one statement returning the steps rows and the series rows (column `part`). */
@@ -48,6 +57,8 @@ export interface CompiledFunnel {
   readonly plan: FunnelPlan;
   /** The histogram's buckets when the statement returns it (`timeToConvert` option), else null. */
   readonly timeToConvert: readonly TimeToConvertBucket[] | null;
+  /** Whether the statement prunes the later steps' rows to each unit's entries (`tableRows`). */
+  readonly prunedToEntries: boolean;
   /**
    * Rows with `part` = `steps`: one per breakdown value (one without a breakdown), `n0..nK`,
    * `t1..tK` medians and `p1..pK` p90s (seconds); `part` = `series`: one per entry day (and
@@ -97,10 +108,20 @@ export function compileFunnel<P = never>(
       : requested === true
         ? TIME_TO_CONVERT_BUCKETS
         : requested;
+  const prunedToEntries = plan === 'timeline' && funnelPrunesToEntries(resolved, options.tableRows);
   const statement =
-    plan === 'timeline' ? timelineStatement(resolved, buckets) : windowStatement(resolved, buckets);
+    plan === 'timeline'
+      ? timelineStatement({ ...resolved, pruneToEntries: prunedToEntries }, buckets)
+      : windowStatement(resolved, buckets);
   const compiled = statement.compile(ddlKysely());
-  return { spec: resolved, plan, timeToConvert: buckets, sql: compiled.sql, parameters: compiled.parameters };
+  return {
+    spec: resolved,
+    plan,
+    timeToConvert: buckets,
+    prunedToEntries,
+    sql: compiled.sql,
+    parameters: compiled.parameters,
+  };
 }
 
 /** The statement formatted for people (`tributary funnel --sql`); parameters stay `$n`. */
@@ -140,10 +161,7 @@ function partsSelect(spec: ResolvedFunnelSpec, parts: readonly (readonly [Part, 
 order by 1, 3, 2`;
 }
 
-function timelineStatement(
-  spec: ResolvedFunnelSpec,
-  buckets: readonly TimeToConvertBucket[] | null,
-): Fragment {
+function timelineStatement(spec: TimelineSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
   const parts = timelineFunnelParts(spec, tracksFor(spec));
   // No buckets in any order (compileFunnel): it has no time between steps, and no stepTimes.
   const times = buckets && parts.stepTimes;

@@ -21,6 +21,51 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
   return first.tables.length > 0 && first.tables.every((t) => t.columns?.has(breakdown.column) === true);
 }
 
+/**
+ * A funnel as the timeline plan reads it: `pruneToEntries` (ordered order) drops the rows of the
+ * tables step 1 does not read outside each unit's entries plus the window, before the sort.
+ */
+export type TimelineSpec = ResolvedFunnelSpec & { readonly pruneToEntries?: boolean };
+
+/** The tables of step 1, and those of later steps that step 1 does not read (the ones pruning drops rows of). */
+function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, later: Set<string>] {
+  const entry = new Set((spec.steps[0] as ResolvedFunnelStep).tables.map((t) => t.table));
+  const later = new Set(
+    spec.steps.slice(1).flatMap((step) => step.tables.map((t) => t.table).filter((t) => !entry.has(t))),
+  );
+  return [entry, later];
+}
+
+/**
+ * Whether the ordered timeline should prune later steps' rows to each unit's entries: a grouped
+ * pass over step 1's events in the range (in each parallel worker: the planner builds the join's
+ * hash per process), which pays when step 1's tables hold at most a quarter of the rows of the
+ * tables it prunes (`tableRows`: estimated rows per event table, e.g. `pg_class.reltuples`; an
+ * unknown or negative estimate says no). On the 5M-event bench, install → … → purchase: 2.19 s
+ * against 2.58 s over 30 days, 0.55 s against 0.79 s over 7; level_up → purchase (1.9M step 1
+ * rows against 39k): 12% slower, so not pruned.
+ */
+export function funnelPrunesToEntries(
+  spec: ResolvedFunnelSpec,
+  tableRows: Readonly<Record<string, number>> | undefined,
+): boolean {
+  if (!tableRows || spec.order !== 'ordered') return false;
+  const [entry, later] = entryAndLaterTables(spec);
+  if (later.size === 0) return false;
+  const rows = (tables: Set<string>) => {
+    let sum = 0;
+    for (const t of tables) {
+      const n = tableRows[t];
+      if (n === undefined || !(n >= 0)) return Number.NaN;
+      sum += n;
+    }
+    return sum;
+  };
+  const entryRows = rows(entry);
+  const laterRows = rows(later);
+  return entryRows >= 0 && laterRows >= 0 && 4 * entryRows <= laterRows;
+}
+
 /** Whether a row of `table` (an event table of step k's event) is a step k event: its conditions. */
 function stepFlag(step: ResolvedFunnelStep, table: FunnelEventTable): Fragment {
   if (!step.tables.some((t) => t.table === table.table)) return sql`false`;
@@ -58,11 +103,31 @@ function unitOf(spec: ResolvedFunnelSpec): [unit: string, join: string] {
 }
 
 /**
+ * Per unit with a step 1 event in the range: its first entry (`lo`) and its last entry plus the
+ * window and a millisecond (`hi`, past the floored window end). Later steps' rows outside
+ * [lo, hi) reach no step of any attempt, and rows of units without an entry reach none either, so
+ * the ordered timeline drops them before its sort: a subquery in each branch rather than a CTE,
+ * which PostgreSQL would materialize, and a CTE scan would keep the branch out of the parallel scan.
+ */
+function entryReach(spec: ResolvedFunnelSpec, lower: Fragment, entryUpper: Fragment): Fragment {
+  const first = spec.steps[0] as ResolvedFunnelStep;
+  const [unit, identities] = unitOf(spec);
+  const selects = first.tables.map(
+    (table) => sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at
+      from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}
+      where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${entryUpper} and (${stepFlag(first, table)})`,
+  );
+  return sql`(select unit, min(at) as lo, max(at) + ${spec.windowMs + 1} * interval '1 millisecond' as hi
+      from (${join(selects, '\n      union all\n      ')}) as s
+      group by unit)`;
+}
+
+/**
  * `ev`: the rows of every event table a step reads, in the range: unit, time (`at`), ingestion
  * `seq`, the breakdown value and one flag per step (`s0` only on days `from..to`). A row of an
  * event that several steps name carries each step's flag.
  */
-function eventsCte(spec: ResolvedFunnelSpec): Fragment {
+function eventsCte(spec: TimelineSpec): Fragment {
   const tz = spec.timeZone;
   const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
   const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
@@ -70,15 +135,24 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
   const tables = new Map<string, { event: string; table: FunnelEventTable }>();
   for (const step of spec.steps)
     for (const table of step.tables) tables.set(table.table, { event: step.event, table });
+  const [unit, identities] = unitOf(spec);
+  const entryTables = new Set((spec.steps[0] as ResolvedFunnelStep).tables.map((t) => t.table));
+  // Rows of a table step 1 does not read matter only between a unit's first entry and its last
+  // entry plus the window: `reach` keeps those (see funnelPrunesToEntries).
+  const reach = spec.pruneToEntries ? entryReach(spec, lower, entryUpper) : null;
   const selects = [...tables.values()].map(({ event, table }) => {
     const flags = spec.steps.map((step, k) => {
       const flag = step.event === event ? stepFlag(step, table) : sql`false`;
       return k === 0 ? sql`(${flag}) and l.${raw(TS)} < ${entryUpper}` : flag;
     });
-    const [unit, identities] = unitOf(spec);
+    const pruned =
+      reach && !entryTables.has(table.table)
+        ? sql`
+      join ${reach} as r on r.unit = ${raw(unit)} collate "C" and l.${raw(TS)} >= r.lo and l.${raw(TS)} < r.hi`
+        : sql``;
     return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, date_trunc('milliseconds', l.${raw(TS)}) as tm, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
-    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}
+    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
   });
   if (selects.length === 0) {
@@ -145,7 +219,7 @@ function timelineArrays(o: {
  * day. No duration is computed as a number per entry: times and windows stay timestamps and
  * intervals, exact and cheap; the medians read the intervals of the units' first arrivals.
  */
-function timelineCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+function timelineCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
   if (spec.order === 'any') {
     if (!tracks) throw new Error('an any-order timeline reads the window plan rows');
     return anyOrderTimelineCtes(spec, tracks);
@@ -284,7 +358,7 @@ const millis = (interval: string) => `cast(extract(epoch from ${interval}) * 100
 
 /** The timeline plan's steps and series, as the two parts of `compileFunnel`'s one statement. */
 export function timelineFunnelParts(
-  spec: ResolvedFunnelSpec,
+  spec: TimelineSpec,
   tracks?: Fragment,
 ): {
   readonly ctes: Fragment;

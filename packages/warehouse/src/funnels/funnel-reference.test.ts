@@ -3,7 +3,9 @@ import {
   type FunnelSpec,
   type FunnelStepInput,
   funnelPlanOf,
+  funnelPrunesToEntries,
   planToWarehouse,
+  type ResolvedFunnelSpec,
 } from '@tributary/sql';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
@@ -224,6 +226,22 @@ describeEachDatabase('funnels against the reference', (getDb) => {
       expect(result.compiled.plan).toBe(plan);
       checkAgainst(reference, result, JSON.stringify({ spec, order, plan }));
     }
+    // An ordered timeline again with the later steps' rows pruned to each unit's entries (estimates
+    // that make step 1's tables small), when some later step reads a table step 1 does not.
+    const tableRows = prunedEstimates(window.spec);
+    if (plans.length === 2 && funnelPrunesToEntries(window.spec, tableRows)) {
+      const pruned = await runFunnel(db, spec, { document: funnelTestDocument, plan: 'timeline', tableRows });
+      expect(pruned.compiled.prunedToEntries).toBe(true);
+      checkAgainst(reference, pruned, JSON.stringify({ spec, order, plan: 'timeline', pruned: true }));
+    }
+  }
+
+  /** Estimated rows that make pruning pay: none in step 1's tables, one in every other. */
+  function prunedEstimates(resolved: ResolvedFunnelSpec): Record<string, number> {
+    const entry = new Set(resolved.steps[0]?.tables.map((t) => t.table));
+    return Object.fromEntries(
+      resolved.steps.flatMap((s) => s.tables.map((t) => [t.table, entry.has(t.table) ? 0 : 1] as const)),
+    );
   }
 
   function checkAgainst(

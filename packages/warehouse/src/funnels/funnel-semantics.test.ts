@@ -196,6 +196,44 @@ describeEachDatabase('funnel semantics', (getDb) => {
     expect(await counts({ ...signupThenView, window: '1h' })).toEqual([[1, 1]]);
   });
 
+  it("with table estimates that make step 1 small, later steps read only the rows between each unit's entries and the window; the numbers do not change", async () => {
+    await load(getDb(), [
+      // Same millisecond, arrived after the signup: a step 2 at the entry's very instant.
+      { user: 'tie', event: 'signup', at: T0 },
+      { user: 'tie', event: 'view', at: T0 },
+      // A view before the entry and one 1 ms past the window: neither counts.
+      { user: 'outside', event: 'view', at: T0 - 5 * MIN },
+      { user: 'outside', event: 'signup', at: T0 },
+      { user: 'outside', event: 'view', at: T0 + 30 * MIN + 1 },
+      // Two entries: the view at the end of the second's window counts.
+      { user: 'twice', event: 'signup', at: T0 },
+      { user: 'twice', event: 'signup', at: T0 + 60 * MIN },
+      { user: 'twice', event: 'view', at: T0 + 90 * MIN },
+      // Views of units that never sign up: rows the pruned statement drops.
+      ...Array.from({ length: 12 }, (_, n) => ({ user: `viewer-${n}`, event: 'view', at: T0 + n * MIN })),
+    ]);
+    await getDb().exec('ANALYZE processed.signup, processed.view');
+    const pruned = await runFunnel(getDb(), signupThenView, { document });
+    expect(pruned.compiled.prunedToEntries).toBe(true);
+    expect(pruned.groups[0]?.steps.map((s) => [s.count, s.medianSecondsFromPrevious])).toEqual([
+      [3, null],
+      [2, 900], // 0 s and 1,800 s
+    ]);
+    expect(pruned.series.map((r) => [r.entered, r.converted])).toEqual([[3, 2]]);
+    // The same funnel without estimates is not pruned, and the window plan agrees.
+    const whole = await runFunnel(getDb(), signupThenView, { document, tableRows: {} });
+    expect(whole.compiled.prunedToEntries).toBe(false);
+    expect(whole.groups).toEqual(pruned.groups);
+    expect(await counts(signupThenView)).toEqual([[3, 2]]);
+    // Step 1 the large table: pruning would cost more than it saves.
+    const reversed = await runFunnel(
+      getDb(),
+      { ...base, steps: [{ event: 'view' }, { event: 'signup' }] },
+      { document },
+    );
+    expect(reversed.compiled.prunedToEntries).toBe(false);
+  });
+
   describe('bad specs name the value and what is accepted', () => {
     const bad = (spec: Partial<FunnelSpec>) =>
       runFunnel(getDb(), { ...signupThenView, ...spec } as FunnelSpec, { document });

@@ -11,6 +11,8 @@ import {
   type FunnelTimeToConvert,
   formatFunnelSql,
   funnelCatalogOf,
+  funnelPlanOf,
+  resolveFunnelSpec,
 } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
 
@@ -63,7 +65,9 @@ export async function runFunnel<P = never>(
 ): Promise<
   FunnelResult & { readonly compiled: CompiledFunnel; readonly timeToConvert: FunnelTimeToConvert | null }
 > {
-  const compiled = compileFunnel(spec, catalogOf(options), options);
+  const catalog = catalogOf(options);
+  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec, catalog, options.plan));
+  const compiled = compileFunnel(spec, catalog, { ...options, ...(tableRows ? { tableRows } : {}) });
   const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
   const part = (name: string) => rows.filter((r) => r.part === name);
   return {
@@ -73,6 +77,30 @@ export async function runFunnel<P = never>(
       : null,
     compiled,
   };
+}
+
+/**
+ * The planner's row estimates (`pg_class.reltuples`) of the event tables an ordered funnel on the
+ * timeline plan reads, for `compileFunnel`'s `tableRows` (whether to prune later steps' rows to
+ * each unit's entries); undefined for other funnels, which do not use them. A table never
+ * analyzed has no estimate (-1), and then nothing is pruned.
+ */
+export async function funnelTableRows<P = never>(
+  warehouse: SqlRunner,
+  spec: FunnelSpec<NoInfer<P>>,
+  catalog: FunnelCatalog,
+  plan: RunFunnelOptions['plan'],
+): Promise<Record<string, number> | undefined> {
+  const resolved = resolveFunnelSpec(spec, catalog);
+  if (resolved.order !== 'ordered' || funnelPlanOf(resolved, plan) !== 'timeline') return undefined;
+  const tables = [...new Set(resolved.steps.flatMap((s) => s.tables.map((t) => t.table)))];
+  const rows = await warehouse.query<{ table: string; rows: number }>(
+    `select c.relname as "table", c.reltuples::float8 as "rows"
+    from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+    where n.nspname = 'processed' and c.relname = any($1::text[])`,
+    [tables],
+  );
+  return Object.fromEntries(rows.map((r) => [r.table, Number(r.rows)]));
 }
 
 /** The formatted SQL `runFunnel` would run (for `tributary funnel --sql`). */

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compileFunnel } from './compile-funnel.js';
+import type { FunnelCatalog, FunnelSpec } from './funnel-spec.js';
+import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+import { funnelPrunesToEntries } from './timeline-funnel.js';
+
+const table = (name: string) => [{ table: name, properties: new Map() }];
+const catalog: FunnelCatalog = {
+  reportingTimeZones: ['UTC'],
+  dimensions: new Map(),
+  events: new Map([
+    ['install', table('install')],
+    ['level_up', table('level_up')],
+    ['purchase', table('purchase')],
+  ]),
+  identityMode: 'none',
+};
+const spec: FunnelSpec = {
+  steps: [{ event: 'install' }, { event: 'level_up' }, { event: 'purchase' }],
+  window: '7d',
+  from: '2026-03-01',
+  to: '2026-03-31',
+};
+const resolved = (s: FunnelSpec) => resolveFunnelSpec(s, catalog);
+
+describe('funnelPrunesToEntries', () => {
+  it("prunes when step 1's tables hold at most a quarter of the rows of the tables it prunes", () => {
+    expect(funnelPrunesToEntries(resolved(spec), { install: 100, level_up: 300, purchase: 100 })).toBe(true);
+    expect(funnelPrunesToEntries(resolved(spec), { install: 101, level_up: 300, purchase: 100 })).toBe(false);
+  });
+
+  it('does not prune without estimates, with an unknown one, or in strict and any order', () => {
+    expect(funnelPrunesToEntries(resolved(spec), undefined)).toBe(false);
+    expect(funnelPrunesToEntries(resolved(spec), { install: 1, level_up: 1000 })).toBe(false);
+    expect(funnelPrunesToEntries(resolved(spec), { install: -1, level_up: 1000, purchase: 1000 })).toBe(
+      false,
+    );
+    for (const order of ['strict', 'any'] as const)
+      expect(
+        funnelPrunesToEntries(resolved({ ...spec, order }), { install: 0, level_up: 9, purchase: 9 }),
+      ).toBe(false);
+  });
+
+  it('counts only the tables step 1 does not read; none left means nothing to prune', () => {
+    // level_up is step 1 and step 3: only purchase is pruned, and it is smaller than level_up.
+    const again: FunnelSpec = {
+      ...spec,
+      steps: [{ event: 'level_up' }, { event: 'purchase' }, { event: 'level_up' }],
+    };
+    expect(funnelPrunesToEntries(resolved(again), { level_up: 10, purchase: 1000 })).toBe(true);
+    expect(funnelPrunesToEntries(resolved(again), { level_up: 1000, purchase: 10 })).toBe(false);
+    const only: FunnelSpec = { ...spec, steps: [{ event: 'level_up' }, { event: 'level_up' }] };
+    expect(funnelPrunesToEntries(resolved(only), { level_up: 0 })).toBe(false);
+  });
+
+  it('the pruned statement joins each pruned table to the range of its units’ entries; step 1’s table is read whole', () => {
+    const pruned = compileFunnel(spec, catalog, { tableRows: { install: 1, level_up: 10, purchase: 10 } });
+    expect(pruned.prunedToEntries).toBe(true);
+    expect(pruned.sql.match(/ as r on r\.unit = /g)).toHaveLength(2);
+    const whole = compileFunnel(spec, catalog);
+    expect(whole.prunedToEntries).toBe(false);
+    expect(whole.sql).not.toContain(' as r on ');
+    // The window plan never prunes.
+    expect(
+      compileFunnel(spec, catalog, { plan: 'window', tableRows: { install: 1, level_up: 10, purchase: 10 } })
+        .prunedToEntries,
+    ).toBe(false);
+  });
+});
