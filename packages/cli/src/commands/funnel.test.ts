@@ -208,7 +208,7 @@ describe('tributary funnel without a database', () => {
     expect(code).toBe(0);
     // Later steps read tables step 1 does not: a run may prune their rows (by row estimates).
     expect(stdout).toMatch(
-      /^-- timeline plan: the steps and the series by entry day \(column part\)\n-- when run: rows of later steps outside each unit's entries plus the window are dropped first if .*\nwith\n/,
+      /^-- timeline plan: the steps and the series by entry day \(column part\)\n-- when run: rows outside each unit's entries plus the window are dropped before the sort if .*\nwith\n/,
     );
     expect(stdout).toContain('-- $1 = "2026-03-10"\n-- $2 = "UTC"\n');
     expect(stdout).toContain('processed."level_up"');
@@ -217,7 +217,10 @@ describe('tributary funnel without a database', () => {
     // Strict order reads every tracked event (processed.tracks) into the timeline; exclusions
     // take the window plan.
     const strict = await cli(...FUNNEL, ...DAY, '--order', 'strict', '--sql');
-    expect(strict.stdout).toMatch(/^-- timeline plan: [^\n]*\nwith\n/);
+    expect(strict.stdout).toMatch(/^-- timeline plan: [^\n]*\n-- when run: rows outside each unit's entries/);
+    // Step 1 filtered on a table that is also a later step's, in ordered order: nothing to prune.
+    const same = await cli('--steps', 'level_up,level_up', '--window', '7d', ...DAY, '--sql');
+    expect(same.stdout).toMatch(/^-- timeline plan: [^\n]*\nwith\n/);
     expect(strict.stdout).toContain('processed.tracks');
     const excluded = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:1:2', '--sql');
     expect(excluded.stdout).toMatch(/^-- window plan: /);

@@ -13,6 +13,7 @@ import type {
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 import { FunnelError, resolveFunnelSpec } from './resolve-funnel-spec.js';
 import {
+  entryReach,
   funnelPrunesToEntries,
   type TimelineSpec,
   timelineCompletionsCtes,
@@ -162,7 +163,7 @@ order by 1, 3, 2`;
 }
 
 function timelineStatement(spec: TimelineSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
-  const parts = timelineFunnelParts(spec, tracksFor(spec));
+  const parts = timelineFunnelParts(spec, tracksFor(spec, spec.pruneToEntries === true));
   // No buckets in any order (compileFunnel): it has no time between steps, and no stepTimes.
   const times = buckets && parts.stepTimes;
   const histogram = times ? sql`,\n  ttc_part as (${histogramSql(sql`(${times}) as t`, buckets)})` : sql``;
@@ -280,16 +281,17 @@ function unitPartition(spec: ResolvedFunnelSpec): string {
  * (for strict order every tracked event of the unit: an event between two steps breaks the
  * attempt); none for ordered funnels (the timeline plan reads the steps' event tables).
  */
-function tracksFor(spec: ResolvedFunnelSpec): Fragment | undefined {
-  return spec.order === 'ordered' ? undefined : eventsCte(spec);
+function tracksFor(spec: ResolvedFunnelSpec, pruneToEntries = false): Fragment | undefined {
+  return spec.order === 'ordered' ? undefined : eventsCte(spec, pruneToEntries && spec.order === 'strict');
 }
 
 /**
  * The unit's events in the range, one flag per step (`s0…`) and exclusion (`x0…`), times in epoch
  * milliseconds; with a breakdown, each unit's rows once per value it entered with (`bv`), step 1
- * counting only for its own value.
+ * counting only for its own value. `pruneToEntries` (strict order on the timeline): only the rows
+ * between each unit's first entry and its last entry plus the window (`entryReach`).
  */
-function eventsCte(spec: ResolvedFunnelSpec): Fragment {
+function eventsCte(spec: ResolvedFunnelSpec, pruneToEntries = false): Fragment {
   const tz = spec.timeZone;
   const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
   const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
@@ -311,7 +313,12 @@ function eventsCte(spec: ResolvedFunnelSpec): Fragment {
     from processed.tracks as t${identities}${join(
       joins.map((f) => filterJoinSql(f, lower, upper)),
       '',
-    )}
+    )}${
+      pruneToEntries
+        ? sql`
+      join ${entryReach(spec, lower, entryUpper)} as r on r.unit = ${unitSql(spec)} collate "C" and t.${raw(TS)} >= r.lo and t.${raw(TS)} < r.hi`
+        : sql``
+    }
     where t.${raw(TS)} >= ${lower} and t.${raw(TS)} < ${upper}${eventFilter}`;
   if (!spec.breakdown) return sql`ev as (select e.*, '' as bv from (${base}) as e)`;
   return sql`ev0 as (${base}),

@@ -29,16 +29,32 @@ describe('funnelPrunesToEntries', () => {
     expect(funnelPrunesToEntries(resolved(spec), { install: 101, level_up: 300, purchase: 100 })).toBe(false);
   });
 
-  it('does not prune without estimates, with an unknown one, or in strict and any order', () => {
+  it('does not prune without estimates, with an unknown one, or in any order', () => {
     expect(funnelPrunesToEntries(resolved(spec), undefined)).toBe(false);
     expect(funnelPrunesToEntries(resolved(spec), { install: 1, level_up: 1000 })).toBe(false);
     expect(funnelPrunesToEntries(resolved(spec), { install: -1, level_up: 1000, purchase: 1000 })).toBe(
       false,
     );
-    for (const order of ['strict', 'any'] as const)
-      expect(
-        funnelPrunesToEntries(resolved({ ...spec, order }), { install: 0, level_up: 9, purchase: 9 }),
-      ).toBe(false);
+    expect(
+      funnelPrunesToEntries(resolved({ ...spec, order: 'any' }), {
+        install: 0,
+        level_up: 9,
+        purchase: 9,
+        tracks: 9,
+      }),
+    ).toBe(false);
+  });
+
+  it('strict order prunes processed.tracks (every tracked event), against step 1 tables', () => {
+    const strict = resolved({ ...spec, order: 'strict' });
+    expect(funnelPrunesToEntries(strict, { install: 10, level_up: 0, purchase: 0, tracks: 40 })).toBe(true);
+    expect(funnelPrunesToEntries(strict, { install: 11, level_up: 0, purchase: 0, tracks: 40 })).toBe(false);
+    expect(funnelPrunesToEntries(strict, { install: 10, level_up: 100, purchase: 100 })).toBe(false);
+    const compiled = compileFunnel({ ...spec, order: 'strict' }, catalog, {
+      tableRows: { install: 1, tracks: 10 },
+    });
+    expect(compiled.prunedToEntries).toBe(true);
+    expect(compiled.sql).toMatch(/from processed\.tracks as t[\s\S]* as r on r\.unit = /);
   });
 
   it('counts only the tables step 1 does not read; none left means nothing to prune', () => {

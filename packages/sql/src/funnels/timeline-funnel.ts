@@ -22,14 +22,18 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
 }
 
 /**
- * A funnel as the timeline plan reads it: `pruneToEntries` (ordered order) drops the rows of the
- * tables step 1 does not read outside each unit's entries plus the window, before the sort.
+ * A funnel as the timeline plan reads it: `pruneToEntries` drops rows outside each unit's entries
+ * plus the window before the sort (see funnelPrunesToEntries).
  */
 export type TimelineSpec = ResolvedFunnelSpec & { readonly pruneToEntries?: boolean };
 
-/** The tables of step 1, and those of later steps that step 1 does not read (the ones pruning drops rows of). */
+/**
+ * The tables of step 1, and those pruning drops rows of: in ordered order the later steps' tables
+ * that step 1 does not read, in strict order `tracks` (every tracked event, which it reads).
+ */
 function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, later: Set<string>] {
   const entry = new Set((spec.steps[0] as ResolvedFunnelStep).tables.map((t) => t.table));
+  if (spec.order === 'strict') return [entry, new Set(entry.size > 0 ? ['tracks'] : [])];
   const later = new Set(
     spec.steps.slice(1).flatMap((step) => step.tables.map((t) => t.table).filter((t) => !entry.has(t))),
   );
@@ -37,7 +41,10 @@ function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, lat
 }
 
 /**
- * Whether the ordered timeline should prune later steps' rows to each unit's entries: a grouped
+ * Whether the timeline should prune rows to each unit's entries (ordered order: the later steps'
+ * tables step 1 does not read; strict order: `processed.tracks`, whose events between two steps
+ * all lie inside the kept range, so "the very next event" is unchanged; never any order, where
+ * every step starts an attempt): a grouped
  * pass over step 1's events in the range (in each parallel worker: the planner builds the join's
  * hash per process), which pays when step 1's tables hold at most a quarter of the rows of the
  * tables it prunes (`tableRows`: estimated rows per event table, e.g. `pg_class.reltuples`; an
@@ -49,7 +56,7 @@ export function funnelPrunesToEntries(
   spec: ResolvedFunnelSpec,
   tableRows: Readonly<Record<string, number>> | undefined,
 ): boolean {
-  if (!tableRows || spec.order !== 'ordered') return false;
+  if (!tableRows || spec.order === 'any') return false;
   const [entry, later] = entryAndLaterTables(spec);
   if (later.size === 0) return false;
   const rows = (tables: Set<string>) => {
@@ -109,7 +116,7 @@ function unitOf(spec: ResolvedFunnelSpec): [unit: string, join: string] {
  * the ordered timeline drops them before its sort: a subquery in each branch rather than a CTE,
  * which PostgreSQL would materialize, and a CTE scan would keep the branch out of the parallel scan.
  */
-function entryReach(spec: ResolvedFunnelSpec, lower: Fragment, entryUpper: Fragment): Fragment {
+export function entryReach(spec: ResolvedFunnelSpec, lower: Fragment, entryUpper: Fragment): Fragment {
   const first = spec.steps[0] as ResolvedFunnelStep;
   const [unit, identities] = unitOf(spec);
   const selects = first.tables.map(

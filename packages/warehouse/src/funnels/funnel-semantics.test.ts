@@ -212,7 +212,7 @@ describeEachDatabase('funnel semantics', (getDb) => {
       // Views of units that never sign up: rows the pruned statement drops.
       ...Array.from({ length: 12 }, (_, n) => ({ user: `viewer-${n}`, event: 'view', at: T0 + n * MIN })),
     ]);
-    await getDb().exec('ANALYZE processed.signup, processed.view');
+    await getDb().exec('ANALYZE processed.signup, processed.view, processed.tracks');
     const pruned = await runFunnel(getDb(), signupThenView, { document });
     expect(pruned.compiled.prunedToEntries).toBe(true);
     expect(pruned.groups[0]?.steps.map((s) => [s.count, s.medianSecondsFromPrevious])).toEqual([
@@ -225,6 +225,16 @@ describeEachDatabase('funnel semantics', (getDb) => {
     expect(whole.compiled.prunedToEntries).toBe(false);
     expect(whole.groups).toEqual(pruned.groups);
     expect(await counts(signupThenView)).toEqual([[3, 2]]);
+    // Strict order prunes processed.tracks the same way: each attempt's events, and every event
+    // between them, lie inside the kept range.
+    const strict: FunnelSpec = { ...signupThenView, order: 'strict' };
+    const strictPruned = await runFunnel(getDb(), strict, { document });
+    expect(strictPruned.compiled.prunedToEntries).toBe(true);
+    expect(strictPruned.groups[0]?.steps.map((s) => s.count)).toEqual([3, 2]);
+    expect(strictPruned.groups).toEqual(
+      (await runFunnel(getDb(), strict, { document, tableRows: {} })).groups,
+    );
+    expect(await counts(strict)).toEqual([[3, 2]]);
     // Step 1 the large table: pruning would cost more than it saves.
     const reversed = await runFunnel(
       getDb(),

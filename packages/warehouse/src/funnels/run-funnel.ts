@@ -80,9 +80,9 @@ export async function runFunnel<P = never>(
 }
 
 /**
- * The planner's row estimates (`pg_class.reltuples`) of the event tables an ordered funnel on the
- * timeline plan reads, for `compileFunnel`'s `tableRows` (whether to prune later steps' rows to
- * each unit's entries); undefined for other funnels, which do not use them. A table never
+ * The planner's row estimates (`pg_class.reltuples`) of the event tables and `processed.tracks`,
+ * for `compileFunnel`'s `tableRows` (whether an ordered or strict funnel on the timeline plan
+ * prunes rows to each unit's entries); undefined for other funnels, which do not use them. A table never
  * analyzed has no estimate (-1), and then nothing is pruned.
  */
 export async function funnelTableRows<P = never>(
@@ -92,8 +92,8 @@ export async function funnelTableRows<P = never>(
   plan: RunFunnelOptions['plan'],
 ): Promise<Record<string, number> | undefined> {
   const resolved = resolveFunnelSpec(spec, catalog);
-  if (resolved.order !== 'ordered' || funnelPlanOf(resolved, plan) !== 'timeline') return undefined;
-  const tables = [...new Set(resolved.steps.flatMap((s) => s.tables.map((t) => t.table)))];
+  if (resolved.order === 'any' || funnelPlanOf(resolved, plan) !== 'timeline') return undefined;
+  const tables = [...new Set(['tracks', ...resolved.steps.flatMap((s) => s.tables.map((t) => t.table))])];
   const rows = await warehouse.query<{ table: string; rows: number }>(
     `select c.relname as "table", c.reltuples::float8 as "rows"
     from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
