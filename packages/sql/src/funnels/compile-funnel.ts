@@ -47,7 +47,8 @@ export interface CompileFunnelOptions {
    * Estimated rows of the processed event tables (table name → rows, e.g. `pg_class.reltuples`;
    * `runFunnel` reads them): with them, an ordered funnel on the timeline plan drops the later
    * steps' rows outside each unit's entries plus the window before its sort, when step 1's
-   * tables are small next to the others (see `funnelPrunesToEntries`). Without, no pruning.
+   * tables are small next to the others (see `funnelPrunesToEntries`; the window plan prunes
+   * `processed.tracks`). Without, no pruning.
    */
   readonly tableRows?: Readonly<Record<string, number>>;
 }
@@ -109,11 +110,10 @@ export function compileFunnel<P = never>(
       : requested === true
         ? TIME_TO_CONVERT_BUCKETS
         : requested;
-  const prunedToEntries = plan === 'timeline' && funnelPrunesToEntries(resolved, options.tableRows);
+  const prunedToEntries = funnelPrunesToEntries(resolved, options.tableRows, plan);
+  const pruned: TimelineSpec = { ...resolved, pruneToEntries: prunedToEntries };
   const statement =
-    plan === 'timeline'
-      ? timelineStatement({ ...resolved, pruneToEntries: prunedToEntries }, buckets)
-      : windowStatement(resolved, buckets);
+    plan === 'timeline' ? timelineStatement(pruned, buckets) : windowStatement(pruned, buckets);
   const compiled = statement.compile(ddlKysely());
   return {
     spec: resolved,
@@ -163,7 +163,7 @@ order by 1, 3, 2`;
 }
 
 function timelineStatement(spec: TimelineSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
-  const parts = timelineFunnelParts(spec, tracksFor(spec, spec.pruneToEntries === true));
+  const parts = timelineFunnelParts(spec, tracksFor(spec));
   // No buckets in any order (compileFunnel): it has no time between steps, and no stepTimes.
   const times = buckets && parts.stepTimes;
   const histogram = times ? sql`,\n  ttc_part as (${histogramSql(sql`(${times}) as t`, buckets)})` : sql``;
@@ -177,7 +177,7 @@ ${partsSelect(spec, [
 ])}`;
 }
 
-function windowStatement(spec: ResolvedFunnelSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
+function windowStatement(spec: TimelineSpec, buckets: readonly TimeToConvertBucket[] | null): Fragment {
   const series = ['series', sql`(${seriesQuery(spec)})`] as const;
   // compileFunnel gives no buckets in any order (no time between steps).
   if (!buckets) return partsSelect(spec, [['steps', sql`(${stepsQuery(spec)})`], series]);
@@ -281,17 +281,19 @@ function unitPartition(spec: ResolvedFunnelSpec): string {
  * (for strict order every tracked event of the unit: an event between two steps breaks the
  * attempt); none for ordered funnels (the timeline plan reads the steps' event tables).
  */
-function tracksFor(spec: ResolvedFunnelSpec, pruneToEntries = false): Fragment | undefined {
-  return spec.order === 'ordered' ? undefined : eventsCte(spec, pruneToEntries && spec.order === 'strict');
+function tracksFor(spec: TimelineSpec): Fragment | undefined {
+  return spec.order === 'ordered' ? undefined : eventsCte(spec);
 }
 
 /**
  * The unit's events in the range, one flag per step (`s0…`) and exclusion (`x0…`), times in epoch
  * milliseconds; with a breakdown, each unit's rows once per value it entered with (`bv`), step 1
- * counting only for its own value. `pruneToEntries` (strict order on the timeline): only the rows
- * between each unit's first entry and its last entry plus the window (`entryReach`).
+ * counting only for its own value. `pruneToEntries` (ordered or strict order): only the rows
+ * between each unit's first entry and its last entry plus the window (`entryReach`); every event
+ * an attempt reads, and every event between its steps (strict order, exclusions), lies inside.
  */
-function eventsCte(spec: ResolvedFunnelSpec, pruneToEntries = false): Fragment {
+function eventsCte(spec: TimelineSpec): Fragment {
+  const pruneToEntries = spec.pruneToEntries === true && spec.order !== 'any';
   const tz = spec.timeZone;
   const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
   const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;
@@ -434,7 +436,7 @@ function anyOrderCte(spec: ResolvedFunnelSpec): Fragment {
   )`;
 }
 
-function stepsQuery(spec: ResolvedFunnelSpec): Fragment {
+function stepsQuery(spec: TimelineSpec): Fragment {
   const key = 'bv';
   if (spec.order === 'any') {
     const counts = spec.steps.map((_, k) => `count(*) filter (where reached >= ${k + 1})::int as n${k}`);
@@ -460,7 +462,7 @@ order by 1`;
  * step k, `f<k>` its first arrival at step k ≥ 1 with the time from step k − 1 in `f<k>[4]`), the
  * steps select over it, and its step times as rows `(bv, k, ms)` (the times of `t<k>`, `p<k>`).
  */
-function orderedStepsParts(spec: ResolvedFunnelSpec): {
+function orderedStepsParts(spec: TimelineSpec): {
   readonly ctes: Fragment;
   readonly steps: Fragment;
   readonly stepTimes: Fragment;
@@ -499,7 +501,7 @@ group by ${key}`),
   };
 }
 
-function seriesQuery(spec: ResolvedFunnelSpec): Fragment {
+function seriesQuery(spec: TimelineSpec): Fragment {
   const last = spec.steps.length - 1;
   const key = 'bv';
   const day = (ms: string) => sql`(to_timestamp(${raw(ms)} / 1000.0) at time zone ${spec.timeZone})::date`;

@@ -76,7 +76,10 @@ describe('funnelPrunesToEntries', () => {
     const whole = compileFunnel(spec, catalog);
     expect(whole.prunedToEntries).toBe(false);
     expect(whole.sql).not.toContain(' as r on ');
-    // The window plan never prunes.
+    // The window plan prunes processed.tracks, weighed against step 1's tables.
+    const window = compileFunnel(spec, catalog, { plan: 'window', tableRows: { install: 1, tracks: 10 } });
+    expect(window.prunedToEntries).toBe(true);
+    expect(window.sql.match(/ as r on r\.unit = /g)?.length).toBeGreaterThan(0);
     expect(
       compileFunnel(spec, catalog, { plan: 'window', tableRows: { install: 1, level_up: 10, purchase: 10 } })
         .prunedToEntries,

@@ -31,9 +31,12 @@ export type TimelineSpec = ResolvedFunnelSpec & { readonly pruneToEntries?: bool
  * The tables of step 1, and those pruning drops rows of: in ordered order the later steps' tables
  * that step 1 does not read, in strict order `tracks` (every tracked event, which it reads).
  */
-function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, later: Set<string>] {
+function entryAndLaterTables(
+  spec: ResolvedFunnelSpec,
+  plan: 'timeline' | 'window',
+): [entry: Set<string>, later: Set<string>] {
   const entry = new Set((spec.steps[0] as ResolvedFunnelStep).tables.map((t) => t.table));
-  if (spec.order === 'strict') return [entry, new Set(entry.size > 0 ? ['tracks'] : [])];
+  if (spec.order === 'strict' || plan === 'window') return [entry, new Set(entry.size > 0 ? ['tracks'] : [])];
   const later = new Set(
     spec.steps.slice(1).flatMap((step) => step.tables.map((t) => t.table).filter((t) => !entry.has(t))),
   );
@@ -41,10 +44,11 @@ function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, lat
 }
 
 /**
- * Whether the timeline should prune rows to each unit's entries (ordered order: the later steps'
- * tables step 1 does not read; strict order: `processed.tracks`, whose events between two steps
- * all lie inside the kept range, so "the very next event" is unchanged; never any order, where
- * every step starts an attempt): a grouped
+ * Whether a funnel should prune rows to each unit's entries (on the timeline plan, ordered order:
+ * the later steps' tables step 1 does not read; strict order, and the window plan: the rows of
+ * `processed.tracks`, whose events between two steps — the strict order's next event, an
+ * exclusion's events — all lie inside the kept range; never any order, where every step starts an
+ * attempt): a grouped
  * pass over step 1's events in the range (in each parallel worker: the planner builds the join's
  * hash per process), which pays when step 1's tables hold at most a quarter of the rows of the
  * tables it prunes (`tableRows`: estimated rows per event table, e.g. `pg_class.reltuples`; an
@@ -55,9 +59,10 @@ function entryAndLaterTables(spec: ResolvedFunnelSpec): [entry: Set<string>, lat
 export function funnelPrunesToEntries(
   spec: ResolvedFunnelSpec,
   tableRows: Readonly<Record<string, number>> | undefined,
+  plan: 'timeline' | 'window' = 'timeline',
 ): boolean {
   if (!tableRows || spec.order === 'any') return false;
-  const [entry, later] = entryAndLaterTables(spec);
+  const [entry, later] = entryAndLaterTables(spec, plan);
   if (later.size === 0) return false;
   const rows = (tables: Set<string>) => {
     let sum = 0;

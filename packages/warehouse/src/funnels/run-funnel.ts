@@ -11,7 +11,6 @@ import {
   type FunnelTimeToConvert,
   formatFunnelSql,
   funnelCatalogOf,
-  funnelPlanOf,
   resolveFunnelSpec,
 } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
@@ -66,7 +65,7 @@ export async function runFunnel<P = never>(
   FunnelResult & { readonly compiled: CompiledFunnel; readonly timeToConvert: FunnelTimeToConvert | null }
 > {
   const catalog = catalogOf(options);
-  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec, catalog, options.plan));
+  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec, catalog));
   const compiled = compileFunnel(spec, catalog, { ...options, ...(tableRows ? { tableRows } : {}) });
   const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
   const part = (name: string) => rows.filter((r) => r.part === name);
@@ -81,18 +80,17 @@ export async function runFunnel<P = never>(
 
 /**
  * The planner's row estimates (`pg_class.reltuples`) of the event tables and `processed.tracks`,
- * for `compileFunnel`'s `tableRows` (whether an ordered or strict funnel on the timeline plan
- * prunes rows to each unit's entries); undefined for other funnels, which do not use them. A table never
+ * for `compileFunnel`'s `tableRows` (whether an ordered or strict funnel prunes rows to each
+ * unit's entries); undefined for any-order funnels, which do not use them. A table never
  * analyzed has no estimate (-1), and then nothing is pruned.
  */
 export async function funnelTableRows<P = never>(
   warehouse: SqlRunner,
   spec: FunnelSpec<NoInfer<P>>,
   catalog: FunnelCatalog,
-  plan: RunFunnelOptions['plan'],
 ): Promise<Record<string, number> | undefined> {
   const resolved = resolveFunnelSpec(spec, catalog);
-  if (resolved.order === 'any' || funnelPlanOf(resolved, plan) !== 'timeline') return undefined;
+  if (resolved.order === 'any') return undefined;
   const tables = [...new Set(['tracks', ...resolved.steps.flatMap((s) => s.tables.map((t) => t.table))])];
   const rows = await warehouse.query<{ table: string; rows: number }>(
     `select c.relname as "table", c.reltuples::float8 as "rows"
