@@ -44,11 +44,10 @@ export interface CompileFunnelOptions {
    */
   readonly timeToConvert?: boolean | readonly TimeToConvertBucket[];
   /**
-   * Estimated rows of the processed event tables (table name → rows, e.g. `pg_class.reltuples`;
-   * `runFunnel` reads them): with them, an ordered funnel on the timeline plan drops the later
-   * steps' rows outside each unit's entries plus the window before its sort, when step 1's
-   * tables are small next to the others (see `funnelPrunesToEntries`; the window plan prunes
-   * `processed.tracks`). Without, no pruning.
+   * Estimated rows of the processed event tables and of `tracks` (table name → rows, e.g.
+   * `pg_class.reltuples`; `runFunnel` reads them): with them, an ordered or strict funnel drops
+   * the rows outside each unit's entries plus the window before its sort when step 1's tables
+   * are small next to what it prunes (see `funnelPrunesToEntries`). Without, no pruning.
    */
   readonly tableRows?: Readonly<Record<string, number>>;
 }
@@ -59,7 +58,7 @@ export interface CompiledFunnel {
   readonly plan: FunnelPlan;
   /** The histogram's buckets when the statement returns it (`timeToConvert` option), else null. */
   readonly timeToConvert: readonly TimeToConvertBucket[] | null;
-  /** Whether the statement prunes the later steps' rows to each unit's entries (`tableRows`). */
+  /** Whether the statement prunes rows to each unit's entries plus the window (`tableRows`). */
   readonly prunedToEntries: boolean;
   /**
    * Rows with `part` = `steps`: one per breakdown value (one without a breakdown), `n0..nK`,

@@ -44,17 +44,17 @@ function entryAndLaterTables(
 }
 
 /**
- * Whether a funnel should prune rows to each unit's entries (on the timeline plan, ordered order:
- * the later steps' tables step 1 does not read; strict order, and the window plan: the rows of
- * `processed.tracks`, whose events between two steps — the strict order's next event, an
- * exclusion's events — all lie inside the kept range; never any order, where every step starts an
- * attempt): a grouped
- * pass over step 1's events in the range (in each parallel worker: the planner builds the join's
- * hash per process), which pays when step 1's tables hold at most a quarter of the rows of the
- * tables it prunes (`tableRows`: estimated rows per event table, e.g. `pg_class.reltuples`; an
- * unknown or negative estimate says no). On the 5M-event bench, install → … → purchase: 2.19 s
- * against 2.58 s over 30 days, 0.55 s against 0.79 s over 7; level_up → purchase (1.9M step 1
- * rows against 39k): 12% slower, so not pruned.
+ * Whether a funnel should prune rows to each unit's entries plus the window before its sort. What
+ * it prunes: on the timeline plan in ordered order, the later steps' tables that step 1 does not
+ * read; in strict order, and on the window plan, `processed.tracks` (the events between two steps
+ * of an attempt — strict order's next event, an exclusion's events — all lie inside the kept
+ * range); never in any order, where every step starts an attempt. It costs a grouped pass over
+ * step 1's events in the range in each parallel worker (the planner builds the join's hash per
+ * process), which pays when step 1's tables hold at most a quarter of the rows of what it prunes
+ * (`tableRows`: estimated rows per event table and `tracks`, e.g. `pg_class.reltuples`; an unknown
+ * or negative estimate says no). On the 5M-event bench: install → … → purchase 2.19 s against
+ * 2.58 s over 30 days, 0.55 s against 0.79 s over 7; level_up → purchase (1.9M step 1 rows
+ * against 39k) 12% slower, so not pruned.
  */
 export function funnelPrunesToEntries(
   spec: ResolvedFunnelSpec,
@@ -116,10 +116,11 @@ function unitOf(spec: ResolvedFunnelSpec): [unit: string, join: string] {
 
 /**
  * Per unit with a step 1 event in the range: its first entry (`lo`) and its last entry plus the
- * window and a millisecond (`hi`, past the floored window end). Later steps' rows outside
- * [lo, hi) reach no step of any attempt, and rows of units without an entry reach none either, so
- * the ordered timeline drops them before its sort: a subquery in each branch rather than a CTE,
- * which PostgreSQL would materialize, and a CTE scan would keep the branch out of the parallel scan.
+ * window and a millisecond (`hi`, past the floored window end). Rows outside [lo, hi) reach no
+ * step of any attempt and lie between no two steps of one, and rows of units without an entry
+ * reach none either, so a pruned statement joins its rows to this before its sort: a subquery in
+ * each branch rather than a CTE, which PostgreSQL would materialize, and a CTE scan would keep the
+ * branch out of the parallel scan.
  */
 export function entryReach(spec: ResolvedFunnelSpec, lower: Fragment, entryUpper: Fragment): Fragment {
   const first = spec.steps[0] as ResolvedFunnelStep;

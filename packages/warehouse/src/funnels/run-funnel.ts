@@ -49,6 +49,8 @@ export async function queryFunnelStatement(
  * previous step, drop-off, median and p90 time from the previous step, per breakdown value, and
  * the conversion by entry day, in one statement. `FunnelSpec<typeof plan>` types the steps by the
  * plan; `plan` picks how it is computed (see `FunnelPlan`; the default takes the fastest that applies).
+ * An ordered or strict funnel first reads the tables' row estimates (`pg_class.reltuples`, unless
+ * `tableRows` is given) to decide whether to prune rows to each unit's entries (`prunedToEntries`).
  * With `timeToConvert`, the same statement also returns the time-to-convert histogram (as
  * `runFunnelTimeToConvert` computes it): `timeToConvert` of the result, null without the option
  * and for `any` order.
@@ -101,7 +103,10 @@ export async function funnelTableRows<P = never>(
   return Object.fromEntries(rows.map((r) => [r.table, Number(r.rows)]));
 }
 
-/** The formatted SQL `runFunnel` would run (for `tributary funnel --sql`). */
+/**
+ * The formatted SQL `runFunnel` would run (for `tributary funnel --sql`), with the table estimates
+ * in `options.tableRows` (`runFunnel` reads them from the database when not given).
+ */
 export function explainFunnel<P = never>(spec: FunnelSpec<NoInfer<P>>, options: RunFunnelOptions): string {
   return formatFunnelSql(compileFunnel(spec, catalogOf(options), options));
 }
