@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileFunnel } from './compile-funnel.js';
-import type { FunnelCatalog, FunnelSpec } from './funnel-spec.js';
+import type { FunnelSpec } from './funnel-spec.js';
+import { gameFunnelCatalog, gameFunnelSpec } from '../test-helpers/funnel-catalog.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
 import { funnelPrunesToEntries } from './timeline-funnel.js';
 
-const table = (name: string) => [{ table: name, properties: new Map() }];
-const catalog: FunnelCatalog = {
-  reportingTimeZones: ['UTC'],
-  dimensions: new Map(),
-  events: new Map([
-    ['install', table('install')],
-    ['level_up', table('level_up')],
-    ['purchase', table('purchase')],
-  ]),
-  identityMode: 'none',
-};
-const spec: FunnelSpec = {
-  steps: [{ event: 'install' }, { event: 'level_up' }, { event: 'purchase' }],
-  window: '7d',
-  from: '2026-03-01',
-  to: '2026-03-31',
-};
+const catalog = gameFunnelCatalog;
+const spec = gameFunnelSpec;
 const resolved = (s: FunnelSpec) => resolveFunnelSpec(s, catalog);
 
 describe('funnelPrunesToEntries', () => {
