@@ -1,7 +1,7 @@
 import { TributaryError, toPlanDocument } from '@tributary/schema';
 import {
   compileFunnel,
-  funnelPrunesToEntries,
+  funnelCanPrune,
   type FunnelCatalog,
   type FunnelSpec,
   formatSql,
@@ -118,15 +118,8 @@ function checked<T>(build: () => T): T {
 function funnelSql(spec: FunnelSpec, catalog: FunnelCatalog): string {
   const compiled = compileFunnel(spec, catalog);
   const parameters = compiled.parameters.map((value, i) => `-- $${i + 1} = ${JSON.stringify(value)}\n`);
-  // Whether a run could prune: with estimates that make step 1's tables small.
-  const entry = new Set(compiled.spec.steps[0]?.tables.map((t) => t.table));
-  const small = Object.fromEntries([
-    ['tracks', 1],
-    ...compiled.spec.steps.flatMap((s) => s.tables.map((t) => [t.table, entry.has(t.table) ? 0 : 1])),
-  ]);
-  const pruning =
-    compiled.plan === 'timeline' && funnelPrunesToEntries(compiled.spec, small)
-      ? "-- when run: rows outside each unit's entries plus the window are dropped before the sort if the tables' row estimates put step 1's under a quarter of the pruned ones'\n"
-      : '';
+  const pruning = funnelCanPrune(compiled.spec, compiled.plan)
+    ? "-- when run: rows outside each unit's entries plus the window are dropped before the sort if the tables' row estimates put step 1's under a quarter of the pruned ones'\n"
+    : '';
   return `-- ${compiled.plan} plan: the steps and the series by entry day (column part)\n${pruning}${formatSql(compiled.sql)};\n${parameters.join('')}`;
 }

@@ -292,7 +292,7 @@ function tracksFor(spec: TimelineSpec): Fragment | undefined {
  * an attempt reads, and every event between its steps (strict order, exclusions), lies inside.
  */
 function eventsCte(spec: TimelineSpec): Fragment {
-  const pruneToEntries = spec.pruneToEntries === true && spec.order !== 'any';
+  const pruneToEntries = spec.pruneToEntries === true;
   const tz = spec.timeZone;
   const lower = sql`(cast(${spec.from} as date)::timestamp at time zone ${tz})`;
   const entryUpper = sql`((cast(${spec.to} as date) + 1)::timestamp at time zone ${tz})`;

@@ -45,4 +45,4 @@ export {
   TIME_TO_CONVERT_BUCKETS,
   type TimeToConvertBucket,
 } from './time-to-convert.js';
-export { funnelPrunesToEntries } from './timeline-funnel.js';
+export { funnelCanPrune, funnelPrunesToEntries } from './timeline-funnel.js';

@@ -3,7 +3,7 @@ import { compileFunnel } from './compile-funnel.js';
 import type { FunnelSpec } from './funnel-spec.js';
 import { gameFunnelCatalog, gameFunnelSpec } from '../test-helpers/funnel-catalog.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
-import { funnelPrunesToEntries } from './timeline-funnel.js';
+import { funnelCanPrune, funnelPrunesToEntries } from './timeline-funnel.js';
 
 const catalog = gameFunnelCatalog;
 const spec = gameFunnelSpec;
@@ -41,6 +41,15 @@ describe('funnelPrunesToEntries', () => {
     });
     expect(compiled.prunedToEntries).toBe(true);
     expect(compiled.sql).toMatch(/from processed\.tracks as t[\s\S]* as r on r\.unit = /);
+  });
+
+  it('funnelCanPrune: whether some estimates would prune (ordered or strict, something to prune)', () => {
+    expect(funnelCanPrune(resolved(spec))).toBe(true);
+    expect(funnelCanPrune(resolved({ ...spec, order: 'strict' }))).toBe(true);
+    expect(funnelCanPrune(resolved({ ...spec, order: 'any' }))).toBe(false);
+    const only = resolved({ ...spec, steps: [{ event: 'level_up' }, { event: 'level_up' }] });
+    expect(funnelCanPrune(only)).toBe(false);
+    expect(funnelCanPrune(only, 'window')).toBe(true); // the window plan prunes processed.tracks
   });
 
   it('counts only the tables step 1 does not read; none left means nothing to prune', () => {
