@@ -11,7 +11,6 @@ import {
   type FunnelTimeToConvert,
   formatFunnelSql,
   funnelCatalogOf,
-  resolveFunnelSpec,
 } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
 
@@ -67,7 +66,7 @@ export async function runFunnel<P = never>(
   FunnelResult & { readonly compiled: CompiledFunnel; readonly timeToConvert: FunnelTimeToConvert | null }
 > {
   const catalog = catalogOf(options);
-  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec, catalog));
+  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec));
   const compiled = compileFunnel(spec, catalog, { ...options, ...(tableRows ? { tableRows } : {}) });
   const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
   const part = (name: string) => rows.filter((r) => r.part === name);
@@ -81,24 +80,20 @@ export async function runFunnel<P = never>(
 }
 
 /**
- * The planner's row estimates (`pg_class.reltuples`) of the event tables and `processed.tracks`,
- * for `compileFunnel`'s `tableRows` (whether an ordered or strict funnel prunes rows to each
- * unit's entries); undefined for any-order funnels, which do not use them. A table never
- * analyzed has no estimate (-1), and then nothing is pruned.
+ * The planner's row estimates (`pg_class.reltuples`) of the processed tables (event tables and
+ * `tracks`), for `compileFunnel`'s `tableRows` (whether an ordered or strict funnel prunes rows
+ * to each unit's entries; it picks the tables it reads); undefined for any-order funnels, which
+ * do not use them. A table never analyzed has no estimate (-1), and then nothing is pruned.
  */
-export async function funnelTableRows<P = never>(
+export async function funnelTableRows(
   warehouse: SqlRunner,
-  spec: FunnelSpec<NoInfer<P>>,
-  catalog: FunnelCatalog,
+  spec: Pick<FunnelSpec, 'order'>,
 ): Promise<Record<string, number> | undefined> {
-  const resolved = resolveFunnelSpec(spec, catalog);
-  if (resolved.order === 'any') return undefined;
-  const tables = [...new Set(['tracks', ...resolved.steps.flatMap((s) => s.tables.map((t) => t.table))])];
+  if ((spec.order ?? 'ordered') === 'any') return undefined;
   const rows = await warehouse.query<{ table: string; rows: number }>(
     `select c.relname as "table", c.reltuples::float8 as "rows"
     from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
-    where n.nspname = 'processed' and c.relname = any($1::text[])`,
-    [tables],
+    where n.nspname = 'processed' and c.relkind in ('r', 'p')`,
   );
   return Object.fromEntries(rows.map((r) => [r.table, Number(r.rows)]));
 }
