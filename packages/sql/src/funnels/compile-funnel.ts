@@ -563,7 +563,7 @@ export function funnelCompletionsCtes(
  * `t<k>` and `p<k>` of the funnel statement (the same `f<k>` as its `units` CTE).
  */
 export function funnelStepTimesCtes(
-  spec: ResolvedFunnelSpec,
+  spec: TimelineSpec,
   plan: CompileFunnelOptions['plan'] = 'auto',
 ): Fragment {
   if (funnelPlanOf(spec, plan) === 'timeline') return timelineStepTimesCtes(spec, tracksFor(spec));

@@ -3,6 +3,7 @@ import { compileFunnel } from './compile-funnel.js';
 import type { FunnelSpec } from './funnel-spec.js';
 import { gameFunnelCatalog, gameFunnelSpec } from '../test-helpers/funnel-catalog.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+import { compileFunnelTimeToConvert } from './time-to-convert.js';
 import { funnelCanPrune, funnelPrunesToEntries } from './timeline-funnel.js';
 
 const catalog = gameFunnelCatalog;
@@ -79,5 +80,21 @@ describe('funnelPrunesToEntries', () => {
       compileFunnel(spec, catalog, { plan: 'window', tableRows: { install: 1, level_up: 10, purchase: 10 } })
         .prunedToEntries,
     ).toBe(false);
+  });
+
+  it('the time-to-convert histogram prunes by the same rule, on either plan', () => {
+    const tableRows = { install: 1, level_up: 10, purchase: 10, tracks: 10 };
+    for (const plan of ['timeline', 'window'] as const) {
+      const pruned = compileFunnelTimeToConvert(spec, catalog, undefined, { plan, tableRows });
+      expect(pruned?.prunedToEntries).toBe(true);
+      expect(pruned?.sql).toMatch(/ as r on r\.unit = /);
+      const whole = compileFunnelTimeToConvert(spec, catalog, undefined, { plan });
+      expect(whole?.prunedToEntries).toBe(false);
+      expect(whole?.sql).not.toContain(' as r on ');
+    }
+    const big = compileFunnelTimeToConvert(spec, catalog, undefined, {
+      tableRows: { ...tableRows, install: 10 },
+    });
+    expect(big?.prunedToEntries).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { ddlKysely } from '../dialect/postgres/ddl-kysely.js';
-import { type CompileFunnelOptions, funnelStepTimesCtes } from './compile-funnel.js';
+import { type CompileFunnelOptions, funnelPlanOf, funnelStepTimesCtes } from './compile-funnel.js';
 import type { FunnelCatalog, FunnelSpec, ResolvedFunnelSpec } from './funnel-spec.js';
 import { raw } from './funnel-sql.js';
 import { resolveFunnelSpec } from './resolve-funnel-spec.js';
+import { funnelPrunesToEntries } from './timeline-funnel.js';
 import {
   histogramSql,
   TIME_TO_CONVERT_BUCKETS,
@@ -15,6 +16,8 @@ export { TIME_TO_CONVERT_BUCKETS, type TimeToConvertBucket };
 /** The histogram query: rows `{ breakdown, step, bucket, units }` (step 1-based, bucket 0-based). */
 export interface CompiledTimeToConvert {
   readonly spec: ResolvedFunnelSpec;
+  /** Whether the statement prunes rows to each unit's entries plus the window (`tableRows`, as `compileFunnel`). */
+  readonly prunedToEntries: boolean;
   readonly sql: string;
   readonly parameters: readonly unknown[];
 }
@@ -37,7 +40,9 @@ export interface FunnelTimeToConvert {
 /**
  * Compiles a funnel's time-to-convert histogram: per step k ≥ 2, the units that reached it, by
  * the bucket of the time from step k−1 of their first attempt to arrive (the times behind the
- * median and p90 of `runFunnel`). Null for `any` order, which has no time between steps.
+ * median and p90 of `runFunnel`). Null for `any` order, which has no time between steps. With
+ * `options.tableRows` (row estimates) it prunes rows to each unit's entries as `compileFunnel` does
+ * (`prunedToEntries`); the histogram is the same either way.
  *
  * @example
  * compileFunnelTimeToConvert({ steps: [{ event: 'install' }, { event: 'purchase' }], window: '7d', from: '2026-03-01', to: '2026-03-31' }, catalog)?.sql
@@ -53,10 +58,16 @@ export function compileFunnelTimeToConvert<P = never>(
 ): CompiledTimeToConvert | null {
   const resolved = resolveFunnelSpec(spec, catalog);
   if (resolved.order === 'any') return null;
-  const compiled = sql`with ${funnelStepTimesCtes(resolved, options.plan)}
+  const prunedToEntries = funnelPrunesToEntries(
+    resolved,
+    options.tableRows,
+    funnelPlanOf(resolved, options.plan),
+  );
+  const compiled =
+    sql`with ${funnelStepTimesCtes({ ...resolved, pruneToEntries: prunedToEntries }, options.plan)}
 ${histogramSql(raw('unit_times'), buckets)}
 order by 1, 2, 3`.compile(ddlKysely());
-  return { spec: resolved, sql: compiled.sql, parameters: compiled.parameters };
+  return { spec: resolved, prunedToEntries, sql: compiled.sql, parameters: compiled.parameters };
 }
 
 /** Builds the histogram from the rows of `compileFunnelTimeToConvert`'s query. */

@@ -436,7 +436,7 @@ function unitTimes(spec: ResolvedFunnelSpec): string {
 }
 
 /** `unit_times (bv, k, ms)` for the time-to-convert histogram: per unit and step k ≥ 1 reached, its time from step k − 1. */
-export function timelineStepTimesCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+export function timelineStepTimesCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
   return sql`${timelineCtes(spec, tracks)},
   ${unitsCte(spec)},
   ${raw(`unit_times as (${unitTimes(spec)})`)}`;

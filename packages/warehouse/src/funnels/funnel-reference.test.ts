@@ -5,7 +5,6 @@ import {
   funnelPlanOf,
   funnelPrunesToEntries,
   planToWarehouse,
-  type ResolvedFunnelSpec,
 } from '@tributary/sql';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { describeEachDatabase } from '../testing/describe-each-database.js';
 import type { Warehouse } from '../warehouse.js';
 import { runFunnel } from './run-funnel.js';
 import { funnelTestDocument } from './test-support/funnel-test-plan.js';
+import { prunedEstimates } from './test-support/pruned-estimates.js';
 import {
   type ReferenceEvent,
   type ReferenceFunnelSpec,
@@ -238,15 +238,6 @@ describeEachDatabase('funnels against the reference', (getDb) => {
       expect(pruned.compiled.prunedToEntries).toBe(true);
       checkAgainst(reference, pruned, JSON.stringify({ spec, order, plan, pruned: true }));
     }
-  }
-
-  /** Estimated rows that make pruning pay: none in step 1's tables, one in every other and in tracks. */
-  function prunedEstimates(resolved: ResolvedFunnelSpec): Record<string, number> {
-    const entry = new Set(resolved.steps[0]?.tables.map((t) => t.table));
-    return Object.fromEntries([
-      ['tracks', 1] as const,
-      ...resolved.steps.flatMap((s) => s.tables.map((t) => [t.table, entry.has(t.table) ? 0 : 1] as const)),
-    ]);
   }
 
   function checkAgainst(

@@ -1,4 +1,12 @@
-import { compileDdl, type FunnelSpec, planToWarehouse, TIME_TO_CONVERT_BUCKETS } from '@tributary/sql';
+import {
+  compileDdl,
+  compileFunnelTimeToConvert,
+  type FunnelSpec,
+  funnelCatalogOf,
+  planToWarehouse,
+  resolveFunnelSpec,
+  TIME_TO_CONVERT_BUCKETS,
+} from '@tributary/sql';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/describe-each-database.js';
 import { loadMessages, type TestMessage } from '../testing/load-messages.js';
@@ -6,6 +14,7 @@ import type { Warehouse } from '../warehouse.js';
 import { runFunnel } from './run-funnel.js';
 import { runFunnelTimeToConvert } from './run-funnel-time-to-convert.js';
 import { funnelTestDocument as document } from './test-support/funnel-test-plan.js';
+import { prunedEstimates } from './test-support/pruned-estimates.js';
 
 // The time-to-convert histogram on hand-placed times: bucket edges, first arrival, re-entry,
 // steps after the second, breakdowns; exact counts on both engines.
@@ -42,6 +51,19 @@ describeEachDatabase('funnel time to convert', (getDb) => {
    */
   const histogramOf = async (spec: FunnelSpec) => {
     const histogram = await runFunnelTimeToConvert(getDb(), spec, { document });
+    // The same with rows pruned to each unit's entries (estimates that make step 1's tables
+    // small), on each plan, and with none pruned (no estimates).
+    expect(await runFunnelTimeToConvert(getDb(), spec, { document, tableRows: {} })).toEqual(histogram);
+    const tableRows = prunedEstimates(resolveFunnelSpec(spec, funnelCatalogOf(document)));
+    for (const plan of ['auto', 'window'] as const) {
+      const compiled = compileFunnelTimeToConvert(spec, funnelCatalogOf(document), undefined, {
+        plan,
+        tableRows,
+      });
+      if (spec.order === 'any') continue;
+      expect(compiled?.prunedToEntries, `pruned on the ${plan} plan`).toBe(true);
+      expect(await runFunnelTimeToConvert(getDb(), spec, { document, plan, tableRows })).toEqual(histogram);
+    }
     for (const plan of ['auto', 'window'] as const) {
       const funnel = await runFunnel(getDb(), spec, { document, plan, timeToConvert: true });
       expect(funnel.timeToConvert, `runFunnel (${funnel.compiled.plan} plan)`).toEqual(histogram);

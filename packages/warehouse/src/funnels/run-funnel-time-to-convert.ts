@@ -6,12 +6,13 @@ import {
   funnelCatalogOf,
 } from '@tributary/sql';
 import type { SqlRunner } from '../warehouse.js';
-import { queryFunnelStatement, type RunFunnelOptions } from './run-funnel.js';
+import { funnelTableRows, queryFunnelStatement, type RunFunnelOptions } from './run-funnel.js';
 
 /**
  * Runs a funnel's time-to-convert histogram: per breakdown value and step after the first, the
  * units that reached the step by bucket of their time from the previous step (`<1m` … `>3d`).
- * Null for `any` order (no time between steps).
+ * Null for `any` order (no time between steps). Like `runFunnel`, it reads the tables' row
+ * estimates (unless `tableRows` is given) to decide whether to prune rows to each unit's entries.
  *
  * @example
  * const histogram = await runFunnelTimeToConvert(warehouse, spec, { document });
@@ -23,7 +24,11 @@ export async function runFunnelTimeToConvert<P = never>(
   options: RunFunnelOptions,
 ): Promise<FunnelTimeToConvert | null> {
   const catalog = 'catalog' in options ? options.catalog : funnelCatalogOf(options.document);
-  const compiled = compileFunnelTimeToConvert(spec, catalog, undefined, options);
+  const tableRows = options.tableRows ?? (await funnelTableRows(warehouse, spec));
+  const compiled = compileFunnelTimeToConvert(spec, catalog, undefined, {
+    ...options,
+    ...(tableRows ? { tableRows } : {}),
+  });
   if (!compiled) return null;
   const rows = await queryFunnelStatement(warehouse, compiled.sql, compiled.parameters);
   return assembleTimeToConvert(compiled.spec, rows);
