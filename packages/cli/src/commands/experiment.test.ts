@@ -156,7 +156,7 @@ describe('tributary experiment usage', () => {
     expect(stdout).toMatch(/^-- assignment\nwith\n/);
     expect(stdout).toContain('\n-- metric: conversion to purchase in 7d\nwith\n');
     expect(stdout).toContain('\n-- metric: revenue per unit in 7d\nwith\n');
-    expect(stdout).toContain('-- $2 = "starter-pack"\n');
+    expect(stdout).toContain('-- $1 = "starter-pack"\n');
   });
 
   it('bad input exits 2 naming the value and what is accepted', async () => {

@@ -20,6 +20,7 @@ import {
   timelineFunnelParts,
   timelineFunnelSupported,
   timelineStepTimesCtes,
+  unitRangesJoin,
 } from './timeline-funnel.js';
 import {
   histogramSql,
@@ -319,7 +320,7 @@ function eventsCte(spec: TimelineSpec): Fragment {
         ? sql`
       join ${entryReach(spec, lower, entryUpper)} as r on r.unit = ${unitSql(spec)} collate "C" and t.${raw(TS)} >= r.lo and t.${raw(TS)} < r.hi`
         : sql``
-    }
+    }${unitRangesJoin(spec, unitSql(spec), 't')}
     where t.${raw(TS)} >= ${lower} and t.${raw(TS)} < ${upper}${eventFilter}`;
   if (!spec.breakdown) return sql`ev as (select e.*, '' as bv from (${base}) as e)`;
   return sql`ev0 as (${base}),
@@ -537,10 +538,11 @@ order by day, 2`;
 /**
  * The completions of a funnel, one row per (unit, attempt entry) reaching the last step: `unit`
  * and `entry` (epoch ms of the attempt's step 1; for `any` order, of its start). For experiment
- * metrics: `with <this> select …`.
+ * metrics: `with <this> select …`; `spec.unitRanges` restricts the rows read to the units (and
+ * times) the metric reads.
  */
 export function funnelCompletionsCtes(
-  spec: ResolvedFunnelSpec,
+  spec: TimelineSpec,
   plan: CompileFunnelOptions['plan'] = 'auto',
 ): Fragment {
   if (funnelPlanOf(spec, plan) === 'timeline') return timelineCompletionsCtes(spec, tracksFor(spec));
@@ -548,11 +550,11 @@ export function funnelCompletionsCtes(
   if (spec.order === 'any')
     return sql`${eventsCte(spec)},
   ${anyOrderCte(spec)},
-  completions as (select unit, ts as entry from reach where start and reached = ${raw(String(spec.steps.length))})`;
+  completions as materialized (select unit, ts as entry from reach where start and reached = ${raw(String(spec.steps.length))})`;
   const { ctes, last: table } = levelCtes(spec);
   return sql`${eventsCte(spec)},
   ${ctes},
-  completions as (select unit, ${raw(`e${last}`)} as entry from ${raw(table)} where ${raw(`e${last}`)} is not null)`;
+  completions as materialized (select unit, ${raw(`e${last}`)} as entry from ${raw(table)} where ${raw(`e${last}`)} is not null)`;
 }
 
 /**

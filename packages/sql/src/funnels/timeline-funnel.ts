@@ -22,10 +22,22 @@ export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
 }
 
 /**
- * A funnel as the timeline plan reads it: `pruneToEntries` drops rows outside each unit's entries
- * plus the window before the sort (see funnelPrunesToEntries).
+ * A funnel as the plans read it: `pruneToEntries` drops rows outside each unit's entries plus the
+ * window before the sort (see funnelPrunesToEntries); `unitRanges`, a subquery of `(unit, lo, hi)`,
+ * keeps only the rows of those units in [lo, hi), of every table (an experiment's funnel metric:
+ * its exposed units, around their exposures).
  */
-export type TimelineSpec = ResolvedFunnelSpec & { readonly pruneToEntries?: boolean };
+export type TimelineSpec = ResolvedFunnelSpec & {
+  readonly pruneToEntries?: boolean;
+  readonly unitRanges?: Fragment;
+};
+
+/** The join that keeps a row (`alias`, of unit `unit`) only inside its unit's range of `unitRanges`; none without. */
+export function unitRangesJoin(spec: TimelineSpec, unit: Fragment, alias: string): Fragment {
+  if (!spec.unitRanges) return sql``;
+  return sql`
+      join ${spec.unitRanges} as k on k.unit = ${unit} collate "C" and ${raw(alias)}.${raw(TS)} >= k.lo and ${raw(alias)}.${raw(TS)} < k.hi`;
+}
 
 /**
  * The tables of step 1, and those pruning drops rows of: in ordered order the later steps' tables
@@ -165,7 +177,7 @@ function eventsCte(spec: TimelineSpec): Fragment {
         : sql``;
     return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, date_trunc('milliseconds', l.${raw(TS)}) as tm, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
-    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}
+    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}${unitRangesJoin(spec, raw(unit), 'l')}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
   });
   if (selects.length === 0) {
@@ -420,9 +432,9 @@ export function timelineFunnelParts(
 }
 
 /** `completions (unit, entry)` for experiments: each attempt reaching the last step, by its entry (ms). */
-export function timelineCompletionsCtes(spec: ResolvedFunnelSpec, tracks?: Fragment): Fragment {
+export function timelineCompletionsCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
   return sql`${timelineCtes(spec, tracks)},
-  ${raw(`completions as (select unit, ${millis("t0 - timestamptz 'epoch'")} as entry from e where converted)`)}`;
+  ${raw(`completions as materialized (select unit, ${millis("t0 - timestamptz 'epoch'")} as entry from e where converted)`)}`;
 }
 
 /** Rows `(bv, k, ms)` of `units`: per unit and step k ≥ 1 reached, its time from step k − 1. */

@@ -1,5 +1,12 @@
 import { makePlan, normalizeObjectSchema, type PlanDocument, toPlanDocument } from '@tributary/schema';
-import { compileDdl, type ExperimentDefinition, ExperimentError, planToWarehouse } from '@tributary/sql';
+import {
+  compileDdl,
+  compileExperiment,
+  type ExperimentDefinition,
+  ExperimentError,
+  funnelCatalogOf,
+  planToWarehouse,
+} from '@tributary/sql';
 import { sampleRatioMismatch, twoProportionZTest, welchTTest } from '@tributary/stats';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runEtl } from '../etl/run-etl.js';
@@ -163,6 +170,65 @@ describeEachDatabase('experiment readouts', (getDb) => {
       null,
     ]);
     expect(JSON.stringify(lopsided)).not.toMatch(/NaN/);
+  });
+
+  it('a funnel metric counts the attempts entered within one window of the exposure, before (X) and after (Y), in every order', async () => {
+    const E = T0 + DAY;
+    const MIN = 60_000;
+    const HOUR = 3_600_000;
+    const who = (user: string) => ({ user, at: 0 });
+    const view = (user: string, at: number): Msg => ({
+      user,
+      event: 'page_viewed',
+      at,
+      properties: { path: '/' },
+    });
+    const buy = (user: string, at: number) => purchase(who(user), 100, at);
+    await load(getDb(), [
+      // control: X at the window's start (the purchase just before the exposure); Y entered just
+      // inside the window after the exposure, converting near twice the window after it.
+      view('x-edge', E - DAY + MIN),
+      buy('x-edge', E - 30_000),
+      exposure(who('x-edge'), 'control', E),
+      exposure(who('y-edge'), 'control', E),
+      view('y-edge', E + DAY - MIN),
+      buy('y-edge', E + 2 * DAY - 2 * MIN),
+      // cheaper: entered one minute too late, one minute too early, and once before and once after.
+      exposure(who('late'), 'cheaper', E),
+      view('late', E + DAY + MIN),
+      buy('late', E + DAY + 2 * MIN),
+      view('early', E - DAY - MIN),
+      buy('early', E - DAY + 10 * MIN),
+      exposure(who('early'), 'cheaper', E),
+      view('both', E - 2 * HOUR),
+      buy('both', E - HOUR),
+      exposure(who('both'), 'cheaper', E),
+      view('both', E + HOUR),
+      buy('both', E + 2 * HOUR),
+      exposure(who('both'), 'cheaper', E + 3 * DAY),
+      // never exposed
+      view('unexposed', E),
+      buy('unexposed', E + MIN),
+    ]);
+    const steps = [{ event: 'page_viewed' }, { event: 'purchase' }] as const;
+    const funnels: ExperimentDefinition['metrics'] = [
+      { kind: 'funnel', name: 'ordered', steps: [...steps], window: '1d' },
+      { kind: 'funnel', name: 'strict', steps: [...steps], window: '1d', order: 'strict' },
+      { kind: 'funnel', name: 'any', steps: [...steps], window: '1d', order: 'any' },
+    ];
+    const definition = { ...starterPack, metrics: funnels };
+    const readout = await runExperiment(getDb(), definition, window, { document });
+    for (const metric of readout.metrics)
+      expect(
+        metric.values.map((v) => [v.variant, v.units, v.value, v.preExposureValue]),
+        metric.name,
+      ).toEqual([
+        ['control', 2, 1 / 2, 1 / 2],
+        ['cheaper', 3, 1 / 3, 1 / 3],
+      ]);
+    // Each funnel reads only the exposed units' rows, around their exposures, from every table.
+    const compiled = compileExperiment(definition, window, funnelCatalogOf(document));
+    for (const { sql } of compiled.metrics) expect(sql).toMatch(/ as k on k\.unit = /);
   });
 
   it('flags a sample ratio mismatch against the planned split', async () => {
