@@ -12,7 +12,7 @@
 import os from 'node:os';
 import { toPlanDocument } from '@tributary/schema';
 import { compileDdl, type FunnelPlan, type FunnelSpec, planToWarehouse } from '@tributary/sql';
-import { connect, runFunnel, type SqlRunner, type Warehouse } from '@tributary/warehouse';
+import { connect, runExperiment, runFunnel, type SqlRunner, type Warehouse } from '@tributary/warehouse';
 import { databaseUrl, dropDatabase } from '@tributary/warehouse/testing';
 import pg from 'pg';
 import plan from '../../examples/mobile-game/src/plan.ts';
@@ -23,6 +23,13 @@ import {
   GENERATE_PLAYERS,
   LOAD_PROCESSED,
 } from './generate-events.ts';
+import {
+  EXPERIMENT_WINDOW,
+  experiment,
+  GENERATE_EXPOSURES,
+  HAND_WRITTEN_PARAMETERS,
+  HAND_WRITTEN_READOUT,
+} from './experiment.ts';
 import { SELF_JOIN_FUNNEL, SELF_JOIN_PROGRESSION } from './self-join-funnel.ts';
 
 const env = (name: string, fallback: number) =>
@@ -67,6 +74,8 @@ const progression: FunnelSpec<typeof plan> = {
   ],
 };
 const SECOND_ROUNDS = Math.max(0, env('SECOND_ROUNDS', 1));
+/** Timed runs of the experiment readout and its hand-written SQL (default 3; 0 skips them). */
+const EXPERIMENT_ROUNDS = Math.max(0, env('EXPERIMENT_ROUNDS', 3));
 
 const started = performance.now();
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -257,8 +266,80 @@ try {
       `runFunnel  ${seconds(a)} s, self-join ${seconds(b)} s (median of ${SECOND_ROUNDS}); ratio ${(b / a).toFixed(2)}× (goal ≥ 5×: ${b >= 5 * a ? 'met' : 'MISSED'}; < 2 s: ${a < 2000 ? 'met' : 'MISSED'})`,
     );
   }
+
+  if (EXPERIMENT_ROUNDS > 0) await benchExperiment();
 } finally {
   await db.close();
   if (KEEP || KEPT) console.log(`kept database ${dbName}`);
   else await dropDatabase(adminUrl, dbName);
+}
+
+/**
+ * The experiment readout (experiment.ts): exposures for a tenth of the players installing in the
+ * first two weeks of March, then `runExperiment` (assignment, a conversion metric and the bench
+ * funnel as a funnel metric) against the same readout hand-written in SQL, alternating; the
+ * per-variant counts must be equal.
+ */
+async function benchExperiment(): Promise<void> {
+  await db.transaction((tx) => tx.exec(GENERATE_EXPOSURES));
+  const readout = async () => {
+    const t = performance.now();
+    const r = await runExperiment(db, experiment, EXPERIMENT_WINDOW, { document });
+    const ms = performance.now() - t;
+    const [conversion, funnel] = r.metrics;
+    const counts = r.variants.map((v, i) => {
+      const of = (metric: typeof conversion, field: 'value' | 'preExposureValue') =>
+        Math.round((metric?.values[i]?.[field] ?? 0) * v.units);
+      return [
+        v.variant,
+        v.units,
+        of(conversion, 'value'),
+        of(conversion, 'preExposureValue'),
+        of(funnel, 'value'),
+        of(funnel, 'preExposureValue'),
+      ].join(' ');
+    });
+    return { ms, counts: counts.join(', '), excluded: r.excluded.multipleVariants };
+  };
+  const handWritten = async () => {
+    const t = performance.now();
+    const rows = await db.transaction(async (tx) => {
+      await tx.exec('SET LOCAL jit = off');
+      return tx.query<Record<string, string | number>>(HAND_WRITTEN_READOUT, HAND_WRITTEN_PARAMETERS);
+    });
+    const ms = performance.now() - t;
+    const counts = rows.map((r) => [r.variant, r.n, r.conv_y, r.conv_x, r.funnel_y, r.funnel_x].join(' '));
+    return { ms, counts: counts.join(', ') };
+  };
+  console.log('\nexperiment readout: conversion to purchase in 7 days and the bench funnel, per variant');
+  const first = await readout();
+  const baseline = await handWritten();
+  console.log(
+    `runExperiment (variant units conversion-y conversion-x funnel-y funnel-x): ${first.counts}; ${first.excluded} persons saw both variants`,
+  );
+  console.log(`hand-written:                                                             ${baseline.counts}`);
+  const equal = first.counts === baseline.counts;
+  console.log(`equal: ${equal ? 'yes' : 'NO'}`);
+  if (!equal) process.exitCode = 1;
+  const times = { readout: [] as number[], handWritten: [] as number[] };
+  for (let round = 0; round < EXPERIMENT_ROUNDS; round++) {
+    for (const side of round % 2 === 0
+      ? (['readout', 'handWritten'] as const)
+      : (['handWritten', 'readout'] as const)) {
+      const run = side === 'readout' ? await readout() : await handWritten();
+      times[side].push(run.ms);
+      if (run.counts !== first.counts) {
+        console.log(`experiment round ${round + 1}: ${side} counted ${run.counts}`);
+        process.exitCode = 1;
+      }
+    }
+    progress(
+      `experiment round ${round + 1}/${EXPERIMENT_ROUNDS}: runExperiment ${seconds(times.readout.at(-1) ?? 0)} s, hand-written ${seconds(times.handWritten.at(-1) ?? 0)} s`,
+    );
+  }
+  const a = median(times.readout);
+  const b = median(times.handWritten);
+  console.log(
+    `runExperiment  ${seconds(a)} s (assignment and two metrics, three statements), hand-written ${seconds(b)} s (one statement); median of ${EXPERIMENT_ROUNDS}; ratio hand-written / runExperiment ${(b / a).toFixed(2)}×`,
+  );
 }

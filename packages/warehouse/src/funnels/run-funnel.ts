@@ -31,15 +31,15 @@ type MaybeTransactional = SqlRunner & {
  * planner's cost estimate of a funnel is far above `jit_above_cost`, and compiling its
  * expressions costs about a second while the statement itself takes about two.
  */
-export async function queryFunnelStatement(
+export async function queryFunnelStatement<T = Record<string, unknown>>(
   warehouse: MaybeTransactional,
   text: string,
   parameters: readonly unknown[],
-): Promise<Record<string, unknown>[]> {
-  if (!warehouse.transaction) return warehouse.query(text, parameters);
+): Promise<T[]> {
+  if (!warehouse.transaction) return warehouse.query<T>(text, parameters);
   return warehouse.transaction(async (tx) => {
     await tx.exec('SET LOCAL jit = off');
-    return tx.query(text, parameters);
+    return tx.query<T>(text, parameters);
   });
 }
 
