@@ -52,26 +52,19 @@ from bench_exposures;
 analyze processed.experiment_viewed;
 analyze processed.tracks;`;
 
-/** The readout: converting to a purchase within 7 days, and the bench funnel (7-day window). */
-export const experiment = {
-  key: EXPERIMENT_KEY,
-  variants: ['control', 'treatment'],
-  exposureEvent: 'experiment_viewed',
-  metrics: [
-    { kind: 'conversion', event: 'purchase', withinDays: 7 },
-    {
-      kind: 'funnel',
-      steps: [
-        { event: 'app_install' },
-        { event: 'level_up' },
-        { event: 'level_up', where: { level: { gte: 5 } } },
-        { event: 'level_up', where: { level: { gte: 10 } } },
-        { event: 'purchase' },
-      ],
-      window: '7d',
-    },
-  ],
-} as const satisfies ExperimentDefinition;
+/** The readout: converting to a purchase within 7 days, and the bench funnel's `steps` (7-day window). */
+export const experimentOf = (
+  steps: Extract<ExperimentDefinition['metrics'][number], { kind: 'funnel' }>['steps'],
+) =>
+  ({
+    key: EXPERIMENT_KEY,
+    variants: ['control', 'treatment'],
+    exposureEvent: 'experiment_viewed',
+    metrics: [
+      { kind: 'conversion', event: 'purchase', withinDays: 7 },
+      { kind: 'funnel', steps, window: '7d' },
+    ],
+  }) satisfies ExperimentDefinition;
 
 /** The person of an event table's row `t` (the alias), through the identity links. */
 const person = (t: string) => `coalesce(i_${t}.person_key, ${t}.user_id, ${t}.anonymous_id)`;

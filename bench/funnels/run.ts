@@ -25,7 +25,7 @@ import {
 } from './generate-events.ts';
 import {
   EXPERIMENT_WINDOW,
-  experiment,
+  experimentOf,
   GENERATE_EXPOSURES,
   HAND_WRITTEN_PARAMETERS,
   HAND_WRITTEN_READOUT,
@@ -284,7 +284,7 @@ async function benchExperiment(): Promise<void> {
   await db.transaction((tx) => tx.exec(GENERATE_EXPOSURES));
   const readout = async () => {
     const t = performance.now();
-    const r = await runExperiment(db, experiment, EXPERIMENT_WINDOW, { document });
+    const r = await runExperiment(db, experimentOf(spec.steps), EXPERIMENT_WINDOW, { document });
     const ms = performance.now() - t;
     const [conversion, funnel] = r.metrics;
     const counts = r.variants.map((v, i) => {
