@@ -4,15 +4,17 @@ import type { FunnelEventTable, ResolvedFunnelSpec, ResolvedFunnelStep } from '.
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
- * Whether the timeline plan computes this funnel: every funnel without exclusions, counting
- * persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event tables,
- * so a dimension breakdown needs its column in every step 1 table; strict and any-order funnels
- * read the window plan's rows (every tracked event for strict), breakdowns included. Exclusions
- * take the window-pass plan (the earliest continuation is no longer the best one across an
- * excluded event); both compute the same definitions (see the metrics README, "Funnels").
+ * Whether the timeline plan computes this funnel: every funnel but an ordered one with exclusions,
+ * counting persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event
+ * tables, so a dimension breakdown needs its column in every step 1 table; strict and any-order
+ * funnels read the window plan's rows (every tracked event for strict), breakdowns included. An
+ * ordered funnel with exclusions takes the window-pass plan (the earliest continuation is no
+ * longer the best one across an excluded event). In strict order an exclusion never applies (no
+ * event comes between two steps of an attempt), and in any order there is no order between steps
+ * to bar. Both plans compute the same definitions (see the metrics README, "Funnels").
  */
 export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
-  if (spec.exclusions.length > 0) return false;
+  if (spec.exclusions.length > 0 && spec.order === 'ordered') return false;
   // Strict and any order read the window plan's rows (every tracked event for strict), breakdowns included.
   if (spec.order !== 'ordered') return true;
   const breakdown = spec.breakdown;

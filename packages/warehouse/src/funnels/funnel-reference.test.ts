@@ -104,7 +104,7 @@ const specArb = fc
     };
   });
 
-// Dense logs (the timeline plan's domain: funnels without exclusions): two units, many events, steps
+// Dense logs (funnels without exclusions, which the timeline plan computes in every order): two units, many events, steps
 // among the frequent events and windows of hours, so that attempts get far and compete.
 const denseEvent = generatedEvent.map((g) => ({ ...g, unit: g.unit % 2 }));
 const denseSpecArb = specArb.chain((spec) =>
