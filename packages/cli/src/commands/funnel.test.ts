@@ -214,16 +214,19 @@ describe('tributary funnel without a database', () => {
     expect(stdout).toContain('processed."level_up"');
     expect(stdout).toContain('processed."app_install"');
     expect(stdout).toMatch(/-- \$\d+ = 5\n/);
-    // Strict order reads every tracked event (processed.tracks) into the timeline; exclusions
-    // take the window plan.
+    // Strict order reads every tracked event (processed.tracks) into the timeline; an exclusion
+    // from a later step than step 1 takes the window plan, one from step 1 the timeline.
     const strict = await cli(...FUNNEL, ...DAY, '--order', 'strict', '--sql');
     expect(strict.stdout).toMatch(/^-- timeline plan: [^\n]*\n-- when run: rows outside each unit's entries/);
     // Step 1 filtered on a table that is also a later step's, in ordered order: nothing to prune.
     const same = await cli('--steps', 'level_up,level_up', '--window', '7d', ...DAY, '--sql');
     expect(same.stdout).toMatch(/^-- timeline plan: [^\n]*\nwith\n/);
     expect(strict.stdout).toContain('processed.tracks');
-    const excluded = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:1:2', '--sql');
+    const excluded = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:2:3', '--sql');
     expect(excluded.stdout).toMatch(/^-- window plan: /);
+    const fromEntry = await cli(...FUNNEL, ...DAY, '--exclude', 'ad_watched:1:2', '--sql');
+    expect(fromEntry.stdout).toMatch(/^-- timeline plan: /);
+    expect(fromEntry.stdout).toContain('processed."ad_watched"');
   });
 
   const usage = async (args: string[], message: string) => {

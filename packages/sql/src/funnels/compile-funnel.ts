@@ -30,7 +30,8 @@ import {
 
 /**
  * How a funnel is computed: `timeline` (each unit's events sorted once into arrays, one binary
- * search per entry and step; every funnel but an ordered one with exclusions) or `window`
+ * search per entry and step; every funnel but an ordered one with an exclusion from a later
+ * step than step 1) or `window`
  * (one window pass per step over the unit's events; every funnel). Both compute the same
  * definitions; `auto` (the default) takes the timeline when it applies.
  */
@@ -80,7 +81,7 @@ export function funnelPlanOf(
   if (requested === 'timeline' && !supported)
     throw new FunnelError(
       'invalid_funnel_option',
-      'plan "timeline" computes every funnel but an ordered one with exclusions (an ordered one with a dimension breakdown when every step 1 table has its column); use plan "window" or "auto".',
+      'plan "timeline" computes every funnel but an ordered one with an exclusion from a later step than step 1 (an ordered one with a dimension breakdown when every step 1 table has its column); use plan "window" or "auto".',
     );
   if (requested === 'window') return 'window';
   return supported ? 'timeline' : 'window';

@@ -145,6 +145,11 @@ export interface ResolvedFunnelSpec {
     | undefined;
   readonly order: FunnelOrder;
   readonly countBy: FunnelCountBy;
-  readonly exclusions: readonly { readonly event: string; readonly between: readonly [number, number] }[];
+  /** Each exclusion with the processed tables of its event. */
+  readonly exclusions: readonly {
+    readonly event: string;
+    readonly between: readonly [number, number];
+    readonly tables: readonly FunnelEventTable[];
+  }[];
   readonly identity: 'stitch' | 'raw';
 }

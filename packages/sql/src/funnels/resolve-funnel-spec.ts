@@ -163,7 +163,7 @@ export function resolveFunnelSpec<P = never>(
     );
   const exclusions = (spec.exclusions ?? []).map((exclusion, n) => {
     const where = `exclusion ${n + 1}`;
-    tablesOf(exclusion?.event, where);
+    const tables = tablesOf(exclusion?.event, where);
     const [i, j] = Array.isArray(exclusion.between) ? exclusion.between : [];
     if (
       !Number.isInteger(i) ||
@@ -182,7 +182,7 @@ export function resolveFunnelSpec<P = never>(
         'invalid_exclusion',
         `${where}: "${exclusion.event}" is also a step between ${i} and ${j}; an exclusion must be another event.`,
       );
-    return { event: exclusion.event, between: [i as number, j as number] as const };
+    return { event: exclusion.event, between: [i as number, j as number] as const, tables };
   });
   return {
     steps,

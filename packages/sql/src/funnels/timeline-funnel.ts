@@ -4,17 +4,20 @@ import type { FunnelEventTable, ResolvedFunnelSpec, ResolvedFunnelStep } from '.
 import { conditionsSql, type Fragment, join, raw, TS } from './funnel-sql.js';
 
 /**
- * Whether the timeline plan computes this funnel: every funnel but an ordered one with exclusions,
- * counting persons (stitched or raw user keys) or sessions. Ordered funnels read the steps' event
- * tables, so a dimension breakdown needs its column in every step 1 table; strict and any-order
- * funnels read the window plan's rows (every tracked event for strict), breakdowns included. An
- * ordered funnel with exclusions takes the window-pass plan (the earliest continuation is no
- * longer the best one across an excluded event). In strict order an exclusion never applies (no
- * event comes between two steps of an attempt), and in any order there is no order between steps
- * to bar. Both plans compute the same definitions (see the metrics README, "Funnels").
+ * Whether the timeline plan computes this funnel: every funnel but an ordered one with an
+ * exclusion from a later step than step 1, counting persons (stitched or raw user keys) or
+ * sessions. Ordered funnels read the steps' event tables (and the excluded events' tables), so a
+ * dimension breakdown needs its column in every step 1 table; strict and any-order funnels read
+ * the window plan's rows (every tracked event for strict), breakdowns included. An exclusion from
+ * step 1 to step j needs only the first excluded event after each entry: the attempt must reach
+ * every step up to j before it, and the earliest continuation stays the best one. From a later
+ * step i it is not (a later step i event after the excluded one may continue where the earliest
+ * cannot), so such a funnel takes the window-pass plan. In strict order an exclusion never
+ * applies (no event comes between two steps of an attempt), and in any order there is no order
+ * between steps to bar. Both plans compute the same definitions (see the metrics README, "Funnels").
  */
 export function timelineFunnelSupported(spec: ResolvedFunnelSpec): boolean {
-  if (spec.exclusions.length > 0 && spec.order === 'ordered') return false;
+  if (spec.order === 'ordered' && spec.exclusions.some((x) => x.between[0] !== 0)) return false;
   // Strict and any order read the window plan's rows (every tracked event for strict), breakdowns included.
   if (spec.order !== 'ordered') return true;
   const breakdown = spec.breakdown;
@@ -162,6 +165,9 @@ function eventsCte(spec: TimelineSpec): Fragment {
   const tables = new Map<string, { event: string; table: FunnelEventTable }>();
   for (const step of spec.steps)
     for (const table of step.tables) tables.set(table.table, { event: step.event, table });
+  for (const exclusion of spec.exclusions)
+    for (const table of exclusion.tables)
+      if (!tables.has(table.table)) tables.set(table.table, { event: exclusion.event, table });
   const [unit, identities] = unitOf(spec);
   const entryTables = new Set((spec.steps[0] as ResolvedFunnelStep).tables.map((t) => t.table));
   // Rows of a table step 1 does not read matter only between a unit's first entry and its last
@@ -172,18 +178,24 @@ function eventsCte(spec: TimelineSpec): Fragment {
       const flag = step.event === event ? stepFlag(step, table) : sql`false`;
       return k === 0 ? sql`(${flag}) and l.${raw(TS)} < ${entryUpper}` : flag;
     });
+    const excluded = spec.exclusions.map(
+      (x, n) => sql`${raw(x.event === event ? 'true' : 'false')} as ${raw(`x${n}`)}`,
+    );
     const pruned =
       reach && !entryTables.has(table.table)
         ? sql`
       join ${reach} as r on r.unit = ${raw(unit)} collate "C" and l.${raw(TS)} >= r.lo and l.${raw(TS)} < r.hi`
         : sql``;
     return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, date_trunc('milliseconds', l.${raw(TS)}) as tm, l.seq,
-      ${raw(breakdownValue(spec, table))} as bv, ${join(flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`))}
+      ${raw(breakdownValue(spec, table))} as bv, ${join([...flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`), ...excluded])}
     from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}${unitRangesJoin(spec, raw(unit), 'l')}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
   });
   if (selects.length === 0) {
-    const flags = spec.steps.map((_, k) => `false as s${k}`).join(', ');
+    const flags = [
+      ...spec.steps.map((_, k) => `false as s${k}`),
+      ...spec.exclusions.map((_, n) => `false as x${n}`),
+    ].join(', ');
     return raw(
       `ev as (select ''::text collate "C" as unit, null::timestamptz as at, null::timestamptz as tm, 0::bigint as seq, ''::text as bv, ${flags} where false)`,
     );
@@ -265,20 +277,37 @@ function timelineCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
     from ev
   )`
     : eventsCte(spec);
+  // Ordered order with exclusions (each from step 1, index 0, to some step j): an attempt must
+  // reach every step up to j before the first excluded event after its entry (`x<n>`, the
+  // position of exclusion n's first event after the entry); after step j it goes on greedily.
+  // (Strict order needs no such cut: no event comes between two of its steps.)
+  const barred = byValue ? [] : spec.exclusions;
+  const cut = (k: number): string | null => {
+    const xs = barred.flatMap((x, n) => (k <= x.between[1] ? [`x${n}`] : []));
+    return xs.length === 0 ? null : xs.length === 1 ? (xs[0] as string) : `least(${xs.join(', ')})`;
+  };
   // Strict order: the step's event must be the very next event of the unit.
-  const next = (k: number) =>
-    spec.order === 'strict'
-      ? `case when p${k}[width_bucket(i${k - 1}, p${k}) + 1] = i${k - 1} + 1 then i${k - 1} + 1 end`
-      : `p${k}[width_bucket(i${k - 1}, p${k}) + 1]`;
+  const next = (k: number) => {
+    if (spec.order === 'strict')
+      return `case when p${k}[width_bucket(i${k - 1}, p${k}) + 1] = i${k - 1} + 1 then i${k - 1} + 1 end`;
+    const greedy = `p${k}[width_bucket(i${k - 1}, p${k}) + 1]`;
+    const before = cut(k);
+    return before ? `case when ${greedy} < ${before} then ${greedy} end` : greedy;
+  };
   // One level per step, each behind `offset 0` so that a level's expression is computed once,
   // not copied into every later one.
   const chain = later.map(
     (k) => `c${k} as (select c${k - 1}.*, ${next(k)} as i${k} from c${k - 1} offset 0)`,
   );
   const reached = later.map((k) => `t[i${k}] <= lim as r${k}`);
-  const gaps = later.map((k) =>
-    k === 1 ? 't[i1] - t0 as g1' : `t[i${k}] - t[p${k - 1}[width_bucket(i${k} - 1, p${k - 1})]] as g${k}`,
-  );
+  // Step k's time from the latest step k − 1 event before it that this attempt reaches: before
+  // the cut of step k − 1 too, when it has one.
+  const gaps = later.map((k) => {
+    if (k === 1) return 't[i1] - t0 as g1';
+    const before = cut(k - 1);
+    const bound = before ? `least(i${k}, ${before})` : `i${k}`;
+    return `t[i${k}] - t[p${k - 1}[width_bucket(${bound} - 1, p${k - 1})]] as g${k}`;
+  });
   const positionsOf = ['i0', ...later.map((k) => `i${k}`)].join(', ');
   const values = !byValue && bv;
   return sql`${source},
@@ -287,11 +316,16 @@ function timelineCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
     from: byValue ? 'tev' : 'ev',
     time: 'tm',
     values,
-    flags: steps.map((k) => [String(k), `s${k}`] as const),
+    flags: [
+      ...steps.map((k) => [String(k), `s${k}`] as const),
+      ...barred.map((_, n) => [`x${n}`, `x${n}`] as const),
+    ],
     entry: 's0',
   })},
   c0 as (
-    select p.*, ${byValue ? '' : `${values ? 'p.v[x.i0]' : "''::text"} as bv, `}x.i0, p.t[x.i0] as t0,
+    select p.*, ${byValue ? '' : `${values ? 'p.v[x.i0]' : "''::text"} as bv, `}x.i0, p.t[x.i0] as t0,${barred
+      .map((_, n) => ` coalesce(p.px${n}[width_bucket(x.i0, p.px${n}) + 1], 2147483647) as x${n},`)
+      .join('')}
       p.t[x.i0] + `)}${spec.windowMs} * interval '1 millisecond' as lim
     from p cross join lateral unnest(p.p0) as x(i0)
     offset 0
@@ -303,7 +337,14 @@ function timelineCtes(spec: TimelineSpec, tracks?: Fragment): Fragment {
     from c${raw(String(last))} offset 0
   ),
   e as (
-    select c.*, (lead(i1) over w) is distinct from i1 as l1,
+    select c.*, (lead(i1) over w) is distinct from i1 as l1,${raw(
+      barred.length > 0
+        ? later
+            .slice(1)
+            .map((k) => ` (lead(i${k}) over w) is distinct from i${k} as l${k},`)
+            .join('')
+        : '',
+    )}
       r${raw(String(last))} and (lead(i${raw(String(last))}) over w) is distinct from i${raw(String(last))} as converted,
       day is distinct from lag(day) over w as first_of_day
     from c
@@ -363,6 +404,9 @@ function anyOrderTimelineCtes(spec: ResolvedFunnelSpec, tracks: Fragment): Fragm
  */
 function unitsCte(spec: ResolvedFunnelSpec): Fragment {
   // Any order: the most distinct steps any start reached.
+  // With exclusions (ordered order), a step's time depends on the attempt: each step's, like step
+  // 1's, comes from the latest entry of the attempts taking its first arrival (`l<k>`).
+  const latest = (k: number) => k === 1 || (spec.order === 'ordered' && spec.exclusions.length > 0);
   const firsts =
     spec.order === 'any'
       ? ['max(reached) as reached']
@@ -370,7 +414,7 @@ function unitsCte(spec: ResolvedFunnelSpec): Fragment {
           .slice(1)
           .map(
             (_, i) =>
-              `(array_agg(g${i + 1}) filter (where r${i + 1}${i === 0 ? ' and l1' : ''}))[1] as g${i + 1}`,
+              `(array_agg(g${i + 1}) filter (where r${i + 1}${latest(i + 1) ? ` and l${i + 1}` : ''}))[1] as g${i + 1}`,
           );
   return raw(`units as (
     select unit, bv, ${firsts.join(', ')},

@@ -104,7 +104,7 @@ const specArb = fc
     };
   });
 
-// Dense logs (funnels without exclusions, which the timeline plan computes in every order): two units, many events, steps
+// Dense logs (funnels the timeline plan computes in every order: no exclusion, or one from step 1): two units, many events, steps
 // among the frequent events and windows of hours, so that attempts get far and compete.
 const denseEvent = generatedEvent.map((g) => ({ ...g, unit: g.unit % 2 }));
 const denseSpecArb = specArb.chain((spec) =>
@@ -123,14 +123,26 @@ const denseSpecArb = specArb.chain((spec) =>
         { minLength: 2, maxLength: 4 },
       ),
       window: fc.constantFrom(['2h', 7_200_000], ['6h', 21_600_000], ['1d', 86_400_000]),
+      // An exclusion from step 1 (the ordered timeline cuts the steps up to j at its first event
+      // after the entry), when its event is none of those steps.
+      exclusion: fc.option(
+        fc.record({ event: fc.constantFrom(...EVENTS), j: fc.integer({ min: 1, max: 3 }) }),
+        { nil: undefined },
+      ),
     })
-    .map(({ steps, window }) => ({
-      ...spec,
-      steps,
-      window: window[0] as '30m',
-      windowMs: window[1] as number,
-      exclusions: [],
-    })),
+    .map(({ steps, window, exclusion }) => {
+      const between: [number, number] | undefined = exclusion
+        ? [0, Math.min(exclusion.j, steps.length - 1)]
+        : undefined;
+      const clash = between && steps.slice(0, between[1] + 1).some((s) => s.event === exclusion?.event);
+      return {
+        ...spec,
+        steps,
+        window: window[0] as '30m',
+        windowMs: window[1] as number,
+        exclusions: exclusion && between && !clash ? [{ event: exclusion.event, between }] : [],
+      };
+    }),
 );
 
 /** A loaded event as the reference reads it, with its session id. */
