@@ -252,7 +252,7 @@ function unitOf(
 }
 
 /**
- * The exposures to the experiment in the window, `(unit, ts, seq, variant)`, read from the
+ * The exposures to the experiment in the window, `(unit, ts, variant)`, read from the
  * exposure event's tables (their user key is the user id, else the anonymous id, as in `tracks`).
  */
 function exposureRows(ctx: Context): Fragment {
@@ -266,7 +266,7 @@ function exposureRows(ctx: Context): Fragment {
     ctx.exposureTables.map(
       (
         table,
-      ) => sql`select ${unit} as unit, l.${raw(TS)} as ts, l.seq, l.${column(table, ctx.variantProperty)}::text as variant
+      ) => sql`select ${unit} as unit, l.${raw(TS)} as ts, l.${column(table, ctx.variantProperty)}::text as variant
     from processed.${raw(quoteIdentifier(table.table))} as l${join}
     where l.${column(table, ctx.experimentProperty)} = ${ctx.definition.key}
       and l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`,
@@ -276,10 +276,12 @@ function exposureRows(ctx: Context): Fragment {
 }
 
 /**
- * `exposed`: per exposed unit its first exposure and variant and how many variants it saw, in one
- * grouped pass; `assigned`: the units that saw one variant of the definition. Materialized: the
- * planner cannot estimate its rows, and inlined into a metric's join it rescanned the grouped
- * exposures once per unit (27 s for 3,800 units on the 5M-event bench data).
+ * `exposed`: per exposed unit its first exposure, its variant and how many variants it saw, in one
+ * grouped pass (a unit's variant counts only when it saw one, so no order is needed);
+ * `assigned`: the units that saw one variant of the definition. Materialized: the planner cannot
+ * estimate its rows, and inlined into a metric's join it rescanned the grouped exposures once per
+ * unit (on the 5M-event bench data with 3,800 exposed units, the assignment took 4.2 s, the
+ * conversion metric 21 s and a funnel metric 240 s; now 0.05 s, 0.8 s and 1 s).
  */
 function assignedCtes(ctx: Context): Fragment {
   return sql`exposures as (${exposureRows(ctx)}),
