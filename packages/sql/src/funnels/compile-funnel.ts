@@ -20,7 +20,7 @@ import {
   timelineFunnelParts,
   timelineFunnelSupported,
   timelineStepTimesCtes,
-  unitRangesJoin,
+  rangeJoin,
 } from './timeline-funnel.js';
 import {
   histogramSql,
@@ -316,12 +316,12 @@ function eventsCte(spec: TimelineSpec): Fragment {
     from processed.tracks as t${identities}${join(
       joins.map((f) => filterJoinSql(f, lower, upper)),
       '',
-    )}${
-      pruneToEntries
-        ? sql`
-      join ${entryReach(spec, lower, entryUpper)} as r on r.unit = ${unitSql(spec)} collate "C" and t.${raw(TS)} >= r.lo and t.${raw(TS)} < r.hi`
-        : sql``
-    }${unitRangesJoin(spec, unitSql(spec), 't')}
+    )}${rangeJoin(pruneToEntries ? entryReach(spec, lower, entryUpper) : null, 'r', unitSql(spec), 't')}${rangeJoin(
+      spec.unitRanges,
+      'k',
+      unitSql(spec),
+      't',
+    )}
     where t.${raw(TS)} >= ${lower} and t.${raw(TS)} < ${upper}${eventFilter}`;
   if (!spec.breakdown) return sql`ev as (select e.*, '' as bv from (${base}) as e)`;
   return sql`ev0 as (${base}),

@@ -37,11 +37,19 @@ export type TimelineSpec = ResolvedFunnelSpec & {
   readonly unitRanges?: Fragment;
 };
 
-/** The join that keeps a row (`alias`, of unit `unit`) only inside its unit's range of `unitRanges`; none without. */
-export function unitRangesJoin(spec: TimelineSpec, unit: Fragment, alias: string): Fragment {
-  if (!spec.unitRanges) return sql``;
+/**
+ * The join that keeps a row (`alias`, of unit `unit`) only inside its unit's range of `ranges`, a
+ * subquery of `(unit, lo, hi)` named `name` (`entryReach`, `unitRanges`); none without ranges.
+ */
+export function rangeJoin(
+  ranges: Fragment | null | undefined,
+  name: string,
+  unit: Fragment,
+  alias: string,
+): Fragment {
+  if (!ranges) return sql``;
   return sql`
-      join ${spec.unitRanges} as k on k.unit = ${unit} collate "C" and ${raw(alias)}.${raw(TS)} >= k.lo and ${raw(alias)}.${raw(TS)} < k.hi`;
+      join ${ranges} as ${raw(name)} on ${raw(name)}.unit = ${unit} collate "C" and ${raw(alias)}.${raw(TS)} >= ${raw(name)}.lo and ${raw(alias)}.${raw(TS)} < ${raw(name)}.hi`;
 }
 
 /**
@@ -181,14 +189,10 @@ function eventsCte(spec: TimelineSpec): Fragment {
     const excluded = spec.exclusions.map(
       (x, n) => sql`${raw(x.event === event ? 'true' : 'false')} as ${raw(`x${n}`)}`,
     );
-    const pruned =
-      reach && !entryTables.has(table.table)
-        ? sql`
-      join ${reach} as r on r.unit = ${raw(unit)} collate "C" and l.${raw(TS)} >= r.lo and l.${raw(TS)} < r.hi`
-        : sql``;
+    const pruned = rangeJoin(entryTables.has(table.table) ? null : reach, 'r', raw(unit), 'l');
     return sql`select ${raw(unit)} collate "C" as unit, l.${raw(TS)} as at, date_trunc('milliseconds', l.${raw(TS)}) as tm, l.seq,
       ${raw(breakdownValue(spec, table))} as bv, ${join([...flags.map((f, k) => sql`${f} as ${raw(`s${k}`)}`), ...excluded])}
-    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}${unitRangesJoin(spec, raw(unit), 'l')}
+    from processed.${raw(quoteIdentifier(table.table))} as l${raw(identities)}${pruned}${rangeJoin(spec.unitRanges, 'k', raw(unit), 'l')}
     where l.${raw(TS)} >= ${lower} and l.${raw(TS)} < ${upper}`;
   });
   if (selects.length === 0) {
